@@ -1,0 +1,91 @@
+// Streams audit rows for a campaign and period as NDJSON or CSV, in id order, without holding them in memory.
+import { and, asc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/connection.js';
+import { auditLog } from '../db/schema.js';
+
+export interface AuditFilter {
+  campaignId?: string;
+  leadId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export type ExportFormat = 'ndjson' | 'csv';
+
+const csvColumns = [
+  'id',
+  'at',
+  'request_id',
+  'campaign_id',
+  'lead_id',
+  'order_id',
+  'actor',
+  'event',
+  'outcome',
+  'http_status',
+  'latency_ms',
+  'detail',
+] as const;
+
+type AuditRow = typeof auditLog.$inferSelect;
+
+function toRecord(row: AuditRow): Record<(typeof csvColumns)[number], unknown> {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    request_id: row.requestId,
+    campaign_id: row.campaignId,
+    lead_id: row.leadId,
+    order_id: row.orderId,
+    actor: row.actor,
+    event: row.event,
+    outcome: row.outcome,
+    http_status: row.httpStatus,
+    latency_ms: row.latencyMs,
+    detail: row.detail,
+  };
+}
+
+/** RFC 4180 quoting; objects become JSON text. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Yields the export as text chunks. Keyset pagination on the primary key (`id > last`), so each
+ * page is an index range scan and memory stays flat for any number of rows, on PGlite and PostgreSQL alike.
+ */
+export async function* exportAudit(
+  db: Executor,
+  filter: AuditFilter,
+  format: ExportFormat,
+  pageSize = 2000,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
+  let lastId = 0;
+  for (;;) {
+    const conditions: SQL[] = [gt(auditLog.id, lastId)];
+    if (filter.campaignId) conditions.push(eq(auditLog.campaignId, filter.campaignId));
+    if (filter.leadId) conditions.push(eq(auditLog.leadId, filter.leadId));
+    if (filter.from) conditions.push(gte(auditLog.at, filter.from));
+    if (filter.to) conditions.push(lt(auditLog.at, filter.to));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(...conditions))
+      .orderBy(asc(auditLog.id))
+      .limit(pageSize);
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const row of rows) {
+      const record = toRecord(row);
+      chunk +=
+        format === 'csv' ? `${csvColumns.map((column) => csvCell(record[column])).join(',')}\r\n` : `${JSON.stringify(record)}\n`;
+    }
+    yield chunk;
+    lastId = rows[rows.length - 1]?.id ?? lastId;
+    if (rows.length < pageSize) return;
+  }
+}

@@ -1,0 +1,47 @@
+// Strips secrets from anything headed for the audit log, logs, exports or error messages.
+
+const REDACTED = '[redacted]';
+const secretHeaders = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie', 'x-admin-token']);
+const secretKeyPattern = /^(api[_-]?key|apikey|token|access[_-]?token|secret|password|authorization|x-api-key)$/i;
+const secretQueryParams = ['api_key', 'apikey', 'token', 'access_token', 'secret', 'key'];
+
+/** Copies headers, replacing credential headers' values. */
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    copy[name] = secretHeaders.has(name.toLowerCase()) ? REDACTED : value;
+  }
+  return copy;
+}
+
+/** Removes credentials from a URL or path: secret query parameters and the webhook path secret. */
+export function redactUrl(url: string): string {
+  let result = url.replace(/(\/v1\/webhooks\/salesrender\/)[^/?#]+/, `$1${REDACTED}`);
+  for (const param of secretQueryParams) {
+    result = result.replace(new RegExp(`([?&]${param}=)[^&#]*`, 'gi'), `$1${REDACTED}`);
+  }
+  return result;
+}
+
+/**
+ * Deep-copies a JSON-like value, replacing values under secret-looking keys and any of `knownSecrets`
+ * found inside strings. NUL characters become U+FFFD because PostgreSQL's jsonb cannot hold them.
+ */
+export function redactValue(value: unknown, knownSecrets: readonly string[] = [], depth = 0): unknown {
+  if (depth > 64) return '[too deep]';
+  if (typeof value === 'string') {
+    let text = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+    for (const secret of knownSecrets) if (secret.length >= 8 && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+    return text;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, knownSecrets, depth + 1));
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const safeKey = key.includes('\u0000') ? key.replaceAll('\u0000', '\uFFFD') : key;
+      copy[safeKey] = secretKeyPattern.test(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
+    }
+    return copy;
+  }
+  return value;
+}

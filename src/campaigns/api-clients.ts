@@ -1,0 +1,126 @@
+// Partners (media buyers) and advertisers: API clients with hashed keys, each allowed a set of campaigns.
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Clock, IdSource } from '../db/clock.js';
+import type { Executor, Orm } from '../db/connection.js';
+import { apiKeys, campaigns, clientCampaigns, clients } from '../db/schema.js';
+import { AppError, fieldsFromIssues } from '../errors.js';
+
+export type ClientKind = 'partner' | 'advertiser';
+
+export interface AuthenticatedClient {
+  id: string;
+  kind: ClientKind;
+  name: string;
+  campaignIds: string[];
+}
+
+const clientInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    campaigns: z.array(z.string().trim().min(1)).max(500).default([]),
+  })
+  .strict();
+
+/** SHA-256 of the key: keys carry 192 random bits, so no salt or slow hash is needed (as unkey does). */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Creates a partner or advertiser and its first key; the plain key is returned once and never stored. */
+export async function createClient(
+  db: Orm,
+  kind: ClientKind,
+  body: unknown,
+  deps: { clock: Clock; ids: IdSource },
+): Promise<{ id: string; name: string; campaigns: string[]; api_key: string }> {
+  const parsed = clientInput.safeParse(body);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+  const aliases = [...new Set(parsed.data.campaigns)];
+  return db.transaction(async (tx) => {
+    const found = aliases.length
+      ? await tx.select({ id: campaigns.id, alias: campaigns.alias }).from(campaigns).where(inArray(campaigns.alias, aliases))
+      : [];
+    const missing = aliases.filter((alias) => !found.some((campaign) => campaign.alias === alias));
+    if (missing.length > 0) {
+      throw new AppError('VALIDATION_FAILED', undefined, { fields: { campaigns: `unknown campaign alias: ${missing.join(', ')}` } });
+    }
+    const now = deps.clock.now();
+    const id = deps.ids.next(kind === 'partner' ? 'ptn' : 'adv');
+    await tx.insert(clients).values({ id, kind, name: parsed.data.name, createdAt: now });
+    if (found.length > 0) {
+      await tx.insert(clientCampaigns).values(found.map((campaign) => ({ clientId: id, campaignId: campaign.id })));
+    }
+    const apiKey = await issueKey(tx, id, deps);
+    return { id, name: parsed.data.name, campaigns: aliases, api_key: apiKey };
+  });
+}
+
+/** Adds a new key for a client (rotation keeps old keys until revoked). */
+export async function issueKey(db: Executor, clientId: string, deps: { clock: Clock; ids: IdSource }): Promise<string> {
+  const key = `lb_${deps.ids.secret(24)}`;
+  await db.insert(apiKeys).values({
+    id: deps.ids.next('key'),
+    clientId,
+    keyHash: hashApiKey(key),
+    keyPrefix: key.slice(0, 7),
+    createdAt: deps.clock.now(),
+  });
+  return key;
+}
+
+/** Revokes every key of a client (used by the demo and by rotation). */
+export async function revokeKeys(db: Executor, clientId: string, at: Date): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.clientId, clientId), isNull(apiKeys.revokedAt)));
+}
+
+/**
+ * Finds the client owning `key`. The lookup is by hash on a unique index, so the comparison is the
+ * database's equality on a digest: timing reveals nothing about the key itself.
+ */
+export async function authenticateKey(db: Executor, key: string): Promise<AuthenticatedClient | null> {
+  const rows = await db
+    .select({ id: clients.id, kind: clients.kind, name: clients.name, campaignId: clientCampaigns.campaignId })
+    .from(apiKeys)
+    .innerJoin(clients, eq(clients.id, apiKeys.clientId))
+    .leftJoin(clientCampaigns, eq(clientCampaigns.clientId, clients.id))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    id: first.id,
+    kind: first.kind,
+    name: first.name,
+    campaignIds: rows.map((row) => row.campaignId).filter((id): id is string => id !== null),
+  };
+}
+
+export async function listClients(db: Executor, kind: ClientKind) {
+  const rows = await db
+    .select({ id: clients.id, name: clients.name, createdAt: clients.createdAt, alias: campaigns.alias })
+    .from(clients)
+    .leftJoin(clientCampaigns, eq(clientCampaigns.clientId, clients.id))
+    .leftJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
+    .where(eq(clients.kind, kind))
+    .orderBy(asc(clients.createdAt), asc(clients.id));
+  const byId = new Map<string, { id: string; name: string; created_at: string; campaigns: string[] }>();
+  for (const row of rows) {
+    const entry = byId.get(row.id) ?? { id: row.id, name: row.name, created_at: row.createdAt.toISOString(), campaigns: [] };
+    if (row.alias) entry.campaigns.push(row.alias);
+    byId.set(row.id, entry);
+  }
+  return [...byId.values()];
+}
+
+export async function findClientByName(db: Executor, kind: ClientKind, name: string) {
+  const [row] = await db
+    .select()
+    .from(clients)
+    .where(and(eq(clients.kind, kind), eq(clients.name, name)))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,250 @@
+// Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
+import { asc, eq } from 'drizzle-orm';
+import type { IdSource, Clock } from '../db/clock.js';
+import type { Executor } from '../db/connection.js';
+import { campaigns, type PostbackRow } from '../db/schema.js';
+import { AppError, fieldsFromIssues } from '../errors.js';
+import type { FieldMap } from '../salesrender/order-input.js';
+import {
+  type CampaignCreateInput,
+  type CampaignPatchInput,
+  campaignCreateSchema,
+  campaignPatchSchema,
+  resolveFieldMap,
+} from './campaign-input.js';
+import type { TokenCipher } from './token-cipher.js';
+
+type CampaignRow = typeof campaigns.$inferSelect;
+
+export interface Campaign {
+  id: string;
+  alias: string;
+  name: string;
+  module: 'crm' | 'cpa';
+  salesrender: {
+    baseUrl: string;
+    companyId: string;
+    projectId: string | null;
+    initialStatusId: string | null;
+    offerId: string | null;
+    webmasterId: string | null;
+    cart: CampaignRow['cart'];
+    fields: FieldMap;
+  };
+  tokenEncrypted: string;
+  statusMap: Record<string, string>;
+  /** label -> status id; when not configured, the inverse of `statusMap` (first id per label wins). */
+  advertiserStatusMap: Record<string, string>;
+  /** The map as configured (null: derived from `statusMap`), kept so an edit does not freeze the default. */
+  advertiserStatusMapConfigured: Record<string, string> | null;
+  /** label -> payout in minor units of `currency` (money is never stored as a float). */
+  payoutsMinor: Record<string, number>;
+  currency: string;
+  postback: PostbackRow | null;
+  defaultCountry: string | null;
+  dedupeWindowHours: number;
+  webhookSecret: string;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CampaignDeps {
+  clock: Clock;
+  ids: IdSource;
+  cipher: TokenCipher;
+}
+
+export function toCampaign(row: CampaignRow): Campaign {
+  const fields = resolveFieldMap(row.module, row.fields);
+  const inverse: Record<string, string> = {};
+  for (const [statusId, label] of Object.entries(row.statusMap)) inverse[label] ??= statusId;
+  return {
+    id: row.id,
+    alias: row.alias,
+    name: row.name,
+    module: row.module,
+    salesrender: {
+      baseUrl: row.srBaseUrl,
+      companyId: row.srCompanyId,
+      projectId: row.srProjectId,
+      initialStatusId: row.srInitialStatusId,
+      offerId: row.srOfferId,
+      webmasterId: row.srWebmasterId,
+      cart: row.cart,
+      fields,
+    },
+    tokenEncrypted: row.srTokenEncrypted,
+    statusMap: row.statusMap,
+    advertiserStatusMap: row.advertiserStatusMap ?? inverse,
+    advertiserStatusMapConfigured: row.advertiserStatusMap,
+    payoutsMinor: row.payouts,
+    currency: row.currency,
+    postback: row.postback,
+    defaultCountry: row.defaultCountry,
+    dedupeWindowHours: row.dedupeWindowHours,
+    webhookSecret: row.webhookSecret,
+    active: row.active,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function columnsFrom(input: CampaignCreateInput, cipher: TokenCipher) {
+  const sr = input.salesrender;
+  return {
+    alias: input.alias,
+    name: input.name,
+    module: input.module,
+    srBaseUrl: sr.base_url.replace(/\/+$/, ''),
+    srCompanyId: sr.company_id,
+    srTokenEncrypted: cipher.encrypt(sr.token),
+    srProjectId: sr.project_id ?? null,
+    srInitialStatusId: sr.initial_status_id ?? null,
+    srOfferId: sr.offer_id ?? null,
+    srWebmasterId: sr.webmaster_id ?? null,
+    cart: sr.cart,
+    fields: Object.fromEntries(Object.entries(sr.fields).filter(([, value]) => value !== undefined)) as Record<
+      string,
+      string | null
+    >,
+    statusMap: input.status_map,
+    advertiserStatusMap: input.advertiser_status_map ?? null,
+    payouts: Object.fromEntries(Object.entries(input.payouts).map(([label, amount]) => [label, Math.round(amount * 100)])),
+    currency: input.currency,
+    postback: input.postback ?? null,
+    defaultCountry: input.default_country ?? null,
+    dedupeWindowHours: input.dedupe_window_hours,
+    active: input.active,
+  };
+}
+
+function parseOrThrow<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+  return parsed.data;
+}
+
+/** Validates and stores a new campaign with a fresh webhook secret; the token is encrypted first. */
+export async function createCampaign(db: Executor, body: unknown, deps: CampaignDeps): Promise<Campaign> {
+  const input = parseOrThrow(campaignCreateSchema, body);
+  const existing = await findCampaignByAlias(db, input.alias);
+  if (existing) throw new AppError('CAMPAIGN_ALIAS_TAKEN', undefined, { fields: { alias: 'already taken' } });
+  const now = deps.clock.now();
+  const [row] = await db
+    .insert(campaigns)
+    .values({
+      id: deps.ids.next('cmp'),
+      ...columnsFrom(input, deps.cipher),
+      // 32 random bytes: the secret is the webhook's only authentication (salesrender-api.md, Webhooks [field]).
+      webhookSecret: deps.ids.secret(32),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new AppError('CAMPAIGN_ALIAS_TAKEN', undefined, { fields: { alias: 'already taken' } });
+  return toCampaign(row);
+}
+
+/** Applies a partial change, re-validating the whole campaign as it would be after it. */
+export async function updateCampaign(db: Executor, alias: string, body: unknown, deps: CampaignDeps): Promise<Campaign> {
+  const patch: CampaignPatchInput = parseOrThrow(campaignPatchSchema, body);
+  const current = await findCampaignByAlias(db, alias);
+  if (!current) throw new AppError('CAMPAIGN_NOT_FOUND');
+  const merged = { ...toCreateShape(current, deps.cipher), ...withoutUndefined(patch) } as Record<string, unknown>;
+  merged.salesrender = { ...toCreateShape(current, deps.cipher).salesrender, ...withoutUndefined(patch.salesrender ?? {}) };
+  const input = parseOrThrow(campaignCreateSchema, merged);
+  const [row] = await db
+    .update(campaigns)
+    .set({ ...columnsFrom(input, deps.cipher), updatedAt: deps.clock.now() })
+    .where(eq(campaigns.id, current.id))
+    .returning();
+  if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
+  return toCampaign(row);
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
+/** The stored campaign in the create-input shape (token decrypted), so a patch can be re-validated whole. */
+function toCreateShape(campaign: Campaign, cipher: TokenCipher) {
+  const sr = campaign.salesrender;
+  return {
+    alias: campaign.alias,
+    name: campaign.name,
+    module: campaign.module,
+    salesrender: {
+      base_url: sr.baseUrl,
+      company_id: sr.companyId,
+      token: cipher.decrypt(campaign.tokenEncrypted),
+      project_id: sr.projectId,
+      initial_status_id: sr.initialStatusId,
+      offer_id: sr.offerId,
+      webmaster_id: sr.webmasterId,
+      cart: sr.cart,
+      fields: sr.fields,
+    },
+    status_map: campaign.statusMap,
+    advertiser_status_map: campaign.advertiserStatusMapConfigured,
+    payouts: Object.fromEntries(Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100])),
+    currency: campaign.currency,
+    postback: campaign.postback,
+    default_country: campaign.defaultCountry,
+    dedupe_window_hours: campaign.dedupeWindowHours,
+    active: campaign.active,
+  };
+}
+
+export async function findCampaignByAlias(db: Executor, alias: string): Promise<Campaign | null> {
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.alias, alias)).limit(1);
+  return row ? toCampaign(row) : null;
+}
+
+export async function findCampaignByWebhookSecret(db: Executor, secret: string): Promise<Campaign | null> {
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.webhookSecret, secret)).limit(1);
+  return row ? toCampaign(row) : null;
+}
+
+export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1);
+  return row ? toCampaign(row) : null;
+}
+
+export async function listCampaigns(db: Executor): Promise<Campaign[]> {
+  return (await db.select().from(campaigns).orderBy(asc(campaigns.alias))).map(toCampaign);
+}
+
+/** What the admin API and CLI show: everything but the token, plus the webhook URL to give SalesRender. */
+export function campaignView(campaign: Campaign, publicBaseUrl: string) {
+  const sr = campaign.salesrender;
+  return {
+    id: campaign.id,
+    alias: campaign.alias,
+    name: campaign.name,
+    module: campaign.module,
+    salesrender: {
+      base_url: sr.baseUrl,
+      company_id: sr.companyId,
+      token: '(set, write-only)',
+      project_id: sr.projectId,
+      initial_status_id: sr.initialStatusId,
+      offer_id: sr.offerId,
+      webmaster_id: sr.webmasterId,
+      cart: sr.cart,
+      fields: sr.fields,
+    },
+    status_map: campaign.statusMap,
+    advertiser_status_map: campaign.advertiserStatusMap,
+    payouts: Object.fromEntries(Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100])),
+    currency: campaign.currency,
+    postback: campaign.postback,
+    default_country: campaign.defaultCountry,
+    dedupe_window_hours: campaign.dedupeWindowHours,
+    active: campaign.active,
+    webhook_url: `${publicBaseUrl}/v1/webhooks/salesrender/${campaign.webhookSecret}`,
+    created_at: campaign.createdAt.toISOString(),
+    updated_at: campaign.updatedAt.toISOString(),
+  };
+}

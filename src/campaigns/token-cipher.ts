@@ -1,0 +1,27 @@
+// Encrypts SalesRender tokens at rest with AES-256-GCM under LEADBRIDGE_SECRET_KEY.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export interface TokenCipher {
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+}
+
+/** Format `v1.<iv>.<tag>.<ciphertext>` (base64url), so the scheme can change without guessing. */
+export function createTokenCipher(key: Buffer): TokenCipher {
+  if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return ['v1', iv, cipher.getAuthTag(), body].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    },
+    decrypt(stored) {
+      const [version, iv, tag, body] = stored.split('.');
+      if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unknown token encryption format');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    },
+  };
+}

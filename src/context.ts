@@ -1,0 +1,23 @@
+// Everything a request handler or job needs, built once at start by src/service.ts and passed down.
+import type { Logger } from 'pino';
+import type { AuditWriter } from './audit/audit-writer.js';
+import type { TokenCipher } from './campaigns/token-cipher.js';
+import type { Settings } from './config/settings.js';
+import type { Clock, IdSource } from './db/clock.js';
+import type { Database } from './db/connection.js';
+import type { JobWorker } from './db/queue/worker.js';
+import type { SubmitLeadDeps } from './leads/submit-lead.js';
+
+export interface AppContext {
+  settings: Settings;
+  database: Database;
+  clock: Clock;
+  ids: IdSource;
+  random: () => number;
+  cipher: TokenCipher;
+  audit: AuditWriter;
+  logger: Logger;
+  worker: JobWorker;
+  /** Dependencies of the lead pipeline, assembled from the fields above. */
+  leadDeps: SubmitLeadDeps;
+}

@@ -1,0 +1,36 @@
+// Time and randomness enter the domain through these seams, so tests can fix them.
+import { randomBytes } from 'node:crypto';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date = new Date('2026-01-01T00:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  set(date: Date): void {
+    this.current = new Date(date.getTime());
+  }
+}
+
+export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb';
+
+export interface IdSource {
+  /** A prefixed, URL-safe, unguessable id such as `lead_4kTq9...`. */
+  next(prefix: IdPrefix): string;
+  /** `bytes` random bytes as base64url, for keys and secrets. */
+  secret(bytes: number): string;
+}
+
+export const randomIds: IdSource = {
+  next: (prefix) => `${prefix}_${randomBytes(12).toString('base64url')}`,
+  secret: (bytes) => randomBytes(bytes).toString('base64url'),
+};

@@ -1,0 +1,89 @@
+// Opens the one database LeadBridge uses: embedded PGlite in DATA_DIR, or a PostgreSQL server from DATABASE_URL.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** What a repository function accepts: the database itself or an open transaction. */
+export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+
+/** Runs raw SQL inside one native transaction; without params a text may hold several statements. */
+export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly orm: Orm;
+  /** For migrations: a transaction on the native client, where multi-statement scripts are allowed. */
+  script<T>(work: (run: ScriptRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens PostgreSQL when `url` is given, otherwise PGlite in `dataDir/pglite` (or in memory when `dataDir` is null). */
+export async function openDatabase(options: { url?: string; dataDir: string | null }): Promise<Database> {
+  if (options.url) return openPostgres(options.url);
+  return openPglite(options.dataDir);
+}
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  let client: PGlite;
+  if (dataDir) {
+    const dir = join(dataDir, 'pglite');
+    await mkdir(dir, { recursive: true });
+    client = new PGlite(dir);
+  } else {
+    client = new PGlite();
+  }
+  await client.waitReady;
+  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  return {
+    kind: 'pglite',
+    orm,
+    script: (work) =>
+      client.transaction((tx) =>
+        work(async (text, params) => {
+          if (params) return (await tx.query<Record<string, unknown>>(text, params)).rows;
+          await tx.exec(text);
+          return [];
+        }),
+      ),
+    close: () => client.close(),
+  };
+}
+
+export async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A dropped idle connection must not crash the process; the pool replaces it on next use.
+  pool.on('error', () => {});
+  const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
+  return {
+    kind: 'postgres',
+    orm,
+    async script(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await work(async (text, params) => (await client.query(text, params)).rows);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Runs a hand-written SQL statement and returns its rows (both drivers answer `{rows}`). */
+export async function queryRows(db: Executor, query: SQL): Promise<Record<string, unknown>[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+  return result.rows;
+}

@@ -1,0 +1,43 @@
+// Applies the numbered SQL files in ./migrations once each, in order, on PGlite or PostgreSQL.
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './connection.js';
+
+const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Runs pending migrations and returns the ids it applied. Each migration runs in its own
+ * transaction that first inserts its id: when two instances race, the second blocks on the
+ * primary key until the first commits, then sees the conflict and skips (graphile-worker's trick).
+ */
+export async function migrate(db: Database): Promise<string[]> {
+  await db.script((run) =>
+    run(`create table if not exists lb_migrations (
+      id text primary key,
+      applied_at timestamptz not null default now()
+    )`),
+  );
+  const files = (await readdir(migrationsDir)).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
+  const applied: string[] = [];
+  for (const file of files) {
+    const id = file.replace(/\.sql$/, '');
+    const text = await readFile(join(migrationsDir, file), 'utf8');
+    const ran = await db.script(async (run) => {
+      const inserted = await run('insert into lb_migrations (id) values ($1) on conflict do nothing returning id', [id]);
+      if (inserted.length === 0) return false;
+      await run(text);
+      return true;
+    });
+    if (ran) applied.push(id);
+  }
+  return applied;
+}
+
+/** The ids of migrations shipped with this build that the database has not applied (for /readyz). */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  const files = (await readdir(migrationsDir)).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
+  const rows = await db.script((run) => run('select id from lb_migrations', []));
+  const done = new Set(rows.map((row) => String(row.id)));
+  return files.map((file) => file.replace(/\.sql$/, '')).filter((id) => !done.has(id));
+}

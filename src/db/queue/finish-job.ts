@@ -1,0 +1,66 @@
+// Records the outcome of one attempt: done, retry later, or failed for good.
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '../connection.js';
+import { jobs } from '../schema.js';
+import type { Job } from './job.js';
+
+/** Only the worker holding the lease may finish a job: a late answer after the lease was swept changes nothing. */
+const heldBy = (job: Job) => and(eq(jobs.id, job.id), eq(jobs.state, 'running'), eq(jobs.lockedBy, job.lockedBy ?? ''));
+
+export async function completeJob(db: Executor, job: Job, now: Date, httpStatus?: number | null): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({
+      state: 'done',
+      finishedAt: now,
+      updatedAt: now,
+      lockedUntil: null,
+      lastError: null,
+      lastHttpStatus: httpStatus ?? null,
+    })
+    .where(heldBy(job))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+/** Schedules the next attempt, or marks the job failed when it has used all its attempts. Returns the new state. */
+export async function retryOrFailJob(
+  db: Executor,
+  job: Job,
+  options: { now: Date; delayMs: number; error: string; httpStatus?: number | null },
+): Promise<'pending' | 'failed'> {
+  const exhausted = job.attempts >= job.maxAttempts;
+  await db
+    .update(jobs)
+    .set({
+      state: exhausted ? 'failed' : 'pending',
+      nextAttemptAt: new Date(options.now.getTime() + options.delayMs),
+      finishedAt: exhausted ? options.now : null,
+      lockedUntil: null,
+      lockedBy: null,
+      lastError: options.error.slice(0, 2000),
+      lastHttpStatus: options.httpStatus ?? null,
+      updatedAt: options.now,
+    })
+    .where(heldBy(job));
+  return exhausted ? 'failed' : 'pending';
+}
+
+export async function failJob(
+  db: Executor,
+  job: Job,
+  options: { now: Date; error: string; httpStatus?: number | null },
+): Promise<void> {
+  await db
+    .update(jobs)
+    .set({
+      state: 'failed',
+      finishedAt: options.now,
+      lockedUntil: null,
+      lockedBy: null,
+      lastError: options.error.slice(0, 2000),
+      lastHttpStatus: options.httpStatus ?? null,
+      updatedAt: options.now,
+    })
+    .where(heldBy(job));
+}

@@ -1,0 +1,18 @@
+// Returns jobs whose worker died (lease expired) to the queue.
+import { sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../connection.js';
+
+/**
+ * A running job whose lease has passed belongs to a worker that was killed or hung; making it pending
+ * again is what turns "the process died mid-call" into "the call is retried". Its attempt still counts.
+ */
+export async function sweepExpiredLeases(db: Executor, now: Date): Promise<number> {
+  const rows = await queryRows(
+    db,
+    sql`
+    update jobs set state = 'pending', locked_until = null, locked_by = null, next_attempt_at = ${now}, updated_at = ${now}
+    where state = 'running' and locked_until < ${now}
+    returning id`,
+  );
+  return rows.length;
+}

@@ -1,0 +1,129 @@
+// Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
+import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const campaigns = pgTable('campaigns', {
+  id: text('id').primaryKey(),
+  alias: text('alias').notNull().unique(),
+  name: text('name').notNull(),
+  module: text('module').$type<'crm' | 'cpa'>().notNull(),
+  srBaseUrl: text('sr_base_url').notNull(),
+  srCompanyId: text('sr_company_id').notNull(),
+  srTokenEncrypted: text('sr_token_encrypted').notNull(),
+  srProjectId: text('sr_project_id'),
+  srInitialStatusId: text('sr_initial_status_id'),
+  srOfferId: text('sr_offer_id'),
+  srWebmasterId: text('sr_webmaster_id'),
+  cart: jsonb('cart').$type<CartItemRow[]>().notNull(),
+  fields: jsonb('fields').$type<Record<string, string | null>>().notNull(),
+  statusMap: jsonb('status_map').$type<Record<string, string>>().notNull(),
+  advertiserStatusMap: jsonb('advertiser_status_map').$type<Record<string, string> | null>(),
+  payouts: jsonb('payouts').$type<Record<string, number>>().notNull(),
+  currency: text('currency').notNull(),
+  postback: jsonb('postback').$type<PostbackRow | null>(),
+  defaultCountry: text('default_country'),
+  dedupeWindowHours: integer('dedupe_window_hours').notNull(),
+  webhookSecret: text('webhook_secret').notNull(),
+  active: boolean('active').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+export interface CartItemRow {
+  item_id: string;
+  variation: number;
+  quantity: number;
+  price: number;
+}
+
+export interface PostbackRow {
+  url: string;
+  method: 'GET' | 'POST';
+  on: string[];
+  status_values: Record<string, string>;
+}
+
+export const clients = pgTable('clients', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<'partner' | 'advertiser'>().notNull(),
+  name: text('name').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+});
+
+export const clientCampaigns = pgTable('client_campaigns', {
+  clientId: text('client_id').notNull(),
+  campaignId: text('campaign_id').notNull(),
+});
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  clientId: text('client_id').notNull(),
+  keyHash: text('key_hash').notNull(),
+  keyPrefix: text('key_prefix').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  revokedAt: timestamptz('revoked_at'),
+});
+
+export type LeadState = 'queued' | 'created' | 'rejected' | 'failed';
+
+export const leads = pgTable('leads', {
+  id: text('id').primaryKey(),
+  campaignId: text('campaign_id').notNull(),
+  partnerId: text('partner_id'),
+  state: text('state').$type<LeadState>().notNull(),
+  clickId: text('click_id'),
+  idempotencyKey: text('idempotency_key'),
+  phone: text('phone').notNull(),
+  name: text('name'),
+  country: text('country'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  subs: jsonb('subs').$type<Record<string, string>>().notNull(),
+  extras: jsonb('extras').$type<Record<string, unknown>>().notNull(),
+  orderId: text('order_id'),
+  statusId: text('status_id'),
+  label: text('label'),
+  comment: text('comment'),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+export type JobState = 'pending' | 'running' | 'done' | 'failed';
+
+export const jobs = pgTable('jobs', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  campaignId: text('campaign_id'),
+  leadId: text('lead_id'),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  state: text('state').$type<JobState>().notNull(),
+  attempts: integer('attempts').notNull(),
+  maxAttempts: integer('max_attempts').notNull(),
+  nextAttemptAt: timestamptz('next_attempt_at').notNull(),
+  lockedUntil: timestamptz('locked_until'),
+  lockedBy: text('locked_by'),
+  lastError: text('last_error'),
+  lastHttpStatus: integer('last_http_status'),
+  dedupeKey: text('dedupe_key'),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+  finishedAt: timestamptz('finished_at'),
+});
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamptz('at').notNull(),
+  requestId: text('request_id'),
+  campaignId: text('campaign_id'),
+  leadId: text('lead_id'),
+  orderId: text('order_id'),
+  actor: text('actor'),
+  event: text('event').notNull(),
+  outcome: text('outcome'),
+  httpStatus: integer('http_status'),
+  latencyMs: integer('latency_ms'),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+});

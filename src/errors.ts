@@ -1,0 +1,53 @@
+// The closed catalogue of error codes LeadBridge emits, each with its HTTP status, and the one error type.
+
+export const errorCatalogue = {
+  BODY_INVALID: { status: 400, message: 'The request body could not be parsed' },
+  ADMIN_UNAUTHORIZED: { status: 401, message: 'A valid admin token is required' },
+  AUTH_KEY_MISSING: { status: 401, message: 'An API key is required (X-Api-Key header or api_key parameter)' },
+  AUTH_KEY_INVALID: { status: 401, message: 'The API key is not valid' },
+  AUTH_CAMPAIGN_FORBIDDEN: { status: 403, message: 'This API key is not allowed for this campaign' },
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has this alias' },
+  LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
+  CAMPAIGN_INACTIVE: { status: 409, message: 'This campaign is paused and takes no leads' },
+  LEAD_DUPLICATE_PHONE: { status: 409, message: 'A lead with this phone was already sent to this campaign recently' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON or form-urlencoded' },
+  VALIDATION_FAILED: { status: 422, message: 'Some fields are invalid' },
+  LEAD_INVALID: { status: 422, message: 'The lead is invalid' },
+  SR_REJECTED: { status: 422, message: 'SalesRender rejected the request' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged' },
+  SR_AUTH_FAILED: { status: 502, message: "SalesRender refused the campaign's token" },
+  SR_BAD_RESPONSE: { status: 502, message: 'SalesRender answered with something we could not read' },
+  SR_UNAVAILABLE: { status: 503, message: 'SalesRender is unavailable' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A failure the caller should see: a stable code, a human message, and per-field reasons when input was bad. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly extra: { fields?: Record<string, string>; details?: Record<string, unknown> } = {},
+  ) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+}
+
+/** Turns zod issues into `{ "field.path": "reason" }`, the shape every 422 carries. */
+export function fieldsFromIssues(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '(body)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

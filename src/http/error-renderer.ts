@@ -1,0 +1,74 @@
+// The one place errors become HTTP answers: `{error: {code, message, request_id, fields?}}`, secrets never included.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AppError, errorCatalogue } from '../errors.js';
+import { SalesRenderError } from '../salesrender/errors.js';
+import { auditEventFor, auditIncomingRequest } from './request-audit.js';
+
+/** Maps anything thrown in a handler or by Fastify itself to an AppError; unknown errors become INTERNAL. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof SalesRenderError) return new AppError(error.code, error.message);
+  const fastifyError = error as FastifyError;
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('BODY_INVALID', fastifyError.message);
+    case 'LB_BODY_INVALID':
+      return new AppError('BODY_INVALID', fastifyError.message);
+  }
+  if (fastifyError?.validation) return new AppError('VALIDATION_FAILED', fastifyError.message);
+  if (fastifyError?.statusCode === 413) return new AppError('BODY_TOO_LARGE');
+  if (fastifyError?.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (fastifyError?.statusCode === 400) return new AppError('BODY_INVALID', fastifyError.message);
+  return new AppError('INTERNAL');
+}
+
+export function errorBody(error: AppError, requestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      request_id: requestId,
+      ...(error.extra.fields ? { fields: error.extra.fields } : {}),
+      ...(error.extra.details ?? {}),
+    },
+  };
+}
+
+/** Fastify error handler: audits refused requests on audited paths, logs server faults, renders the body. */
+export function createErrorHandler(context: AppContext) {
+  return async function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+    const appError = toAppError(error);
+    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    const event = auditEventFor(request.url);
+    if (event) {
+      try {
+        await auditIncomingRequest(context, request);
+        await context.audit.write(context.database.orm, {
+          event: event.replace('.received', '.refused'),
+          requestId: request.id,
+          campaignId: request.auditCampaignId ?? null,
+          actor: 'client',
+          outcome: appError.code,
+          httpStatus: errorCatalogue[appError.code].status,
+          detail: { code: appError.code, message: appError.message, fields: appError.extra.fields ?? null },
+        });
+      } catch (auditError) {
+        request.log.error({ err: auditError }, 'could not audit a refused request');
+      }
+    }
+    const body = errorBody(appError, request.id);
+    // A 409 duplicate also carries the existing ids at the top level, like a 200 duplicate does.
+    const details = appError.extra.details ?? {};
+    const topLevel = appError.code === 'LEAD_DUPLICATE_PHONE' ? { lead_id: details.lead_id, order_id: details.order_id, duplicate: true } : {};
+    if (appError.code === 'RATE_LIMITED' && typeof details.retry_after_seconds === 'number') {
+      reply.header('retry-after', String(details.retry_after_seconds));
+    }
+    return reply.code(appError.status).send({ ...body, ...topLevel });
+  };
+}

@@ -1,0 +1,52 @@
+// Writes the raw incoming request to the audit log before anything else is done with it.
+import type { FastifyRequest } from 'fastify';
+import { redactHeaders, redactUrl } from '../audit/redact.js';
+import type { AppContext } from '../context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as received (text), kept for the audit log. */
+    rawBody?: string;
+    /** Set once the raw request is in the audit log, so the error path does not write it twice. */
+    auditedAs?: string;
+    /** The campaign the request concerns, once known, so refusals are exported with it. */
+    auditCampaignId?: string | null;
+  }
+}
+
+/** The event name under which a path's raw requests are audited, or null for paths that are not audited. */
+export function auditEventFor(url: string): string | null {
+  if (url.startsWith('/v1/leads')) return 'lead.received';
+  if (url.startsWith('/v1/webhooks')) return 'webhook.received';
+  if (url.startsWith('/v1/orders')) return 'advertiser.received';
+  return null;
+}
+
+/** Records method, redacted URL and headers, and the body as received. Idempotent per request. */
+export async function auditIncomingRequest(
+  context: AppContext,
+  request: FastifyRequest,
+  extra: { campaignId?: string | null } = {},
+): Promise<void> {
+  const event = auditEventFor(request.url);
+  if (!event || request.auditedAs) return;
+  request.auditedAs = event;
+  if (extra.campaignId) request.auditCampaignId = extra.campaignId;
+  let body: unknown = request.body ?? null;
+  if (request.rawBody !== undefined && (body === null || typeof body !== 'object')) body = request.rawBody;
+  await context.audit.write(context.database.orm, {
+    event,
+    requestId: request.id,
+    campaignId: request.auditCampaignId ?? null,
+    actor: 'client',
+    outcome: 'received',
+    detail: {
+      method: request.method,
+      url: redactUrl(request.url),
+      headers: redactHeaders(request.headers),
+      remote_ip: request.ip,
+      body,
+      raw_body: request.rawBody !== undefined && typeof request.body === 'object' ? undefined : request.rawBody,
+    },
+  });
+}

@@ -1,0 +1,26 @@
+// /healthz (the process answers) and /readyz (database reachable, migrations applied, worker running).
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { pendingMigrations } from '../../db/migrate.js';
+
+export function registerHealthRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get('/healthz', async function healthz() {
+    return { status: 'ok' };
+  });
+
+  app.get('/readyz', async function readyz(_request, reply) {
+    const checks: Record<string, string> = {};
+    try {
+      await context.database.orm.execute(sql`select 1`);
+      checks.database = 'ok';
+      const pending = await pendingMigrations(context.database);
+      checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
+    } catch (error) {
+      checks.database = `unreachable: ${(error as Error).message}`;
+    }
+    checks.worker = context.worker.isRunning ? 'ok' : 'stopped';
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+}

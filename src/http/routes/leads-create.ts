@@ -1,0 +1,43 @@
+// POST /v1/leads/:alias: a buyer's lead in, SalesRender's order id out (201), or queued (202), or the original (200).
+import type { FastifyInstance } from 'fastify';
+import { findCampaignByAlias } from '../../campaigns/campaign-repository.js';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { submitLead } from '../../leads/submit-lead.js';
+import { auditIncomingRequest } from '../request-audit.js';
+
+const statusFor = { created: 201, queued: 202, duplicate: 200 } as const;
+
+/** The key from `X-Api-Key`, else `api_key` in the query or body (for trackers that cannot set headers). */
+function apiKeyOf(headers: Record<string, unknown>, query: unknown, body: Record<string, unknown>): string | null {
+  const header = headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0) return header;
+  const fromQuery = (query as Record<string, unknown> | undefined)?.api_key;
+  if (typeof fromQuery === 'string' && fromQuery.length > 0) return fromQuery;
+  return typeof body.api_key === 'string' && body.api_key.length > 0 ? body.api_key : null;
+}
+
+export function registerLeadCreateRoute(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Params: { alias: string } }>('/v1/leads/:alias', async function createLead(request, reply) {
+    const campaign = await findCampaignByAlias(context.database.orm, request.params.alias);
+    await auditIncomingRequest(context, request, { campaignId: campaign?.id ?? null });
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw new AppError('BODY_INVALID', 'The body must be a JSON object or a form');
+    }
+    const fields = body as Record<string, unknown>;
+    const idempotencyKey = request.headers['idempotency-key'];
+    if (typeof idempotencyKey === 'string' && idempotencyKey.length > 255) {
+      throw new AppError('VALIDATION_FAILED', undefined, { fields: { 'Idempotency-Key': 'must be at most 255 characters' } });
+    }
+    const result = await submitLead(context.leadDeps, {
+      alias: request.params.alias,
+      campaign,
+      apiKey: apiKeyOf(request.headers, request.query, fields),
+      body: fields,
+      idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
+      requestId: request.id,
+    });
+    return reply.code(statusFor[result.outcome]).send(result.answer);
+  });
+}

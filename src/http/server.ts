@@ -1,0 +1,84 @@
+// Builds the Fastify app: body parsers that keep the raw text, request ids, routes, docs and the error renderer.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { redactUrl } from '../audit/redact.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { requireAdminToken } from './admin-auth.js';
+import { createErrorHandler, errorBody } from './error-renderer.js';
+import { openApiDocument } from './openapi.js';
+import { registerAdminAuditRoute } from './routes/admin-audit.js';
+import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
+import { registerAdminClientRoutes } from './routes/admin-clients.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerLeadCreateRoute } from './routes/leads-create.js';
+
+function bodyError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'LB_BODY_INVALID', statusCode: 400 });
+}
+
+export async function buildHttpServer(context: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    bodyLimit: context.settings.BODY_LIMIT_BYTES,
+    genReqId: () => context.ids.next('req'),
+    requestIdHeader: false,
+    trustProxy: true,
+  });
+  app.addHook('onSend', async function setRequestIdHeader(request, reply) {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Parse bodies ourselves so the exact text received can go to the audit log.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, function parseJson(request, body, done) {
+    const text = body as string;
+    request.rawBody = text;
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(bodyError(`Body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    function parseForm(request, body, done) {
+      const text = body as string;
+      request.rawBody = text;
+      done(null, Object.fromEntries(new URLSearchParams(text)));
+    },
+  );
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, function parseCsv(request, body, done) {
+    request.rawBody = body as string;
+    done(null, body);
+  });
+
+  app.setErrorHandler(createErrorHandler(context));
+  app.setNotFoundHandler(async function notFound(request, reply) {
+    return reply.code(404).send(errorBody(new AppError('ROUTE_NOT_FOUND'), request.id));
+  });
+
+  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerHealthRoutes(app, context);
+  registerLeadCreateRoute(app, context);
+  await app.register(async function adminApi(admin) {
+    admin.addHook('preHandler', requireAdminToken(context.settings.LEADBRIDGE_ADMIN_TOKEN));
+    registerAdminCampaignRoutes(admin, context);
+    registerAdminClientRoutes(admin, context, 'partner');
+    registerAdminClientRoutes(admin, context, 'advertiser');
+    registerAdminAuditRoute(admin, context);
+  });
+  return app;
+}
+
+/** Pino serializers that never print a key, token or webhook secret from a URL or header. */
+export const logSerializers = {
+  req(request: { method: string; url: string; ip?: string }) {
+    return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+  },
+};

@@ -1,0 +1,209 @@
+// One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import { redactUrl } from '../audit/redact.js';
+import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import type { TokenCipher } from '../campaigns/token-cipher.js';
+import type { Clock } from '../db/clock.js';
+import type { Orm } from '../db/connection.js';
+import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { leads } from '../db/schema.js';
+import { addCpaLead } from '../salesrender/cpa-client.js';
+import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
+import { SalesRenderError } from '../salesrender/errors.js';
+import { buildAddOrderInput, buildCpaLeadBody, type LeadForOrder } from '../salesrender/order-input.js';
+import type { ExchangeObserver } from '../salesrender/transport.js';
+import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
+
+export const createOrderJobKind = 'create_order';
+
+/**
+ * Retries while SalesRender is down: quick at first (a blip), then hourly for three days, so an
+ * accepted lead outlives a long outage. SalesRender's own client retries 5xx 10 times 10 s apart
+ * (salesrender-api.md, Errors); we are gentler and longer.
+ */
+export const createOrderRetrySchedule: RetrySchedule = {
+  delaysMs: [5_000, 15_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000],
+  maxAttempts: 80,
+  jitter: 0.1,
+};
+
+export interface CreateOrderDeps {
+  db: Orm;
+  clock: Clock;
+  audit: AuditWriter;
+  cipher: TokenCipher;
+  random: () => number;
+  logger: Logger;
+  salesrenderTimeoutMs: number;
+}
+
+export type CreateOrderOutcome =
+  | { kind: 'created'; lead: LeadRow }
+  | { kind: 'queued'; lead: LeadRow }
+  | { kind: 'rejected'; lead: LeadRow; error: SalesRenderError }
+  | { kind: 'failed'; lead: LeadRow; error: SalesRenderError };
+
+/** Sends the lead to SalesRender through the campaign's module. */
+async function sendToSalesRender(
+  campaign: Campaign,
+  lead: LeadForOrder,
+  token: string,
+  options: { timeoutMs: number; observe: ExchangeObserver },
+): Promise<string> {
+  const sr = campaign.salesrender;
+  const target: SalesRenderTarget = { baseUrl: sr.baseUrl, companyId: sr.companyId, token };
+  if (campaign.module === 'cpa') {
+    const body = buildCpaLeadBody(lead, { offerId: sr.offerId ?? '', fields: sr.fields });
+    return (await addCpaLead(target, body, options)).orderId;
+  }
+  const input = buildAddOrderInput(lead, {
+    projectId: sr.projectId,
+    statusId: sr.initialStatusId,
+    offerId: sr.offerId,
+    webmasterId: sr.webmasterId,
+    cart: sr.cart,
+    fields: sr.fields,
+  });
+  return (await new CrmClient(target, options).addOrder(input)).orderId;
+}
+
+/**
+ * Runs one claimed `create_order` job to its recorded outcome. The SalesRender call happens outside
+ * any transaction; its exchange is audited as it completes; the result, the job's new state and the
+ * audit row are then written together.
+ */
+export async function attemptCreateOrder(deps: CreateOrderDeps, job: Job): Promise<CreateOrderOutcome> {
+  const { db, clock, audit } = deps;
+  const leadId = job.leadId ?? '';
+  const lead = await findLeadById(db, leadId);
+  const campaign = job.campaignId ? await findCampaignById(db, job.campaignId) : null;
+  if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
+  if (lead.state !== 'queued') {
+    // Finished by an earlier attempt whose answer arrived after its lease was swept.
+    await completeJob(db, job, clock.now());
+    return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
+  }
+  const requestId = typeof job.payload.requestId === 'string' ? job.payload.requestId : null;
+  const token = deps.cipher.decrypt(campaign.tokenEncrypted);
+  const observe: ExchangeObserver = (exchange) =>
+    audit
+      .write(db, {
+        event: 'salesrender.call',
+        requestId,
+        campaignId: campaign.id,
+        leadId,
+        actor: 'leadbridge',
+        outcome: exchange.error ? 'network_error' : String(exchange.httpStatus),
+        httpStatus: exchange.httpStatus,
+        latencyMs: exchange.latencyMs,
+        detail: {
+          attempt: job.attempts,
+          operation: exchange.operation,
+          url: redactUrl(exchange.url),
+          request: exchange.requestBody,
+          response: exchange.responseBody,
+          error: exchange.error ?? null,
+        },
+      })
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
+
+  try {
+    const orderId = await sendToSalesRender(campaign, leadForOrder(lead), token, {
+      timeoutMs: deps.salesrenderTimeoutMs,
+      observe,
+    });
+    const statusId = campaign.module === 'crm' ? campaign.salesrender.initialStatusId : null;
+    const label = (statusId && campaign.statusMap[statusId]) || 'pending';
+    return await db.transaction(async (tx) => {
+      const now = clock.now();
+      const [updated] = await tx
+        .update(leads)
+        .set({ state: 'created', orderId, statusId, label, errorCode: null, errorMessage: null, updatedAt: now })
+        .where(eq(leads.id, leadId))
+        .returning();
+      await completeJob(tx, job, now);
+      await audit.write(tx, {
+        event: 'order.created',
+        requestId,
+        campaignId: campaign.id,
+        leadId,
+        orderId,
+        actor: 'leadbridge',
+        outcome: 'created',
+        detail: { attempt: job.attempts, status_id: statusId, label },
+      });
+      return { kind: 'created' as const, lead: updated ?? lead };
+    });
+  } catch (error) {
+    if (!(error instanceof SalesRenderError)) throw error;
+    return recordFailure(deps, job, lead, campaign, error, requestId);
+  }
+}
+
+async function recordFailure(
+  deps: CreateOrderDeps,
+  job: Job,
+  lead: LeadRow,
+  campaign: Campaign,
+  error: SalesRenderError,
+  requestId: string | null,
+): Promise<CreateOrderOutcome> {
+  const { db, clock, audit } = deps;
+  return db.transaction(async (tx) => {
+    const now = clock.now();
+    const detail = { attempt: job.attempts, code: error.code, sr_code: error.details.srCode ?? null, message: error.message };
+    if (error.transient) {
+      const delayMs = Math.max(
+        retryDelayMs(createOrderRetrySchedule, job.attempts, deps.random),
+        error.details.retryAfterMs ?? 0,
+      );
+      const state = await retryOrFailJob(tx, job, {
+        now,
+        delayMs,
+        error: `${error.code}: ${error.message}`,
+        httpStatus: error.details.httpStatus,
+      });
+      const [updated] = await tx
+        .update(leads)
+        .set({
+          state: state === 'failed' ? 'failed' : 'queued',
+          errorCode: error.code,
+          errorMessage: error.message,
+          updatedAt: now,
+        })
+        .where(eq(leads.id, lead.id))
+        .returning();
+      await audit.write(tx, {
+        event: state === 'failed' ? 'order.failed' : 'order.retry_scheduled',
+        requestId,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        actor: 'leadbridge',
+        outcome: state === 'failed' ? 'failed' : 'retry',
+        detail: { ...detail, next_attempt_at: state === 'failed' ? null : new Date(now.getTime() + delayMs).toISOString() },
+      });
+      return state === 'failed'
+        ? { kind: 'failed' as const, lead: updated ?? lead, error }
+        : { kind: 'queued' as const, lead: updated ?? lead };
+    }
+    await failJob(tx, job, { now, error: `${error.code}: ${error.message}`, httpStatus: error.details.httpStatus });
+    const [updated] = await tx
+      .update(leads)
+      .set({ state: 'rejected', errorCode: error.code, errorMessage: error.message, updatedAt: now })
+      .where(eq(leads.id, lead.id))
+      .returning();
+    await audit.write(tx, {
+      event: 'order.rejected',
+      requestId,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      actor: 'leadbridge',
+      outcome: 'rejected',
+      detail,
+    });
+    return { kind: 'rejected' as const, lead: updated ?? lead, error };
+  });
+}

@@ -1,0 +1,75 @@
+// Leads in the database: lookups that drive deduplication, and the summary buyers see.
+import { and, desc, eq, gt, ne } from 'drizzle-orm';
+import type { Executor } from '../db/connection.js';
+import { leads } from '../db/schema.js';
+import type { LeadForOrder } from '../salesrender/order-input.js';
+
+export type LeadRow = typeof leads.$inferSelect;
+
+export async function findLeadById(db: Executor, id: string): Promise<LeadRow | null> {
+  const [row] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function findLeadByIdempotencyKey(db: Executor, partnerId: string, key: string): Promise<LeadRow | null> {
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.partnerId, partnerId), eq(leads.idempotencyKey, key)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The live lead holding this click id in the campaign (a rejected one releases it). */
+export async function findLeadByClickId(db: Executor, campaignId: string, clickId: string): Promise<LeadRow | null> {
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.campaignId, campaignId), eq(leads.clickId, clickId), ne(leads.state, 'rejected')))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The newest live lead with this phone in the campaign since `since`. */
+export async function findRecentLeadByPhone(
+  db: Executor,
+  campaignId: string,
+  phone: string,
+  since: Date,
+): Promise<LeadRow | null> {
+  const [row] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.campaignId, campaignId), eq(leads.phone, phone), gt(leads.createdAt, since), ne(leads.state, 'rejected')))
+    .orderBy(desc(leads.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** What SalesRender needs of a stored lead. */
+export function leadForOrder(row: LeadRow): LeadForOrder {
+  const subs: Record<string, string> = {};
+  const utm: Record<string, string> = {};
+  for (const [key, value] of Object.entries(row.subs)) (key.startsWith('utm_') ? utm : subs)[key] = value;
+  const comment = row.extras.comment;
+  return {
+    id: row.id,
+    phone: row.phone,
+    name: row.name,
+    country: row.country,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    clickId: row.clickId,
+    comment: typeof comment === 'string' ? comment : null,
+    subs,
+    utm,
+  };
+}
+
+/** The buyer-facing status word: `queued` until SalesRender has the order, then the label. */
+export function leadStatusWord(row: LeadRow): string {
+  if (row.state === 'queued') return 'queued';
+  if (row.state === 'rejected') return 'rejected';
+  if (row.state === 'failed') return 'failed';
+  return row.label ?? 'pending';
+}

@@ -1,0 +1,179 @@
+// What happens when a buyer posts a lead: authorise, normalise, dedupe, store with its job, try SalesRender once.
+import { authenticateKey } from '../campaigns/api-clients.js';
+import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { IdSource } from '../db/clock.js';
+import { enqueueJob } from '../db/queue/enqueue-job.js';
+import { leads } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { attemptCreateOrder, type CreateOrderDeps, createOrderJobKind, createOrderRetrySchedule } from './create-order.js';
+import { normaliseLead } from './lead-input.js';
+import {
+  findLeadByClickId,
+  findLeadByIdempotencyKey,
+  findRecentLeadByPhone,
+  type LeadRow,
+  leadStatusWord,
+} from './lead-repository.js';
+
+export interface SubmitLeadDeps extends CreateOrderDeps {
+  ids: IdSource;
+  /** Identifies this process as the holder of the inline attempt's lease. */
+  workerId: string;
+  /** How long the inline attempt's lease lasts; after a crash the worker retries once it passes. */
+  leaseMs: number;
+}
+
+export interface LeadSubmission {
+  alias: string;
+  /** The campaign the alias names, looked up by the caller (null when none). */
+  campaign: Campaign | null;
+  apiKey: string | null;
+  body: Record<string, unknown>;
+  idempotencyKey: string | null;
+  requestId: string;
+}
+
+export interface LeadAnswer {
+  lead_id: string;
+  order_id: string | null;
+  status: string;
+  duplicate: boolean;
+}
+
+export type SubmitLeadResult =
+  | { outcome: 'created' | 'queued'; campaign: Campaign; answer: LeadAnswer }
+  | { outcome: 'duplicate'; campaign: Campaign; answer: LeadAnswer };
+
+const answerFor = (lead: LeadRow, duplicate: boolean): LeadAnswer => ({
+  lead_id: lead.id,
+  order_id: lead.orderId,
+  status: leadStatusWord(lead),
+  duplicate,
+});
+
+/** Postgres unique_violation: a concurrent request stored the same click id or idempotency key first. */
+const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: string })?.code === '23505' || (error as { cause?: { code?: string } })?.cause?.code === '23505';
+
+/** Answers a repeat of an earlier request the way the original was answered (rejections stay rejections). */
+function duplicateOf(lead: LeadRow, campaign: Campaign): SubmitLeadResult {
+  if (lead.state === 'rejected') {
+    throw new AppError('SR_REJECTED', lead.errorMessage ?? undefined, { details: { lead_id: lead.id, duplicate: true } });
+  }
+  return { outcome: 'duplicate', campaign, answer: answerFor(lead, true) };
+}
+
+/**
+ * Accepts one lead. Order of work: authorise (401/403/404) -> idempotency key -> validate (422) ->
+ * click id (200 duplicate) -> phone window (409) -> store lead + job + audit in one transaction ->
+ * one inline SalesRender attempt. Once stored, the lead cannot be lost: if this process dies, the
+ * job's lease expires and a worker retries it.
+ */
+export async function submitLead(deps: SubmitLeadDeps, submission: LeadSubmission): Promise<SubmitLeadResult> {
+  const { db, clock, ids, audit } = deps;
+  if (!submission.apiKey) throw new AppError('AUTH_KEY_MISSING');
+  const client = await authenticateKey(db, submission.apiKey);
+  if (!client || client.kind !== 'partner') throw new AppError('AUTH_KEY_INVALID');
+  const campaign = submission.campaign;
+  if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND', `No campaign has the alias "${submission.alias}"`);
+  if (!client.campaignIds.includes(campaign.id)) throw new AppError('AUTH_CAMPAIGN_FORBIDDEN');
+  if (!campaign.active) throw new AppError('CAMPAIGN_INACTIVE');
+
+  if (submission.idempotencyKey) {
+    const seen = await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey);
+    if (seen) return duplicateOf(seen, campaign);
+  }
+  const lead = normaliseLead(submission.body, campaign.defaultCountry);
+  if (lead.clickId) {
+    const seen = await findLeadByClickId(db, campaign.id, lead.clickId);
+    if (seen) return duplicateOf(seen, campaign);
+  }
+  if (campaign.dedupeWindowHours > 0) {
+    const since = new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000);
+    const seen = await findRecentLeadByPhone(db, campaign.id, lead.phone, since);
+    if (seen) {
+      throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
+        details: { lead_id: seen.id, order_id: seen.orderId, window_hours: campaign.dedupeWindowHours },
+      });
+    }
+  }
+
+  const leadId = ids.next('lead');
+  const now = clock.now();
+  const job = {
+    id: ids.next('job'),
+    kind: createOrderJobKind,
+    campaignId: campaign.id,
+    leadId,
+    payload: { requestId: submission.requestId },
+    maxAttempts: createOrderRetrySchedule.maxAttempts,
+    runAt: now,
+    dedupeKey: `create_order:${leadId}`,
+    claimFor: { workerId: deps.workerId, leaseUntil: new Date(now.getTime() + deps.leaseMs) },
+  };
+  let stored: LeadRow;
+  try {
+    stored = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(leads)
+        .values({
+          id: leadId,
+          campaignId: campaign.id,
+          partnerId: client.id,
+          state: 'queued',
+          clickId: lead.clickId,
+          idempotencyKey: submission.idempotencyKey,
+          phone: lead.phone,
+          name: lead.name,
+          country: lead.country,
+          ip: lead.ip,
+          userAgent: lead.userAgent,
+          subs: { ...lead.subs, ...lead.utm },
+          extras: lead.comment === null ? lead.extras : { ...lead.extras, comment: lead.comment },
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await enqueueJob(tx, job, now);
+      await audit.write(tx, {
+        event: 'lead.accepted',
+        requestId: submission.requestId,
+        campaignId: campaign.id,
+        leadId,
+        actor: `partner:${client.id}`,
+        outcome: 'accepted',
+        detail: { normalised: lead },
+      });
+      if (!row) throw new Error('lead insert returned nothing');
+      return row;
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const seen =
+      (submission.idempotencyKey && (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
+      (lead.clickId && (await findLeadByClickId(db, campaign.id, lead.clickId)));
+    if (!seen) throw error;
+    return duplicateOf(seen, campaign);
+  }
+
+  const claimed = {
+    ...job,
+    state: 'running' as const,
+    attempts: 1,
+    nextAttemptAt: now,
+    lockedUntil: job.claimFor.leaseUntil,
+    lockedBy: deps.workerId,
+    payload: job.payload,
+  };
+  const result = await attemptCreateOrder(deps, claimed);
+  if (result.kind === 'rejected') {
+    throw new AppError('SR_REJECTED', result.error.message, {
+      details: { lead_id: stored.id, salesrender_code: result.error.details.srCode ?? null },
+    });
+  }
+  return {
+    outcome: result.kind === 'created' ? 'created' : 'queued',
+    campaign,
+    answer: answerFor(result.lead, false),
+  };
+}

@@ -1,0 +1,112 @@
+// The composition root: opens the database, migrates, wires the domain, the worker and the HTTP server.
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { createAuditWriter } from './audit/audit-writer.js';
+import { createTokenCipher } from './campaigns/token-cipher.js';
+import { resolveSecretKey } from './config/secret-key.js';
+import type { Settings } from './config/settings.js';
+import type { AppContext } from './context.js';
+import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
+import { type Database, openDatabase } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { JobWorker } from './db/queue/worker.js';
+import { buildHttpServer, logSerializers } from './http/server.js';
+import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
+
+export interface ServiceOptions {
+  settings: Settings;
+  /** An already open database (tests); otherwise opened from the settings. */
+  database?: Database;
+  clock?: Clock;
+  ids?: IdSource;
+  random?: () => number;
+  logger?: Logger;
+  /** Run the background worker (default true). Tests drive `worker.runOnce()` by hand instead. */
+  startWorker?: boolean;
+  /** Lease on a job being worked; default 60 s. */
+  leaseMs?: number;
+}
+
+export interface Service {
+  context: AppContext;
+  app: FastifyInstance;
+  /** Listens on HOST:PORT; returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createLogger(settings: Settings): Logger {
+  return pino({
+    level: settings.LOG_LEVEL,
+    serializers: logSerializers,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.token', '*.api_key'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { settings } = options;
+  const logger = options.logger ?? createLogger(settings);
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const random = options.random ?? Math.random;
+  const database = options.database ?? (await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR }));
+  const applied = await migrate(database);
+  if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+  const key = await resolveSecretKey({
+    configured: settings.LEADBRIDGE_SECRET_KEY,
+    dataDir: settings.DATA_DIR,
+    embedded: database.kind === 'pglite',
+  });
+  const cipher = createTokenCipher(key);
+  const audit = createAuditWriter(clock);
+  const workerId = `${hostname()}:${process.pid}:${ids.secret(4)}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const leadDeps = {
+    db: database.orm,
+    clock,
+    ids,
+    audit,
+    cipher,
+    random,
+    logger,
+    salesrenderTimeoutMs: settings.SALESRENDER_TIMEOUT_MS,
+    workerId,
+    leaseMs,
+  };
+  const worker = new JobWorker({
+    db: database.orm,
+    clock,
+    workerId,
+    logger,
+    leaseMs,
+    pollMs: settings.WORKER_POLL_MS,
+    handlers: {
+      [createOrderJobKind]: async (job) => {
+        await attemptCreateOrder(leadDeps, job);
+      },
+    },
+  });
+  const context: AppContext = { settings, database, clock, ids, random, cipher, audit, logger, worker, leadDeps };
+  const app = await buildHttpServer(context);
+  if (options.startWorker ?? true) worker.start();
+  return {
+    context,
+    app,
+    async listen() {
+      await app.listen({ port: settings.PORT, host: settings.HOST });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : settings.PORT;
+      return `http://127.0.0.1:${port}`;
+    },
+    async close() {
+      // Stop taking work first, then finish in-flight requests, then release the database.
+      await worker.stop();
+      await app.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Starts the sandbox and LeadBridge (in process, real database, real HTTP) for integration tests.
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { ManualClock } from '../../src/db/clock.js';
+import { createLogger, type Service, startService } from '../../src/service.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const adminToken = 'test-admin-token-0123456789';
+export const secretKey = 'a'.repeat(64);
+export const crmToken = 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl';
+export const cpaToken = 'eyJhbGciOiJIUzI1NiJ9.sandbox-cpa-token.c2lnbmF0dXJl';
+
+export interface Harness {
+  sandbox: Sandbox;
+  service: Service;
+  testDatabase: TestDatabase;
+  clock: ManualClock;
+  /** Calls LeadBridge in process (Fastify inject): real routing, parsing and database, no socket. */
+  request(options: {
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    url: string;
+    body?: unknown;
+    form?: Record<string, string>;
+    headers?: Record<string, string>;
+  }): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
+  admin(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): ReturnType<Harness['request']>;
+  /** Creates a campaign wired to the sandbox (CRM module by default); overrides are merged shallowly. */
+  createCampaign(alias: string, overrides?: Record<string, unknown>): Promise<any>;
+  /** Creates a partner for the given aliases and returns its API key. */
+  createPartner(aliases: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { salesrenderTimeoutMs?: number } = {}): Promise<Harness> {
+  const sandbox = await startSandbox();
+  const testDatabase = await createTestDatabase();
+  const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
+  const settings = loadSettings({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LEADBRIDGE_ADMIN_TOKEN: adminToken,
+    LEADBRIDGE_SECRET_KEY: secretKey,
+    PUBLIC_BASE_URL: 'http://leadbridge.test',
+    SALESRENDER_TIMEOUT_MS: String(options.salesrenderTimeoutMs ?? 2000),
+    LOG_LEVEL: 'silent',
+  });
+  const service = await startService({
+    settings,
+    database: testDatabase.database,
+    clock,
+    random: () => 0.5,
+    startWorker: false,
+    logger: createLogger(settings),
+  });
+
+  const request: Harness['request'] = async ({ method, url, body, form, headers }) => {
+    const payload = form ? new URLSearchParams(form).toString() : body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const contentType = form ? 'application/x-www-form-urlencoded' : body === undefined ? undefined : 'application/json';
+    const response = await service.app.inject({
+      method,
+      url,
+      payload,
+      headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
+    });
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      parsed = null;
+    }
+    return { status: response.statusCode, body: parsed, text: response.body, headers: response.headers };
+  };
+  const admin: Harness['admin'] = (method, url, body) =>
+    request({ method, url, body, headers: { authorization: `Bearer ${adminToken}` } });
+
+  return {
+    sandbox,
+    service,
+    testDatabase,
+    clock,
+    request,
+    admin,
+    async createCampaign(alias, overrides = {}) {
+      const { salesrender: srOverrides, ...rest } = overrides as { salesrender?: Record<string, unknown> };
+      const response = await admin('POST', '/admin/api/campaigns', {
+        alias,
+        name: `Campaign ${alias}`,
+        module: 'crm',
+        salesrender: {
+          base_url: sandbox.url,
+          company_id: '1',
+          token: crmToken,
+          project_id: '1',
+          initial_status_id: '1',
+          ...srOverrides,
+        },
+        status_map: { '1': 'pending', '2': 'pending', '3': 'accepted', '4': 'rejected', '5': 'trash', '6': 'trash' },
+        payouts: { accepted: 12.5 },
+        default_country: 'RU',
+        ...rest,
+      });
+      if (response.status !== 201) throw new Error(`campaign ${alias}: ${response.status} ${response.text}`);
+      return response.body;
+    },
+    async createPartner(aliases) {
+      const response = await admin('POST', '/admin/api/partners', { name: `Partner ${aliases.join('+')}`, campaigns: aliases });
+      if (response.status !== 201) throw new Error(`partner: ${response.status} ${response.text}`);
+      return response.body.api_key as string;
+    },
+    async close() {
+      await service.close();
+      await sandbox.close();
+      await testDatabase.drop();
+    },
+  };
+}
