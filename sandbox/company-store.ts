@@ -19,7 +19,12 @@ export interface SandboxStatus {
   archived: boolean;
 }
 
-export type FieldType = 'PhoneOrderField' | 'HumanNameOrderField' | 'StringOrderField' | 'AddressOrderField' | 'EmailOrderField';
+export type FieldType =
+  | 'PhoneOrderField'
+  | 'HumanNameOrderField'
+  | 'StringOrderField'
+  | 'AddressOrderField'
+  | 'EmailOrderField';
 
 export interface SandboxField {
   name: string;
@@ -55,7 +60,12 @@ export interface SandboxOrder {
     emailFields: { field: string; value: string | null }[];
   };
   source: Record<string, string | null>;
-  lead: { externalId: string | null; webmasterId: string | null; offerId: string | null; reward: { amount: number; currency: string } | null };
+  lead: {
+    externalId: string | null;
+    webmasterId: string | null;
+    offerId: string | null;
+    reward: { amount: number; currency: string } | null;
+  };
   cart: { items: { itemId: string; variation: number; quantity: number; price: number }[] };
 }
 
@@ -128,7 +138,8 @@ export class Company {
   private activeStatus(id: string): SandboxStatus {
     const status = this.status(id);
     if (!status) throw new SandboxGraphqlError('ERR_ORDER_STATUS_NOT_FOUND', `Status ${id} not found`);
-    if (status.archived) throw new SandboxGraphqlError('ERR_ORDER_STATUS_ARCHIVED', `Status ${id} is archived`);
+    if (status.archived)
+      throw new SandboxGraphqlError('ERR_ORDER_STATUS_ARCHIVED', `Status ${id} is archived`);
     return status;
   }
 
@@ -138,7 +149,10 @@ export class Company {
       for (const entry of entries ?? []) {
         const field = this.config.fields.find((candidate) => candidate.name === entry.field);
         if (!field) {
-          throw new SandboxGraphqlError('ERR_ORDER_VALIDATION_FAILED', `Unknown order field "${entry.field}"`);
+          throw new SandboxGraphqlError(
+            'ERR_ORDER_VALIDATION_FAILED',
+            `Unknown order field "${entry.field}"`,
+          );
         }
         if (groupForType[field.type] !== group) {
           throw new SandboxGraphqlError(
@@ -147,7 +161,10 @@ export class Company {
           );
         }
         if (group === 'phoneFields' && !/\d{5,}/.test(String(entry.value ?? '').replace(/\D/g, ''))) {
-          throw new SandboxGraphqlError('ERR_ORDER_VALIDATION_FAILED', `Field "${entry.field}": invalid phone`);
+          throw new SandboxGraphqlError(
+            'ERR_ORDER_VALIDATION_FAILED',
+            `Field "${entry.field}": invalid phone`,
+          );
         }
       }
     }
@@ -198,7 +215,11 @@ export class Company {
   }
 
   /** Changes status and/or order data; returns whether the status actually changed. */
-  updateOrder(input: { id: string; statusId?: string | null; orderData?: Partial<SandboxOrder['data']> | null }): {
+  updateOrder(input: {
+    id: string;
+    statusId?: string | null;
+    orderData?: Partial<SandboxOrder['data']> | null;
+  }): {
     order: SandboxOrder;
     statusChanged: boolean;
   } {
@@ -206,7 +227,11 @@ export class Company {
     if (!order) throw new SandboxGraphqlError('ERR_ORDER_NOT_FOUND', `Order ${input.id} not found`);
     const data = input.orderData ?? {};
     let statusChanged = false;
-    if (input.statusId !== undefined && input.statusId !== null && String(input.statusId) !== order.statusId) {
+    if (
+      input.statusId !== undefined &&
+      input.statusId !== null &&
+      String(input.statusId) !== order.statusId
+    ) {
       this.activeStatus(input.statusId);
       statusChanged = true;
     }
@@ -238,20 +263,40 @@ export class Company {
       statusChangedAt: order.statusChangedAt,
       status: this.status(order.statusId),
       data: {
-        phoneFields: order.data.phoneFields.map((entry) => ({ field: ref(entry.field), value: phoneView(entry.value) })),
-        humanNameFields: order.data.humanNameFields.map((entry) => ({ field: ref(entry.field), value: entry.value })),
-        stringFields: order.data.stringFields.map((entry) => ({ field: ref(entry.field), value: entry.value })),
-        addressFields: order.data.addressFields.map((entry) => ({ field: ref(entry.field), value: entry.value })),
+        phoneFields: order.data.phoneFields.map((entry) => ({
+          field: ref(entry.field),
+          value: phoneView(entry.value),
+        })),
+        humanNameFields: order.data.humanNameFields.map((entry) => ({
+          field: ref(entry.field),
+          value: entry.value,
+        })),
+        stringFields: order.data.stringFields.map((entry) => ({
+          field: ref(entry.field),
+          value: entry.value,
+        })),
+        addressFields: order.data.addressFields.map((entry) => ({
+          field: ref(entry.field),
+          value: entry.value,
+        })),
         emailFields: order.data.emailFields.map((entry) => ({ field: ref(entry.field), value: entry.value })),
       },
       source: order.source,
       lead: order.lead,
-      cart: { items: order.cart.items, total: order.cart.items.reduce((sum, item) => sum + item.price * item.quantity, 0) },
+      cart: {
+        items: order.cart.items,
+        total: order.cart.items.reduce((sum, item) => sum + item.price * item.quantity, 0),
+      },
     };
   }
 }
 
-function phoneView(raw: string): { raw: string; international: string | null; national: string | null; country: string | null } {
+function phoneView(raw: string): {
+  raw: string;
+  international: string | null;
+  national: string | null;
+  country: string | null;
+} {
   const parsed = parsePhoneNumberFromString(raw);
   return {
     raw,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, type DocumentNode, execute, GraphQLError, Kind, parse, validate } from 'graphql';
+import { buildSchema, type DocumentNode, execute, type GraphQLError, Kind, parse, validate } from 'graphql';
 import { type Company, SandboxGraphqlError } from './company-store.js';
 
 const schemaPath = join(dirname(fileURLToPath(import.meta.url)), 'schema.graphql');
@@ -77,18 +77,25 @@ export async function runGraphql(
       return {
         statuses: company.config.statuses.filter(
           (status) =>
-            (include.archived === undefined || include.archived === null || status.archived === include.archived) &&
+            (include.archived === undefined ||
+              include.archived === null ||
+              status.archived === include.archived) &&
             (!include.ids || include.ids.includes(status.id)),
         ),
       };
     },
     fields: () => ({
       orderFieldsFetcher: {
-        fields: company.config.fields.map((field) => ({ __typename: field.type, name: field.name, label: field.label })),
+        fields: company.config.fields.map((field) => ({
+          __typename: field.type,
+          name: field.name,
+          label: field.label,
+        })),
       },
     }),
     orderMutation: () => ({
-      addOrder: ({ input }: { input: Parameters<Company['addOrder']>[0] }) => company.view(company.addOrder(input)),
+      addOrder: ({ input }: { input: Parameters<Company['addOrder']>[0] }) =>
+        company.view(company.addOrder(input)),
       updateOrder: ({ input }: { input: Parameters<Company['updateOrder']>[0] }) => {
         const { order, statusChanged } = company.updateOrder(input);
         if (statusChanged) onStatusChange(company, order.id);
@@ -104,7 +111,11 @@ export async function runGraphql(
 
 function toSalesRenderError(error: GraphQLError): { message: string; extensions: { code: string } } {
   const original = error.originalError;
-  if (original instanceof SandboxGraphqlError) return { message: original.message, extensions: { code: original.code } };
+  if (original instanceof SandboxGraphqlError)
+    return { message: original.message, extensions: { code: original.code } };
   // Variable coercion failures and the like: SalesRender reports them as bad user input.
-  return { message: error.message, extensions: { code: original ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } };
+  return {
+    message: error.message,
+    extensions: { code: original ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' },
+  };
 }

@@ -27,14 +27,23 @@ program
   .option('--comment <text>', 'call-centre comment')
   .option('--company <id>', 'company id', '1')
   .option('--url <url>', 'sandbox URL', 'http://127.0.0.1:8090')
-  .action(async (orderId: string, statusId: string, options: { comment?: string; company: string; url: string }) => {
-    const response = await fetch(`${options.url}/__sandbox/companies/${options.company}/orders/${orderId}/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ statusId, comment: options.comment }),
-    });
-    console.log(response.status, await response.text());
-    if (!response.ok) process.exitCode = 1;
-  });
+  .action(
+    async (
+      orderId: string,
+      statusId: string,
+      options: { comment?: string; company: string; url: string },
+    ) => {
+      const response = await fetch(
+        `${options.url}/__sandbox/companies/${options.company}/orders/${orderId}/status`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ statusId, comment: options.comment }),
+        },
+      );
+      console.log(response.status, await response.text());
+      if (!response.ok) process.exitCode = 1;
+    },
+  );
 
 await program.parseAsync();

@@ -4,7 +4,7 @@ import { callCentrePage } from './call-centre-page.js';
 import { Company, type CompanyConfig, demoCompany } from './company-store.js';
 import { FaultPlan } from './faults.js';
 import { type GraphqlAnswer, isIntrospectionOnly, parseQuery, runGraphql } from './graphql-endpoint.js';
-import { type WebhookShape, WebhookSender } from './webhook-sender.js';
+import { WebhookSender, type WebhookShape } from './webhook-sender.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -60,7 +60,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await reply.code(500).send(errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
         return true;
       case 'http503':
-        await reply.code(503).header('retry-after', '1').send(errorBody('Service unavailable', 'UNAVAILABLE'));
+        await reply
+          .code(503)
+          .header('retry-after', '1')
+          .send(errorBody('Service unavailable', 'UNAVAILABLE'));
         return true;
       case 'timeout':
         reply.hijack();
@@ -81,7 +84,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await reply.code(200).send({ data: null, ...errorBody('Internal error', 'INTERNAL_SERVER_ERROR') });
         return true;
       case 'reject':
-        await reply.code(200).send({ data: null, ...errorBody('Order validation failed', 'ERR_ORDER_VALIDATION_FAILED') });
+        await reply
+          .code(200)
+          .send({ data: null, ...errorBody('Order validation failed', 'ERR_ORDER_VALIDATION_FAILED') });
         return true;
     }
   }
@@ -93,13 +98,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const company = companies.get(request.params.companyId);
     if (!company) return reply.code(404).send(errorBody('Company not found', 'NOT_FOUND'));
     const body = (request.body ?? {}) as { query?: unknown; variables?: unknown };
-    if (typeof body.query !== 'string') return reply.code(400).send(errorBody('Body must have a query', 'BAD_REQUEST'));
+    if (typeof body.query !== 'string')
+      return reply.code(400).send(errorBody('Body must have a query', 'BAD_REQUEST'));
     const document = parseQuery(body.query);
     if (!('kind' in document)) return reply.code(400).send(document);
     if (!isIntrospectionOnly(document)) {
       const token = tokenOf(request);
       if (!token) return reply.code(401).send(errorBody('Unauthorized', 'UNAUTHORIZED'));
-      if (!company.config.crmTokens.includes(token)) return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
+      if (!company.config.crmTokens.includes(token))
+        return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
     }
     if (await applyFault(request, reply)) return reply;
     const variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
@@ -107,38 +114,44 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return reply.code(200).send(answer);
   });
 
-  app.post<{ Params: { companyId: string } }>('/companies/:companyId/CPA/lead/add', async (request, reply) => {
-    requests.push({ path: request.url, headers: { ...request.headers }, body: request.body });
-    const company = companies.get(request.params.companyId);
-    if (!company) return reply.code(404).send(errorBody('Company not found', 'NOT_FOUND'));
-    const token = tokenOf(request);
-    if (!token) return reply.code(401).send(errorBody('Unauthorized', 'UNAUTHORIZED'));
-    const webmasterId = company.config.cpaTokens[token];
-    if (!webmasterId) return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
-    if (await applyFault(request, reply)) return reply;
-    const body = (request.body ?? {}) as {
-      offerId?: unknown;
-      data?: Record<string, unknown>;
-      source?: Record<string, string>;
-      externalId?: string;
-    };
-    const offer = company.config.offers[String(body.offerId)];
-    if (!offer) return reply.code(400).send(errorBody(`Offer ${String(body.offerId)} not found`, 'VALIDATION'));
-    const data = body.data ?? {};
-    if (typeof data.phone_1 !== 'string' || !/\d{5,}/.test(data.phone_1.replace(/\D/g, ''))) {
-      return reply.code(400).send(errorBody('data.phone_1: invalid phone', 'VALIDATION'));
-    }
-    const order = company.addOrder({
-      statusId: offer.statusId,
-      projectId: offer.projectId,
-      orderData: cpaOrderData(company, data),
-      source: body.source ?? {},
-      offerId: String(body.offerId),
-      webmasterId,
-      externalId: body.externalId ?? null,
-    });
-    return reply.code(201).send({ id: order.id, status: 'processing', method: 'api', reward: order.lead.reward });
-  });
+  app.post<{ Params: { companyId: string } }>(
+    '/companies/:companyId/CPA/lead/add',
+    async (request, reply) => {
+      requests.push({ path: request.url, headers: { ...request.headers }, body: request.body });
+      const company = companies.get(request.params.companyId);
+      if (!company) return reply.code(404).send(errorBody('Company not found', 'NOT_FOUND'));
+      const token = tokenOf(request);
+      if (!token) return reply.code(401).send(errorBody('Unauthorized', 'UNAUTHORIZED'));
+      const webmasterId = company.config.cpaTokens[token];
+      if (!webmasterId) return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
+      if (await applyFault(request, reply)) return reply;
+      const body = (request.body ?? {}) as {
+        offerId?: unknown;
+        data?: Record<string, unknown>;
+        source?: Record<string, string>;
+        externalId?: string;
+      };
+      const offer = company.config.offers[String(body.offerId)];
+      if (!offer)
+        return reply.code(400).send(errorBody(`Offer ${String(body.offerId)} not found`, 'VALIDATION'));
+      const data = body.data ?? {};
+      if (typeof data.phone_1 !== 'string' || !/\d{5,}/.test(data.phone_1.replace(/\D/g, ''))) {
+        return reply.code(400).send(errorBody('data.phone_1: invalid phone', 'VALIDATION'));
+      }
+      const order = company.addOrder({
+        statusId: offer.statusId,
+        projectId: offer.projectId,
+        orderData: cpaOrderData(company, data),
+        source: body.source ?? {},
+        offerId: String(body.offerId),
+        webmasterId,
+        externalId: body.externalId ?? null,
+      });
+      return reply
+        .code(201)
+        .send({ id: order.id, status: 'processing', method: 'api', reward: order.lead.reward });
+    },
+  );
 
   registerControlRoutes(app, { companies, faults, webhooks });
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
@@ -198,18 +211,24 @@ function registerControlRoutes(
 ): void {
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(callCentrePage));
   app.get('/__sandbox/companies', async () =>
-    [...state.companies.values()].map((company) => ({ id: company.config.id, statuses: company.config.statuses })),
+    [...state.companies.values()].map((company) => ({
+      id: company.config.id,
+      statuses: company.config.statuses,
+    })),
   );
   app.post('/__sandbox/companies', async (request, reply) => {
     const config = request.body as CompanyConfig;
     state.companies.set(config.id, new Company(config));
     return reply.code(201).send({ id: config.id });
   });
-  app.get<{ Params: { companyId: string } }>('/__sandbox/companies/:companyId/orders', async (request, reply) => {
-    const company = state.companies.get(request.params.companyId);
-    if (!company) return reply.code(404).send({ error: 'company not found' });
-    return [...company.orders.values()].map((order) => company.view(order));
-  });
+  app.get<{ Params: { companyId: string } }>(
+    '/__sandbox/companies/:companyId/orders',
+    async (request, reply) => {
+      const company = state.companies.get(request.params.companyId);
+      if (!company) return reply.code(404).send({ error: 'company not found' });
+      return [...company.orders.values()].map((order) => company.view(order));
+    },
+  );
   app.post<{
     Params: { companyId: string; orderId: string };
     Body: { statusId: string; comment?: string; commentField?: string };

@@ -3,7 +3,10 @@
 export const errorCatalogue = {
   BODY_INVALID: { status: 400, message: 'The request body could not be parsed' },
   ADMIN_UNAUTHORIZED: { status: 401, message: 'A valid admin token is required' },
-  AUTH_KEY_MISSING: { status: 401, message: 'An API key is required (X-Api-Key header or api_key parameter)' },
+  AUTH_KEY_MISSING: {
+    status: 401,
+    message: 'An API key is required (X-Api-Key header or api_key parameter)',
+  },
   AUTH_KEY_INVALID: { status: 401, message: 'The API key is not valid' },
   AUTH_CAMPAIGN_FORBIDDEN: { status: 403, message: 'This API key is not allowed for this campaign' },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has this alias' },
@@ -11,7 +14,10 @@ export const errorCatalogue = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
   CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
   CAMPAIGN_INACTIVE: { status: 409, message: 'This campaign is paused and takes no leads' },
-  LEAD_DUPLICATE_PHONE: { status: 409, message: 'A lead with this phone was already sent to this campaign recently' },
+  LEAD_DUPLICATE_PHONE: {
+    status: 409,
+    message: 'A lead with this phone was already sent to this campaign recently',
+  },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON or form-urlencoded' },
   VALIDATION_FAILED: { status: 422, message: 'Some fields are invalid' },

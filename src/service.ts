@@ -41,7 +41,13 @@ export function createLogger(settings: Settings): Logger {
     level: settings.LOG_LEVEL,
     serializers: logSerializers,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.token', '*.api_key'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers.cookie',
+        '*.token',
+        '*.api_key',
+      ],
       censor: '[redacted]',
     },
   });
@@ -53,7 +59,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const random = options.random ?? Math.random;
-  const database = options.database ?? (await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR }));
+  const database =
+    options.database ?? (await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR }));
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   const key = await resolveSecretKey({
@@ -90,7 +97,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       },
     },
   });
-  const context: AppContext = { settings, database, clock, ids, random, cipher, audit, logger, worker, leadDeps };
+  const context: AppContext = {
+    settings,
+    database,
+    clock,
+    ids,
+    random,
+    cipher,
+    audit,
+    logger,
+    worker,
+    leadDeps,
+  };
   const app = await buildHttpServer(context);
   if (options.startWorker ?? true) worker.start();
   return {

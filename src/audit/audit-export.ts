@@ -82,7 +82,9 @@ export async function* exportAudit(
     for (const row of rows) {
       const record = toRecord(row);
       chunk +=
-        format === 'csv' ? `${csvColumns.map((column) => csvCell(record[column])).join(',')}\r\n` : `${JSON.stringify(record)}\n`;
+        format === 'csv'
+          ? `${csvColumns.map((column) => csvCell(record[column])).join(',')}\r\n`
+          : `${JSON.stringify(record)}\n`;
     }
     yield chunk;
     lastId = rows[rows.length - 1]?.id ?? lastId;

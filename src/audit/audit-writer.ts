@@ -34,7 +34,10 @@ export interface AuditWriter {
 }
 
 /** An audit writer that stamps rows with `clock` and redacts `knownSecrets()` (e.g. tokens in use) from details. */
-export function createAuditWriter(clock: Clock, knownSecrets: () => readonly string[] = () => []): AuditWriter {
+export function createAuditWriter(
+  clock: Clock,
+  knownSecrets: () => readonly string[] = () => [],
+): AuditWriter {
   return {
     async write(db, entry) {
       await db.insert(auditLog).values({

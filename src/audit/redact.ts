@@ -1,8 +1,16 @@
 // Strips secrets from anything headed for the audit log, logs, exports or error messages.
 
 const REDACTED = '[redacted]';
-const secretHeaders = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie', 'x-admin-token']);
-const secretKeyPattern = /^(api[_-]?key|apikey|token|access[_-]?token|secret|password|authorization|x-api-key)$/i;
+const secretHeaders = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'cookie',
+  'set-cookie',
+  'x-admin-token',
+]);
+const secretKeyPattern =
+  /^(api[_-]?key|apikey|token|access[_-]?token|secret|password|authorization|x-api-key)$/i;
 const secretQueryParams = ['api_key', 'apikey', 'token', 'access_token', 'secret', 'key'];
 
 /** Copies headers, replacing credential headers' values. */
@@ -31,7 +39,8 @@ export function redactValue(value: unknown, knownSecrets: readonly string[] = []
   if (depth > 64) return '[too deep]';
   if (typeof value === 'string') {
     let text = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
-    for (const secret of knownSecrets) if (secret.length >= 8 && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+    for (const secret of knownSecrets)
+      if (secret.length >= 8 && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
     return text;
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, knownSecrets, depth + 1));

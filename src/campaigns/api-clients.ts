@@ -36,21 +36,29 @@ export async function createClient(
   deps: { clock: Clock; ids: IdSource },
 ): Promise<{ id: string; name: string; campaigns: string[]; api_key: string }> {
   const parsed = clientInput.safeParse(body);
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
   const aliases = [...new Set(parsed.data.campaigns)];
   return db.transaction(async (tx) => {
     const found = aliases.length
-      ? await tx.select({ id: campaigns.id, alias: campaigns.alias }).from(campaigns).where(inArray(campaigns.alias, aliases))
+      ? await tx
+          .select({ id: campaigns.id, alias: campaigns.alias })
+          .from(campaigns)
+          .where(inArray(campaigns.alias, aliases))
       : [];
     const missing = aliases.filter((alias) => !found.some((campaign) => campaign.alias === alias));
     if (missing.length > 0) {
-      throw new AppError('VALIDATION_FAILED', undefined, { fields: { campaigns: `unknown campaign alias: ${missing.join(', ')}` } });
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        fields: { campaigns: `unknown campaign alias: ${missing.join(', ')}` },
+      });
     }
     const now = deps.clock.now();
     const id = deps.ids.next(kind === 'partner' ? 'ptn' : 'adv');
     await tx.insert(clients).values({ id, kind, name: parsed.data.name, createdAt: now });
     if (found.length > 0) {
-      await tx.insert(clientCampaigns).values(found.map((campaign) => ({ clientId: id, campaignId: campaign.id })));
+      await tx
+        .insert(clientCampaigns)
+        .values(found.map((campaign) => ({ clientId: id, campaignId: campaign.id })));
     }
     const apiKey = await issueKey(tx, id, deps);
     return { id, name: parsed.data.name, campaigns: aliases, api_key: apiKey };
@@ -58,7 +66,11 @@ export async function createClient(
 }
 
 /** Adds a new key for a client (rotation keeps old keys until revoked). */
-export async function issueKey(db: Executor, clientId: string, deps: { clock: Clock; ids: IdSource }): Promise<string> {
+export async function issueKey(
+  db: Executor,
+  clientId: string,
+  deps: { clock: Clock; ids: IdSource },
+): Promise<string> {
   const key = `lb_${deps.ids.secret(24)}`;
   await db.insert(apiKeys).values({
     id: deps.ids.next('key'),
@@ -84,7 +96,12 @@ export async function revokeKeys(db: Executor, clientId: string, at: Date): Prom
  */
 export async function authenticateKey(db: Executor, key: string): Promise<AuthenticatedClient | null> {
   const rows = await db
-    .select({ id: clients.id, kind: clients.kind, name: clients.name, campaignId: clientCampaigns.campaignId })
+    .select({
+      id: clients.id,
+      kind: clients.kind,
+      name: clients.name,
+      campaignId: clientCampaigns.campaignId,
+    })
     .from(apiKeys)
     .innerJoin(clients, eq(clients.id, apiKeys.clientId))
     .leftJoin(clientCampaigns, eq(clientCampaigns.clientId, clients.id))
@@ -109,7 +126,12 @@ export async function listClients(db: Executor, kind: ClientKind) {
     .orderBy(asc(clients.createdAt), asc(clients.id));
   const byId = new Map<string, { id: string; name: string; created_at: string; campaigns: string[] }>();
   for (const row of rows) {
-    const entry = byId.get(row.id) ?? { id: row.id, name: row.name, created_at: row.createdAt.toISOString(), campaigns: [] };
+    const entry = byId.get(row.id) ?? {
+      id: row.id,
+      name: row.name,
+      created_at: row.createdAt.toISOString(),
+      campaigns: [],
+    };
     if (row.alias) entry.campaigns.push(row.alias);
     byId.set(row.id, entry);
   }

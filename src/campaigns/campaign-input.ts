@@ -23,7 +23,9 @@ const fieldTarget = z
   .regex(/^[A-Za-z0-9_.-]+$/, 'must be a SalesRender field name or source.<key>')
   .nullable();
 
-const fieldsSchema = z.object(Object.fromEntries(leadAttributes.map((key) => [key, fieldTarget.optional()]))).strict();
+const fieldsSchema = z
+  .object(Object.fromEntries(leadAttributes.map((key) => [key, fieldTarget.optional()])))
+  .strict();
 
 const cartItem = z.object({
   item_id: idLike,
@@ -78,27 +80,50 @@ export const campaignCreateSchema = z
       .default('USD'),
     postback: postbackSchema.nullish(),
     default_country: country.nullish(),
-    dedupe_window_hours: z.number().int().min(0).max(24 * 90).default(24),
+    dedupe_window_hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90)
+      .default(24),
     active: z.boolean().default(true),
   })
   .strict()
   .superRefine((campaign, context) => {
     const sr = campaign.salesrender;
     if (campaign.module === 'crm') {
-      if (!sr.project_id) context.addIssue({ code: 'custom', path: ['salesrender', 'project_id'], message: 'required for the CRM module' });
+      if (!sr.project_id)
+        context.addIssue({
+          code: 'custom',
+          path: ['salesrender', 'project_id'],
+          message: 'required for the CRM module',
+        });
       if (!sr.initial_status_id) {
-        context.addIssue({ code: 'custom', path: ['salesrender', 'initial_status_id'], message: 'required for the CRM module' });
+        context.addIssue({
+          code: 'custom',
+          path: ['salesrender', 'initial_status_id'],
+          message: 'required for the CRM module',
+        });
       }
     } else if (!sr.offer_id) {
-      context.addIssue({ code: 'custom', path: ['salesrender', 'offer_id'], message: 'required for the CPA module' });
+      context.addIssue({
+        code: 'custom',
+        path: ['salesrender', 'offer_id'],
+        message: 'required for the CPA module',
+      });
     }
     const fields = resolveFieldMap(campaign.module, sr.fields);
     for (const [attribute, target] of Object.entries(fields)) {
       const problem = target ? fieldTargetProblem(campaign.module, target) : null;
-      if (problem) context.addIssue({ code: 'custom', path: ['salesrender', 'fields', attribute], message: problem });
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['salesrender', 'fields', attribute], message: problem });
     }
     if (!fields.phone) {
-      context.addIssue({ code: 'custom', path: ['salesrender', 'fields', 'phone'], message: 'the phone must go somewhere' });
+      context.addIssue({
+        code: 'custom',
+        path: ['salesrender', 'fields', 'phone'],
+        message: 'the phone must go somewhere',
+      });
     }
   });
 
@@ -114,7 +139,11 @@ export const campaignPatchSchema = z
     currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD'),
     postback: postbackSchema.nullable(),
     default_country: country.nullable(),
-    dedupe_window_hours: z.number().int().min(0).max(24 * 90),
+    dedupe_window_hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90),
     active: z.boolean(),
   })
   .partial()
@@ -124,7 +153,10 @@ export type CampaignCreateInput = z.infer<typeof campaignCreateSchema>;
 export type CampaignPatchInput = z.infer<typeof campaignPatchSchema>;
 
 /** The module's defaults overlaid with what the campaign names. */
-export function resolveFieldMap(module: 'crm' | 'cpa', fields: Partial<Record<string, string | null | undefined>>): FieldMap {
+export function resolveFieldMap(
+  module: 'crm' | 'cpa',
+  fields: Partial<Record<string, string | null | undefined>>,
+): FieldMap {
   const resolved: FieldMap = { ...(module === 'crm' ? defaultCrmFields : defaultCpaFields) };
   for (const attribute of leadAttributes) {
     const value = fields[attribute];

@@ -1,6 +1,6 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
 import { asc, eq } from 'drizzle-orm';
-import type { IdSource, Clock } from '../db/clock.js';
+import type { Clock, IdSource } from '../db/clock.js';
 import type { Executor } from '../db/connection.js';
 import { campaigns, type PostbackRow } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
@@ -104,13 +104,14 @@ function columnsFrom(input: CampaignCreateInput, cipher: TokenCipher) {
     srOfferId: sr.offer_id ?? null,
     srWebmasterId: sr.webmaster_id ?? null,
     cart: sr.cart,
-    fields: Object.fromEntries(Object.entries(sr.fields).filter(([, value]) => value !== undefined)) as Record<
-      string,
-      string | null
-    >,
+    fields: Object.fromEntries(
+      Object.entries(sr.fields).filter(([, value]) => value !== undefined),
+    ) as Record<string, string | null>,
     statusMap: input.status_map,
     advertiserStatusMap: input.advertiser_status_map ?? null,
-    payouts: Object.fromEntries(Object.entries(input.payouts).map(([label, amount]) => [label, Math.round(amount * 100)])),
+    payouts: Object.fromEntries(
+      Object.entries(input.payouts).map(([label, amount]) => [label, Math.round(amount * 100)]),
+    ),
     currency: input.currency,
     postback: input.postback ?? null,
     defaultCountry: input.default_country ?? null,
@@ -119,9 +120,19 @@ function columnsFrom(input: CampaignCreateInput, cipher: TokenCipher) {
   };
 }
 
-function parseOrThrow<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+function parseOrThrow<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
   return parsed.data;
 }
 
@@ -148,12 +159,23 @@ export async function createCampaign(db: Executor, body: unknown, deps: Campaign
 }
 
 /** Applies a partial change, re-validating the whole campaign as it would be after it. */
-export async function updateCampaign(db: Executor, alias: string, body: unknown, deps: CampaignDeps): Promise<Campaign> {
+export async function updateCampaign(
+  db: Executor,
+  alias: string,
+  body: unknown,
+  deps: CampaignDeps,
+): Promise<Campaign> {
   const patch: CampaignPatchInput = parseOrThrow(campaignPatchSchema, body);
   const current = await findCampaignByAlias(db, alias);
   if (!current) throw new AppError('CAMPAIGN_NOT_FOUND');
-  const merged = { ...toCreateShape(current, deps.cipher), ...withoutUndefined(patch) } as Record<string, unknown>;
-  merged.salesrender = { ...toCreateShape(current, deps.cipher).salesrender, ...withoutUndefined(patch.salesrender ?? {}) };
+  const merged = { ...toCreateShape(current, deps.cipher), ...withoutUndefined(patch) } as Record<
+    string,
+    unknown
+  >;
+  merged.salesrender = {
+    ...toCreateShape(current, deps.cipher).salesrender,
+    ...withoutUndefined(patch.salesrender ?? {}),
+  };
   const input = parseOrThrow(campaignCreateSchema, merged);
   const [row] = await db
     .update(campaigns)
@@ -188,7 +210,9 @@ function toCreateShape(campaign: Campaign, cipher: TokenCipher) {
     },
     status_map: campaign.statusMap,
     advertiser_status_map: campaign.advertiserStatusMapConfigured,
-    payouts: Object.fromEntries(Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100])),
+    payouts: Object.fromEntries(
+      Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100]),
+    ),
     currency: campaign.currency,
     postback: campaign.postback,
     default_country: campaign.defaultCountry,
@@ -237,7 +261,9 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string) {
     },
     status_map: campaign.statusMap,
     advertiser_status_map: campaign.advertiserStatusMap,
-    payouts: Object.fromEntries(Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100])),
+    payouts: Object.fromEntries(
+      Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100]),
+    ),
     currency: campaign.currency,
     postback: campaign.postback,
     default_country: campaign.defaultCountry,

@@ -15,7 +15,9 @@ export async function resolveSecretKey(options: {
 }): Promise<Buffer> {
   if (options.configured) return Buffer.from(options.configured, 'hex');
   if (!options.embedded) {
-    throw new Error('LEADBRIDGE_SECRET_KEY is required when DATABASE_URL is set (all instances must share it)');
+    throw new Error(
+      'LEADBRIDGE_SECRET_KEY is required when DATABASE_URL is set (all instances must share it)',
+    );
   }
   const path = join(options.dataDir, 'secret.key');
   try {

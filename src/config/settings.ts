@@ -21,7 +21,11 @@ const settingsSchema = z.object({
     .optional(),
   PUBLIC_BASE_URL: z.url('must be an absolute URL').optional(),
   LEADBRIDGE_ALLOW_PRIVATE_TARGETS: flag,
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   SALESRENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -42,7 +46,9 @@ export class SettingsError extends Error {
  * Empty strings count as unset, so `PORT=` in a .env file means "use the default".
  */
 export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = settingsSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new SettingsError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

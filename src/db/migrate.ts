@@ -24,7 +24,10 @@ export async function migrate(db: Database): Promise<string[]> {
     const id = file.replace(/\.sql$/, '');
     const text = await readFile(join(migrationsDir, file), 'utf8');
     const ran = await db.script(async (run) => {
-      const inserted = await run('insert into lb_migrations (id) values ($1) on conflict do nothing returning id', [id]);
+      const inserted = await run(
+        'insert into lb_migrations (id) values ($1) on conflict do nothing returning id',
+        [id],
+      );
       if (inserted.length === 0) return false;
       await run(text);
       return true;

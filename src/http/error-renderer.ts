@@ -65,7 +65,10 @@ export function createErrorHandler(context: AppContext) {
     const body = errorBody(appError, request.id);
     // A 409 duplicate also carries the existing ids at the top level, like a 200 duplicate does.
     const details = appError.extra.details ?? {};
-    const topLevel = appError.code === 'LEAD_DUPLICATE_PHONE' ? { lead_id: details.lead_id, order_id: details.order_id, duplicate: true } : {};
+    const topLevel =
+      appError.code === 'LEAD_DUPLICATE_PHONE'
+        ? { lead_id: details.lead_id, order_id: details.order_id, duplicate: true }
+        : {};
     if (appError.code === 'RATE_LIMITED' && typeof details.retry_after_seconds === 'number') {
       reply.header('retry-after', String(details.retry_after_seconds));
     }

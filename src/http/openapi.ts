@@ -10,7 +10,11 @@ const errorSchema = {
         code: { type: 'string', example: 'LEAD_INVALID' },
         message: { type: 'string' },
         request_id: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' }, example: { phone: 'is required' } },
+        fields: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          example: { phone: 'is required' },
+        },
       },
     },
   },
@@ -22,7 +26,11 @@ const leadAnswer = {
   properties: {
     lead_id: { type: 'string', example: 'lead_9f3kQ2xv0LmA1bCd' },
     order_id: { type: ['string', 'null'], example: '1042' },
-    status: { type: 'string', example: 'pending', description: '`queued` until SalesRender has the order, then its label' },
+    status: {
+      type: 'string',
+      example: 'pending',
+      description: '`queued` until SalesRender has the order, then its label',
+    },
     duplicate: { type: 'boolean' },
   },
 };
@@ -32,7 +40,11 @@ const leadBody = {
   required: ['phone'],
   additionalProperties: { description: 'Any other parameter is kept verbatim as an extra' },
   properties: {
-    phone: { type: 'string', example: '+7 912 345-67-89', description: 'Normalised to E.164 with the campaign country' },
+    phone: {
+      type: 'string',
+      example: '+7 912 345-67-89',
+      description: 'Normalised to E.164 with the campaign country',
+    },
     name: { type: 'string', example: 'Ivan Petrov' },
     country: { type: 'string', example: 'RU', description: 'ISO 3166-1 alpha-2' },
     ip: { type: 'string', example: '203.0.113.7' },
@@ -82,14 +94,26 @@ export const openApiDocument = {
         },
         responses: {
           '201': { description: 'Order created in SalesRender', content: json(leadAnswer) },
-          '200': { description: 'Same click_id or Idempotency-Key seen before: the original lead', content: json(leadAnswer) },
-          '202': { description: 'SalesRender unreachable: stored and retried; order_id is null for now', content: json(leadAnswer) },
+          '200': {
+            description: 'Same click_id or Idempotency-Key seen before: the original lead',
+            content: json(leadAnswer),
+          },
+          '202': {
+            description: 'SalesRender unreachable: stored and retried; order_id is null for now',
+            content: json(leadAnswer),
+          },
           '401': { description: 'Missing or invalid API key', content: json(errorSchema) },
           '403': { description: 'This key is not allowed for this campaign', content: json(errorSchema) },
           '404': { description: 'Unknown campaign alias', content: json(errorSchema) },
-          '409': { description: 'Same phone within the dedupe window; carries the existing order_id', content: json(errorSchema) },
+          '409': {
+            description: 'Same phone within the dedupe window; carries the existing order_id',
+            content: json(errorSchema),
+          },
           '413': { description: 'Body too large', content: json(errorSchema) },
-          '422': { description: 'Invalid lead (fields lists each reason) or SalesRender rejected it', content: json(errorSchema) },
+          '422': {
+            description: 'Invalid lead (fields lists each reason) or SalesRender rejected it',
+            content: json(errorSchema),
+          },
         },
       },
     },

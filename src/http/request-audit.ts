@@ -46,7 +46,8 @@ export async function auditIncomingRequest(
       headers: redactHeaders(request.headers),
       remote_ip: request.ip,
       body,
-      raw_body: request.rawBody !== undefined && typeof request.body === 'object' ? undefined : request.rawBody,
+      raw_body:
+        request.rawBody !== undefined && typeof request.body === 'object' ? undefined : request.rawBody,
     },
   });
 }

@@ -32,16 +32,20 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
 
   // Parse bodies ourselves so the exact text received can go to the audit log.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, function parseJson(request, body, done) {
-    const text = body as string;
-    request.rawBody = text;
-    if (text.trim() === '') return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(bodyError(`Body is not valid JSON: ${(error as Error).message}`), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    function parseJson(request, body, done) {
+      const text = body as string;
+      request.rawBody = text;
+      if (text.trim() === '') return done(null, {});
+      try {
+        done(null, JSON.parse(text));
+      } catch (error) {
+        done(bodyError(`Body is not valid JSON: ${(error as Error).message}`), undefined);
+      }
+    },
+  );
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },

@@ -121,7 +121,15 @@ export async function attemptCreateOrder(deps: CreateOrderDeps, job: Job): Promi
       const now = clock.now();
       const [updated] = await tx
         .update(leads)
-        .set({ state: 'created', orderId, statusId, label, errorCode: null, errorMessage: null, updatedAt: now })
+        .set({
+          state: 'created',
+          orderId,
+          statusId,
+          label,
+          errorCode: null,
+          errorMessage: null,
+          updatedAt: now,
+        })
         .where(eq(leads.id, leadId))
         .returning();
       await completeJob(tx, job, now);
@@ -154,7 +162,12 @@ async function recordFailure(
   const { db, clock, audit } = deps;
   return db.transaction(async (tx) => {
     const now = clock.now();
-    const detail = { attempt: job.attempts, code: error.code, sr_code: error.details.srCode ?? null, message: error.message };
+    const detail = {
+      attempt: job.attempts,
+      code: error.code,
+      sr_code: error.details.srCode ?? null,
+      message: error.message,
+    };
     if (error.transient) {
       const delayMs = Math.max(
         retryDelayMs(createOrderRetrySchedule, job.attempts, deps.random),
@@ -183,13 +196,20 @@ async function recordFailure(
         leadId: lead.id,
         actor: 'leadbridge',
         outcome: state === 'failed' ? 'failed' : 'retry',
-        detail: { ...detail, next_attempt_at: state === 'failed' ? null : new Date(now.getTime() + delayMs).toISOString() },
+        detail: {
+          ...detail,
+          next_attempt_at: state === 'failed' ? null : new Date(now.getTime() + delayMs).toISOString(),
+        },
       });
       return state === 'failed'
         ? { kind: 'failed' as const, lead: updated ?? lead, error }
         : { kind: 'queued' as const, lead: updated ?? lead };
     }
-    await failJob(tx, job, { now, error: `${error.code}: ${error.message}`, httpStatus: error.details.httpStatus });
+    await failJob(tx, job, {
+      now,
+      error: `${error.code}: ${error.message}`,
+      httpStatus: error.details.httpStatus,
+    });
     const [updated] = await tx
       .update(leads)
       .set({ state: 'rejected', errorCode: error.code, errorMessage: error.message, updatedAt: now })

@@ -40,7 +40,13 @@ const utmKeys = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm
 /** Credentials that may arrive as parameters; never kept as extras. */
 const ignoredKeys = new Set(['api_key', 'apikey']);
 
-const limits: Record<string, number> = { phone: 40, name: 200, click_id: 256, comment: 2000, user_agent: 1000 };
+const limits: Record<string, number> = {
+  phone: 40,
+  name: 200,
+  click_id: 256,
+  comment: 2000,
+  user_agent: 1000,
+};
 const defaultLimit = 512;
 const maxExtras = 50;
 
@@ -145,6 +151,7 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
     }
     lead.extras[key] = body[key];
   }
-  if (Object.keys(problems).length > 0) throw new AppError('LEAD_INVALID', 'The lead is invalid', { fields: problems });
+  if (Object.keys(problems).length > 0)
+    throw new AppError('LEAD_INVALID', 'The lead is invalid', { fields: problems });
   return lead;
 }

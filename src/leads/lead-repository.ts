@@ -11,7 +11,11 @@ export async function findLeadById(db: Executor, id: string): Promise<LeadRow | 
   return row ?? null;
 }
 
-export async function findLeadByIdempotencyKey(db: Executor, partnerId: string, key: string): Promise<LeadRow | null> {
+export async function findLeadByIdempotencyKey(
+  db: Executor,
+  partnerId: string,
+  key: string,
+): Promise<LeadRow | null> {
   const [row] = await db
     .select()
     .from(leads)
@@ -21,7 +25,11 @@ export async function findLeadByIdempotencyKey(db: Executor, partnerId: string, 
 }
 
 /** The live lead holding this click id in the campaign (a rejected one releases it). */
-export async function findLeadByClickId(db: Executor, campaignId: string, clickId: string): Promise<LeadRow | null> {
+export async function findLeadByClickId(
+  db: Executor,
+  campaignId: string,
+  clickId: string,
+): Promise<LeadRow | null> {
   const [row] = await db
     .select()
     .from(leads)
@@ -40,7 +48,14 @@ export async function findRecentLeadByPhone(
   const [row] = await db
     .select()
     .from(leads)
-    .where(and(eq(leads.campaignId, campaignId), eq(leads.phone, phone), gt(leads.createdAt, since), ne(leads.state, 'rejected')))
+    .where(
+      and(
+        eq(leads.campaignId, campaignId),
+        eq(leads.phone, phone),
+        gt(leads.createdAt, since),
+        ne(leads.state, 'rejected'),
+      ),
+    )
     .orderBy(desc(leads.createdAt))
     .limit(1);
   return row ?? null;

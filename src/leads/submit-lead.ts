@@ -5,7 +5,12 @@ import type { IdSource } from '../db/clock.js';
 import { enqueueJob } from '../db/queue/enqueue-job.js';
 import { leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { attemptCreateOrder, type CreateOrderDeps, createOrderJobKind, createOrderRetrySchedule } from './create-order.js';
+import {
+  attemptCreateOrder,
+  type CreateOrderDeps,
+  createOrderJobKind,
+  createOrderRetrySchedule,
+} from './create-order.js';
 import { normaliseLead } from './lead-input.js';
 import {
   findLeadByClickId,
@@ -53,12 +58,15 @@ const answerFor = (lead: LeadRow, duplicate: boolean): LeadAnswer => ({
 
 /** Postgres unique_violation: a concurrent request stored the same click id or idempotency key first. */
 const isUniqueViolation = (error: unknown): boolean =>
-  (error as { code?: string })?.code === '23505' || (error as { cause?: { code?: string } })?.cause?.code === '23505';
+  (error as { code?: string })?.code === '23505' ||
+  (error as { cause?: { code?: string } })?.cause?.code === '23505';
 
 /** Answers a repeat of an earlier request the way the original was answered (rejections stay rejections). */
 function duplicateOf(lead: LeadRow, campaign: Campaign): SubmitLeadResult {
   if (lead.state === 'rejected') {
-    throw new AppError('SR_REJECTED', lead.errorMessage ?? undefined, { details: { lead_id: lead.id, duplicate: true } });
+    throw new AppError('SR_REJECTED', lead.errorMessage ?? undefined, {
+      details: { lead_id: lead.id, duplicate: true },
+    });
   }
   return { outcome: 'duplicate', campaign, answer: answerFor(lead, true) };
 }
@@ -69,11 +77,14 @@ function duplicateOf(lead: LeadRow, campaign: Campaign): SubmitLeadResult {
  * one inline SalesRender attempt. Once stored, the lead cannot be lost: if this process dies, the
  * job's lease expires and a worker retries it.
  */
-export async function submitLead(deps: SubmitLeadDeps, submission: LeadSubmission): Promise<SubmitLeadResult> {
+export async function submitLead(
+  deps: SubmitLeadDeps,
+  submission: LeadSubmission,
+): Promise<SubmitLeadResult> {
   const { db, clock, ids, audit } = deps;
   if (!submission.apiKey) throw new AppError('AUTH_KEY_MISSING');
   const client = await authenticateKey(db, submission.apiKey);
-  if (!client || client.kind !== 'partner') throw new AppError('AUTH_KEY_INVALID');
+  if (client?.kind !== 'partner') throw new AppError('AUTH_KEY_INVALID');
   const campaign = submission.campaign;
   if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND', `No campaign has the alias "${submission.alias}"`);
   if (!client.campaignIds.includes(campaign.id)) throw new AppError('AUTH_CAMPAIGN_FORBIDDEN');
@@ -150,7 +161,8 @@ export async function submitLead(deps: SubmitLeadDeps, submission: LeadSubmissio
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const seen =
-      (submission.idempotencyKey && (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
+      (submission.idempotencyKey &&
+        (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
       (lead.clickId && (await findLeadByClickId(db, campaign.id, lead.clickId)));
     if (!seen) throw error;
     return duplicateOf(seen, campaign);

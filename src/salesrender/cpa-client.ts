@@ -1,6 +1,6 @@
 // SalesRender's CPA module: the REST `lead/add` call a webmaster token may make (salesrender-api.md).
 import { moduleUrl, type SalesRenderTarget } from './crm-client.js';
-import { SalesRenderError, errorFromHttpStatus } from './errors.js';
+import { errorFromHttpStatus, SalesRenderError } from './errors.js';
 import { postJson, type TransportOptions } from './transport.js';
 
 export interface CpaLeadResult {

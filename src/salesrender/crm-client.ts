@@ -7,7 +7,7 @@ import {
   statusesDocument,
   updateOrderDocument,
 } from './documents.js';
-import { SalesRenderError, errorFromGraphqlErrors, errorFromHttpStatus } from './errors.js';
+import { errorFromGraphqlErrors, errorFromHttpStatus, SalesRenderError } from './errors.js';
 import { postJson, type TransportOptions } from './transport.js';
 
 export interface SalesRenderTarget {
@@ -17,7 +17,10 @@ export interface SalesRenderTarget {
   token: string;
 }
 
-export function moduleUrl(target: Pick<SalesRenderTarget, 'baseUrl' | 'companyId'>, module: 'CRM' | 'CPA'): string {
+export function moduleUrl(
+  target: Pick<SalesRenderTarget, 'baseUrl' | 'companyId'>,
+  module: 'CRM' | 'CPA',
+): string {
   return `${target.baseUrl.replace(/\/+$/, '')}/companies/${encodeURIComponent(target.companyId)}/${module}`;
 }
 
@@ -48,7 +51,9 @@ export class CrmClient {
     const body = variables ? { query, variables } : { query };
     const response = await postJson(this.url, this.target.token, operation, body, this.options);
     const envelope = (response.body ?? {}) as { data?: unknown; errors?: unknown };
-    const graphqlError = response.unreadable ? null : errorFromGraphqlErrors(envelope.errors, response.status);
+    const graphqlError = response.unreadable
+      ? null
+      : errorFromGraphqlErrors(envelope.errors, response.status);
     if (response.status < 200 || response.status >= 300) {
       if (graphqlError && response.status < 500) {
         if (response.status === 401 || response.status === 403) {
@@ -56,7 +61,11 @@ export class CrmClient {
         }
         throw graphqlError;
       }
-      throw errorFromHttpStatus(response.status, `SalesRender answered HTTP ${response.status}`, response.retryAfterMs);
+      throw errorFromHttpStatus(
+        response.status,
+        `SalesRender answered HTTP ${response.status}`,
+        response.retryAfterMs,
+      );
     }
     if (response.unreadable) {
       throw new SalesRenderError('SR_BAD_RESPONSE', 'SalesRender answered with a body that is not JSON', {
@@ -65,16 +74,22 @@ export class CrmClient {
     }
     if (graphqlError) throw graphqlError;
     if (envelope.data === undefined || envelope.data === null) {
-      throw new SalesRenderError('SR_BAD_RESPONSE', 'SalesRender answered without data', { httpStatus: response.status });
+      throw new SalesRenderError('SR_BAD_RESPONSE', 'SalesRender answered without data', {
+        httpStatus: response.status,
+      });
     }
     return envelope.data as T;
   }
 
   /** `addOrder`; returns SalesRender's order id as a string. */
   async addOrder(input: Record<string, unknown>): Promise<{ orderId: string }> {
-    const data = await this.graphql<{ orderMutation?: { addOrder?: { id?: unknown } } }>('addOrder', addOrderDocument, {
-      input,
-    });
+    const data = await this.graphql<{ orderMutation?: { addOrder?: { id?: unknown } } }>(
+      'addOrder',
+      addOrderDocument,
+      {
+        input,
+      },
+    );
     const id = data.orderMutation?.addOrder?.id;
     if (id === undefined || id === null || id === '') {
       throw new SalesRenderError('SR_BAD_RESPONSE', 'addOrder answered without an order id');
@@ -88,11 +103,9 @@ export class CrmClient {
     statusId: string;
     orderData?: Record<string, unknown>;
   }): Promise<{ orderId: string; statusId: string }> {
-    const data = await this.graphql<{ orderMutation?: { updateOrder?: { id?: unknown; status?: { id?: unknown } } } }>(
-      'updateOrder',
-      updateOrderDocument,
-      { input },
-    );
+    const data = await this.graphql<{
+      orderMutation?: { updateOrder?: { id?: unknown; status?: { id?: unknown } } };
+    }>('updateOrder', updateOrderDocument, { input });
     const order = data.orderMutation?.updateOrder;
     if (!order?.id) throw new SalesRenderError('SR_BAD_RESPONSE', 'updateOrder answered without the order');
     return { orderId: String(order.id), statusId: String(order.status?.id ?? input.statusId) };
@@ -115,10 +128,9 @@ export class CrmClient {
   }
 
   async fetchOrderFields(): Promise<SalesRenderOrderField[]> {
-    const data = await this.graphql<{ fields?: { orderFieldsFetcher?: { fields?: SalesRenderOrderField[] } } }>(
-      'orderFieldsFetcher',
-      orderFieldsDocument,
-    );
+    const data = await this.graphql<{
+      fields?: { orderFieldsFetcher?: { fields?: SalesRenderOrderField[] } };
+    }>('orderFieldsFetcher', orderFieldsDocument);
     return data.fields?.orderFieldsFetcher?.fields ?? [];
   }
 

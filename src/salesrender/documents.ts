@@ -14,7 +14,8 @@ export const statusesDocument =
   'query { statusesFetcher(filters: {include: {archived: false}}) { statuses { id name group archived } } }';
 
 /** The company's order fields; the data group follows `__typename` [official]. */
-export const orderFieldsDocument = 'query { fields { orderFieldsFetcher { fields { name label __typename } } } }';
+export const orderFieldsDocument =
+  'query { fields { orderFieldsFetcher { fields { name label __typename } } } }';
 
 const orderSelection = `id createdAt updatedAt statusChangedAt status { id name group }
   data {

@@ -49,10 +49,15 @@ export function errorFromGraphqlErrors(errors: unknown, httpStatus: number): Sal
 }
 
 /** Maps a non-success HTTP status (without a readable GraphQL error) to a typed error. */
-export function errorFromHttpStatus(status: number, message: string, retryAfterMs?: number): SalesRenderError {
+export function errorFromHttpStatus(
+  status: number,
+  message: string,
+  retryAfterMs?: number,
+): SalesRenderError {
   if (status >= 500 || status === 429 || status === 408) {
     return new SalesRenderError('SR_UNAVAILABLE', message, { httpStatus: status, retryAfterMs });
   }
-  if (status === 401 || status === 403) return new SalesRenderError('SR_AUTH_FAILED', message, { httpStatus: status });
+  if (status === 401 || status === 403)
+    return new SalesRenderError('SR_AUTH_FAILED', message, { httpStatus: status });
   return new SalesRenderError('SR_REJECTED', message, { httpStatus: status });
 }

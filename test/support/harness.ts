@@ -1,5 +1,5 @@
 // Starts the sandbox and LeadBridge (in process, real database, real HTTP) for integration tests.
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { ManualClock } from '../../src/db/clock.js';
 import { createLogger, type Service, startService } from '../../src/service.js';
@@ -54,8 +54,18 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
   });
 
   const request: Harness['request'] = async ({ method, url, body, form, headers }) => {
-    const payload = form ? new URLSearchParams(form).toString() : body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const contentType = form ? 'application/x-www-form-urlencoded' : body === undefined ? undefined : 'application/json';
+    const payload = form
+      ? new URLSearchParams(form).toString()
+      : body === undefined
+        ? undefined
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+    const contentType = form
+      ? 'application/x-www-form-urlencoded'
+      : body === undefined
+        ? undefined
+        : 'application/json';
     const response = await service.app.inject({
       method,
       url,
@@ -94,7 +104,14 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
           initial_status_id: '1',
           ...srOverrides,
         },
-        status_map: { '1': 'pending', '2': 'pending', '3': 'accepted', '4': 'rejected', '5': 'trash', '6': 'trash' },
+        status_map: {
+          '1': 'pending',
+          '2': 'pending',
+          '3': 'accepted',
+          '4': 'rejected',
+          '5': 'trash',
+          '6': 'trash',
+        },
         payouts: { accepted: 12.5 },
         default_country: 'RU',
         ...rest,
@@ -103,7 +120,10 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
       return response.body;
     },
     async createPartner(aliases) {
-      const response = await admin('POST', '/admin/api/partners', { name: `Partner ${aliases.join('+')}`, campaigns: aliases });
+      const response = await admin('POST', '/admin/api/partners', {
+        name: `Partner ${aliases.join('+')}`,
+        campaigns: aliases,
+      });
       if (response.status !== 201) throw new Error(`partner: ${response.status} ${response.text}`);
       return response.body.api_key as string;
     },

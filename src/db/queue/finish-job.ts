@@ -5,9 +5,15 @@ import { jobs } from '../schema.js';
 import type { Job } from './job.js';
 
 /** Only the worker holding the lease may finish a job: a late answer after the lease was swept changes nothing. */
-const heldBy = (job: Job) => and(eq(jobs.id, job.id), eq(jobs.state, 'running'), eq(jobs.lockedBy, job.lockedBy ?? ''));
+const heldBy = (job: Job) =>
+  and(eq(jobs.id, job.id), eq(jobs.state, 'running'), eq(jobs.lockedBy, job.lockedBy ?? ''));
 
-export async function completeJob(db: Executor, job: Job, now: Date, httpStatus?: number | null): Promise<boolean> {
+export async function completeJob(
+  db: Executor,
+  job: Job,
+  now: Date,
+  httpStatus?: number | null,
+): Promise<boolean> {
   const rows = await db
     .update(jobs)
     .set({

@@ -23,7 +23,10 @@ export function jobFromRow(row: Record<string, unknown>): Job {
     kind: String(row.kind),
     campaignId: (row.campaign_id as string | null) ?? null,
     leadId: (row.lead_id as string | null) ?? null,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+      string,
+      unknown
+    >,
     state: row.state as JobState,
     attempts: Number(row.attempts),
     maxAttempts: Number(row.max_attempts),

@@ -85,7 +85,8 @@ export class JobWorker {
           // A handler that throws has not recorded an outcome; retry in a minute rather than wait for the lease.
           logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job handler failed unexpectedly');
           await retryOrFailJob(db, job, { now: clock.now(), delayMs: 60_000, error: String(error) }).catch(
-            (finishError: unknown) => logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
+            (finishError: unknown) =>
+              logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
           );
         }
       }),

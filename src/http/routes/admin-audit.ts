@@ -18,7 +18,8 @@ const querySchema = z.object({
 export function registerAdminAuditRoute(app: FastifyInstance, context: AppContext): void {
   app.get('/admin/api/audit', async function exportAuditRoute(request, reply) {
     const parsed = querySchema.safeParse(request.query);
-    if (!parsed.success) throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+    if (!parsed.success)
+      throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
     const query = parsed.data;
     let campaignId: string | undefined;
     if (query.campaign) {
@@ -27,12 +28,22 @@ export function registerAdminAuditRoute(app: FastifyInstance, context: AppContex
       campaignId = campaign.id;
     }
     const stream = Readable.from(
-      exportAudit(context.database.orm, { campaignId, leadId: query.lead_id, from: query.from, to: query.to }, query.format),
+      exportAudit(
+        context.database.orm,
+        { campaignId, leadId: query.lead_id, from: query.from, to: query.to },
+        query.format,
+      ),
     );
     const stamp = context.clock.now().toISOString().replace(/[:.]/g, '-');
     return reply
-      .header('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="audit-${query.campaign ?? 'all'}-${stamp}.${query.format}"`)
+      .header(
+        'content-type',
+        query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      )
+      .header(
+        'content-disposition',
+        `attachment; filename="audit-${query.campaign ?? 'all'}-${stamp}.${query.format}"`,
+      )
       .send(stream);
   });
 }

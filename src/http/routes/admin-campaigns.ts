@@ -24,13 +24,19 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     return { campaigns: (await listCampaigns(db)).map((campaign) => campaignView(campaign, base)) };
   });
 
-  app.get<{ Params: { alias: string } }>('/admin/api/campaigns/:alias', async function showCampaignRoute(request) {
-    const campaign = await findCampaignByAlias(db, request.params.alias);
-    if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-    return campaignView(campaign, base);
-  });
+  app.get<{ Params: { alias: string } }>(
+    '/admin/api/campaigns/:alias',
+    async function showCampaignRoute(request) {
+      const campaign = await findCampaignByAlias(db, request.params.alias);
+      if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+      return campaignView(campaign, base);
+    },
+  );
 
-  app.patch<{ Params: { alias: string } }>('/admin/api/campaigns/:alias', async function patchCampaignRoute(request) {
-    return campaignView(await updateCampaign(db, request.params.alias, request.body, deps), base);
-  });
+  app.patch<{ Params: { alias: string } }>(
+    '/admin/api/campaigns/:alias',
+    async function patchCampaignRoute(request) {
+      return campaignView(await updateCampaign(db, request.params.alias, request.body, deps), base);
+    },
+  );
 }

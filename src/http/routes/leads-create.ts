@@ -9,7 +9,11 @@ import { auditIncomingRequest } from '../request-audit.js';
 const statusFor = { created: 201, queued: 202, duplicate: 200 } as const;
 
 /** The key from `X-Api-Key`, else `api_key` in the query or body (for trackers that cannot set headers). */
-function apiKeyOf(headers: Record<string, unknown>, query: unknown, body: Record<string, unknown>): string | null {
+function apiKeyOf(
+  headers: Record<string, unknown>,
+  query: unknown,
+  body: Record<string, unknown>,
+): string | null {
   const header = headers['x-api-key'];
   if (typeof header === 'string' && header.length > 0) return header;
   const fromQuery = (query as Record<string, unknown> | undefined)?.api_key;
@@ -28,7 +32,9 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
     const fields = body as Record<string, unknown>;
     const idempotencyKey = request.headers['idempotency-key'];
     if (typeof idempotencyKey === 'string' && idempotencyKey.length > 255) {
-      throw new AppError('VALIDATION_FAILED', undefined, { fields: { 'Idempotency-Key': 'must be at most 255 characters' } });
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        fields: { 'Idempotency-Key': 'must be at most 255 characters' },
+      });
     }
     const result = await submitLead(context.leadDeps, {
       alias: request.params.alias,

@@ -1,0 +1,57 @@
+// A tracker stand-in: records every postback it receives (GET or POST) and prints it; tests and the demo use it.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface ReceivedPostback {
+  at: string;
+  method: string;
+  url: string;
+  query: Record<string, string>;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+export interface TestTracker {
+  url: string;
+  received: ReceivedPostback[];
+  /** Answers the next requests with these statuses (then 200), e.g. [503, 503] for a tracker that is down. */
+  failNext(statuses: number[]): void;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startTestTracker(
+  options: { port?: number; print?: boolean } = {},
+): Promise<TestTracker> {
+  const received: ReceivedPostback[] = [];
+  const failures: number[] = [];
+  const server: Server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const url = new URL(request.url ?? '/', 'http://tracker.local');
+    const postback: ReceivedPostback = {
+      at: new Date().toISOString(),
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...request.headers },
+      body,
+    };
+    received.push(postback);
+    if (options.print) console.log(`[tracker] ${postback.method} ${postback.url}${body ? ` ${body}` : ''}`);
+    const status = failures.shift() ?? 200;
+    response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'OK' : 'FAIL');
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    failNext: (statuses) => failures.push(...statuses),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,93 @@
+// `npm start`: LeadBridge on the embedded database with the SalesRender sandbox, a test tracker and a demo campaign.
+import { randomBytes } from 'node:crypto';
+import { startSandbox } from '../sandbox/server.js';
+import { startTestTracker } from '../sandbox/test-tracker.js';
+import { createClient, findClientByName, issueKey, revokeKeys } from '../src/campaigns/api-clients.js';
+import {
+  campaignView,
+  createCampaign,
+  findCampaignByAlias,
+  updateCampaign,
+} from '../src/campaigns/campaign-repository.js';
+import { registerShutdown } from '../src/cli/main.js';
+import { loadSettings } from '../src/config/settings.js';
+import { startService } from '../src/service.js';
+
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 8090);
+const trackerPort = Number(process.env.TRACKER_PORT ?? 8091);
+const adminToken = process.env.LEADBRIDGE_ADMIN_TOKEN || `demo-${randomBytes(12).toString('hex')}`;
+
+const settings = loadSettings({ ...process.env, LEADBRIDGE_ADMIN_TOKEN: adminToken });
+const sandbox = await startSandbox({ port: sandboxPort });
+const tracker = await startTestTracker({ port: trackerPort, print: true });
+const service = await startService({ settings });
+const url = await service.listen();
+const { database, clock, ids, cipher } = service.context;
+const db = database.orm;
+const deps = { clock, ids, cipher };
+
+const campaignBody = {
+  name: 'Demo nutra offer (sandbox)',
+  module: 'crm',
+  salesrender: {
+    base_url: sandbox.url,
+    company_id: '1',
+    token: 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl',
+    project_id: '1',
+    initial_status_id: '1',
+  },
+  status_map: {
+    '1': 'pending',
+    '2': 'pending',
+    '3': 'accepted',
+    '4': 'rejected',
+    '5': 'trash',
+    '6': 'trash',
+    '7': 'accepted',
+  },
+  payouts: { accepted: 12.5 },
+  currency: 'USD',
+  postback: {
+    url: `${tracker.url}/postback?clickid={click_id}&status={status}&payout={payout}&comment={comment}`,
+    method: 'GET',
+    on: ['accepted', 'pending', 'rejected', 'trash'],
+  },
+  default_country: 'RU',
+};
+const existing = await findCampaignByAlias(db, 'demo');
+const campaign = existing
+  ? await updateCampaign(db, 'demo', campaignBody, deps)
+  : await createCampaign(db, { alias: 'demo', ...campaignBody }, deps);
+
+// The demo partner gets a fresh key on every start: keys are stored hashed, so an old one cannot be shown again.
+const partner = await findClientByName(db, 'partner', 'Demo partner');
+let apiKey: string;
+if (partner) {
+  await revokeKeys(db, partner.id, clock.now());
+  apiKey = await issueKey(db, partner.id, deps);
+} else {
+  apiKey = (await createClient(db, 'partner', { name: 'Demo partner', campaigns: ['demo'] }, deps)).api_key;
+}
+
+const view = campaignView(campaign, settings.publicBaseUrl);
+sandbox.webhooks.url = view.webhook_url.replace(settings.publicBaseUrl, url);
+
+console.log(`
+LeadBridge demo
+  LeadBridge         ${url}   (API docs: ${url}/docs)
+  SalesRender sandbox ${sandbox.url}   (call-centre page: ${sandbox.url}/)
+  Test tracker       ${tracker.url}   (prints every postback below)
+  Admin token        ${adminToken}
+  Demo partner key   ${apiKey}
+
+Send a lead:
+  curl -s -X POST ${url}/v1/leads/demo \\
+    -H 'X-Api-Key: ${apiKey}' -H 'Content-Type: application/json' \\
+    -d '{"name":"Ivan Petrov","phone":"+7 912 345-67-89","click_id":"abc123","sub1":"fb"}'
+`);
+
+registerShutdown(async () => {
+  await service.close();
+  await tracker.close();
+  await sandbox.close();
+});

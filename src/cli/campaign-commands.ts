@@ -1,0 +1,99 @@
+// `leadbridge campaign add|list|show|check`.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { checkCampaign } from '../campaigns/campaign-check.js';
+import {
+  campaignView,
+  createCampaign,
+  findCampaignByAlias,
+  listCampaigns,
+} from '../campaigns/campaign-repository.js';
+import { AppError } from '../errors.js';
+import { withCliContext } from './cli-context.js';
+
+async function readJsonArgument(options: { file?: string; json?: string }): Promise<unknown> {
+  if (options.json) return JSON.parse(options.json);
+  if (options.file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  }
+  if (options.file) return JSON.parse(await readFile(options.file, 'utf8'));
+  throw new Error('give the campaign as --file <path|-> or --json <text> (the admin API body)');
+}
+
+export function registerCampaignCommands(program: Command): void {
+  const campaign = program.command('campaign').description('manage campaigns (the alias is the contract)');
+
+  campaign
+    .command('add')
+    .description('create a campaign from JSON (same body as POST /admin/api/campaigns)')
+    .option('--file <path>', 'JSON file, or - for standard input')
+    .option('--json <text>', 'JSON text')
+    .action((options: { file?: string; json?: string }) =>
+      withCliContext(async (context) => {
+        const created = await createCampaign(context.database.orm, await readJsonArgument(options), context);
+        console.log(JSON.stringify(campaignView(created, context.settings.publicBaseUrl), null, 2));
+      }),
+    );
+
+  campaign
+    .command('list')
+    .description('list campaigns')
+    .action(() =>
+      withCliContext(async (context) => {
+        const rows = await listCampaigns(context.database.orm);
+        if (rows.length === 0) console.log('no campaigns');
+        for (const row of rows) {
+          console.log(`${row.alias}\t${row.module}\t${row.active ? 'active' : 'paused'}\t${row.name}`);
+        }
+      }),
+    );
+
+  campaign
+    .command('show <alias>')
+    .description('show a campaign with its webhook URL (the token is never shown)')
+    .action((alias: string) =>
+      withCliContext(async (context) => {
+        const found = await findCampaignByAlias(context.database.orm, alias);
+        if (!found) throw new AppError('CAMPAIGN_NOT_FOUND');
+        console.log(JSON.stringify(campaignView(found, context.settings.publicBaseUrl), null, 2));
+      }),
+    );
+
+  campaign
+    .command('check <alias>')
+    .description('check the campaign against its live SalesRender company (schema, statuses, fields)')
+    .action((alias: string) =>
+      withCliContext(async (context) => {
+        const found = await findCampaignByAlias(context.database.orm, alias);
+        if (!found) throw new AppError('CAMPAIGN_NOT_FOUND');
+        const report = await checkCampaign(found, context.cipher, {
+          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+        });
+        console.log(
+          `Campaign ${alias}: company ${found.salesrender.companyId} at ${found.salesrender.baseUrl}`,
+        );
+        for (const [name, errors] of Object.entries(report.documents)) {
+          console.log(`  document ${name}: ${errors.length === 0 ? 'valid' : 'INVALID'}`);
+        }
+        if (report.statuses.length > 0) console.log('  statuses:');
+        for (const status of report.statuses) {
+          const label = found.statusMap[status.id];
+          console.log(
+            `    ${status.id}\t${status.group}\t${status.name}${status.archived ? ' (archived)' : ''}\t-> ${label ?? '(unmapped)'}`,
+          );
+        }
+        if (report.fields.length > 0) console.log('  order fields:');
+        for (const field of report.fields)
+          console.log(`    ${field.name}\t${field.__typename}\t${field.label}`);
+        if (report.ok) {
+          console.log('OK: no mismatches');
+        } else {
+          console.log(`${report.problems.length} problem(s):`);
+          for (const problem of report.problems) console.log(`  - ${problem}`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

@@ -1,0 +1,52 @@
+// What CLI commands share: settings, the migrated database and the token cipher, opened once per command.
+import { createTokenCipher, type TokenCipher } from '../campaigns/token-cipher.js';
+import { resolveSecretKey } from '../config/secret-key.js';
+import { loadSettings, type Settings } from '../config/settings.js';
+import { type Clock, type IdSource, randomIds, systemClock } from '../db/clock.js';
+import { type Database, openDatabase } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+
+export interface CliContext {
+  settings: Settings;
+  database: Database;
+  cipher: TokenCipher;
+  clock: Clock;
+  ids: IdSource;
+  close(): Promise<void>;
+}
+
+export async function openCliContext(): Promise<CliContext> {
+  const settings = loadSettings();
+  const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+  await migrate(database);
+  const key = await resolveSecretKey({
+    configured: settings.LEADBRIDGE_SECRET_KEY,
+    dataDir: settings.DATA_DIR,
+    embedded: database.kind === 'pglite',
+  });
+  return {
+    settings,
+    database,
+    cipher: createTokenCipher(key),
+    clock: systemClock,
+    ids: randomIds,
+    close: () => database.close(),
+  };
+}
+
+/** Runs a command with a context, printing typed errors plainly and setting the exit code. */
+export async function withCliContext(work: (context: CliContext) => Promise<void>): Promise<void> {
+  let context: CliContext | null = null;
+  try {
+    context = await openCliContext();
+    await work(context);
+  } catch (error) {
+    const typed = error as { code?: string; message?: string; extra?: { fields?: Record<string, string> } };
+    console.error(`error${typed.code ? ` ${typed.code}` : ''}: ${typed.message ?? String(error)}`);
+    for (const [field, reason] of Object.entries(typed.extra?.fields ?? {}))
+      console.error(`  ${field}: ${reason}`);
+    process.exitCode = 1;
+  } finally {
+    await context?.close();
+  }
+}

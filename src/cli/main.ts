@@ -1,0 +1,56 @@
+// The `leadbridge` command line: serve, migrate, campaigns, partners.
+import { Command } from 'commander';
+import { loadSettings } from '../config/settings.js';
+import { openDatabase } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+import { startService } from '../service.js';
+import { registerCampaignCommands } from './campaign-commands.js';
+import { registerClientCommands } from './client-commands.js';
+
+const program = new Command('leadbridge').description(
+  'LeadBridge: affiliate traffic to SalesRender, every step audited',
+);
+
+program
+  .command('serve')
+  .description('run the service (production start: no demo data)')
+  .action(async () => {
+    const service = await startService({ settings: loadSettings() });
+    const url = await service.listen();
+    service.context.logger.info({ url }, 'LeadBridge is serving');
+    registerShutdown(service.close);
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const settings = loadSettings();
+    const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+    const applied = await migrate(database);
+    console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    await database.close();
+  });
+
+registerCampaignCommands(program);
+registerClientCommands(program, 'partner');
+registerClientCommands(program, 'advertiser');
+
+/** SIGTERM/SIGINT: stop taking work, finish what is in flight, release leases, exit. A second signal forces exit. */
+export function registerShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  const stop = async (signal: string) => {
+    if (closing) process.exit(1);
+    closing = true;
+    console.error(`${signal}: shutting down`);
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Parses `argv` (as process.argv) and runs the command. */
+export async function runCli(argv: string[]): Promise<void> {
+  await program.parseAsync(argv);
+}
