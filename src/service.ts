@@ -36,8 +36,9 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export function createLogger(settings: Settings): Logger {
-  return pino({
+/** The service logger: JSON lines, with URL and header secrets redacted. `destination` defaults to stdout. */
+export function createLogger(settings: Settings, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: settings.LOG_LEVEL,
     serializers: logSerializers,
     redact: {
@@ -50,7 +51,8 @@ export function createLogger(settings: Settings): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function startService(options: ServiceOptions): Promise<Service> {

@@ -15,6 +15,8 @@ export interface Harness {
   service: Service;
   testDatabase: TestDatabase;
   clock: ManualClock;
+  /** Every log line LeadBridge wrote (debug level and up), for tests that look for leaked secrets. */
+  logLines: string[];
   /** Calls LeadBridge in process (Fastify inject): real routing, parsing and database, no socket. */
   request(options: {
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -42,15 +44,17 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     LEADBRIDGE_SECRET_KEY: secretKey,
     PUBLIC_BASE_URL: 'http://leadbridge.test',
     SALESRENDER_TIMEOUT_MS: String(options.salesrenderTimeoutMs ?? 2000),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'debug',
   });
+  const logLines: string[] = [];
+  const logger = createLogger(settings, { write: (line: string) => void logLines.push(line) });
   const service = await startService({
     settings,
     database: testDatabase.database,
     clock,
     random: () => 0.5,
     startWorker: false,
-    logger: createLogger(settings),
+    logger,
   });
 
   const request: Harness['request'] = async ({ method, url, body, form, headers }) => {
@@ -88,6 +92,7 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     service,
     testDatabase,
     clock,
+    logLines,
     request,
     admin,
     async createCampaign(alias, overrides = {}) {
