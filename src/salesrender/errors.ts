@@ -6,7 +6,11 @@ export type SalesRenderErrorCode =
   | 'SR_AUTH_FAILED' // 401/403: the campaign's token is missing or wrong
   | 'SR_REJECTED'; // SalesRender refused this request (GraphQL error or 4xx): do not retry
 
-const transientCodes = new Set<SalesRenderErrorCode>(['SR_UNAVAILABLE', 'SR_BAD_RESPONSE']);
+/**
+ * Retried later. A refused token is the operator's misconfiguration, not the lead's fault: the lead
+ * waits in the queue until the token is fixed rather than being lost.
+ */
+const transientCodes = new Set<SalesRenderErrorCode>(['SR_UNAVAILABLE', 'SR_BAD_RESPONSE', 'SR_AUTH_FAILED']);
 
 export class SalesRenderError extends Error {
   readonly transient: boolean;
