@@ -24,7 +24,7 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Run the background worker (default true). Tests drive `worker.runOnce()` by hand instead. */
   startWorker?: boolean;
-  /** Lease on a job being worked; default 60 s. */
+  /** Lease on a job being worked; default JOB_LEASE_MS. */
   leaseMs?: number;
 }
 
@@ -73,7 +73,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const cipher = createTokenCipher(key);
   const audit = createAuditWriter(clock);
   const workerId = `${hostname()}:${process.pid}:${ids.secret(4)}`;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? settings.JOB_LEASE_MS;
   const leadDeps = {
     db: database.orm,
     clock,

@@ -28,6 +28,7 @@ const settingsSchema = z.object({
     .default(64 * 1024),
   SALESRENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  JOB_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
