@@ -170,22 +170,26 @@ export class Company {
     }
   }
 
-  addOrder(input: {
-    statusId: string;
-    projectId: string;
-    orderData?: Partial<SandboxOrder['data']> | null;
-    source?: Record<string, string | null> | null;
-    cart?: { items: SandboxOrder['cart']['items'] } | null;
-    webmasterId?: string | null;
-    offerId?: string | null;
-    externalId?: string | null;
-  }): SandboxOrder {
+  addOrder(
+    input: {
+      statusId: string;
+      projectId: string;
+      orderData?: Partial<SandboxOrder['data']> | null;
+      source?: Record<string, string | null> | null;
+      cart?: { items: SandboxOrder['cart']['items'] } | null;
+      webmasterId?: string | null;
+      offerId?: string | null;
+      externalId?: string | null;
+    },
+    options: { fixedCpaKeys?: boolean } = {},
+  ): SandboxOrder {
     this.activeStatus(input.statusId);
     if (!this.config.projectIds.includes(String(input.projectId))) {
       throw new SandboxGraphqlError('ERR_ORDER_VALIDATION_FAILED', `Project ${input.projectId} not found`);
     }
     const data = input.orderData ?? {};
-    this.validateOrderData(data);
+    // CPA lead/add writes its fixed keys (string_1, comment...), not the company's field names.
+    if (!options.fixedCpaKeys) this.validateOrderData(data);
     const at = this.now().toISOString();
     const order: SandboxOrder = {
       id: String(this.nextOrderId++),

@@ -138,15 +138,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (typeof data.phone_1 !== 'string' || !/\d{5,}/.test(data.phone_1.replace(/\D/g, ''))) {
         return reply.code(400).send(errorBody('data.phone_1: invalid phone', 'VALIDATION'));
       }
-      const order = company.addOrder({
-        statusId: offer.statusId,
-        projectId: offer.projectId,
-        orderData: cpaOrderData(company, data),
-        source: body.source ?? {},
-        offerId: String(body.offerId),
-        webmasterId,
-        externalId: body.externalId ?? null,
-      });
+      const order = company.addOrder(
+        {
+          statusId: offer.statusId,
+          projectId: offer.projectId,
+          orderData: cpaOrderData(company, data),
+          source: body.source ?? {},
+          offerId: String(body.offerId),
+          webmasterId,
+          externalId: body.externalId ?? null,
+        },
+        { fixedCpaKeys: true },
+      );
       return reply
         .code(201)
         .send({ id: order.id, status: 'processing', method: 'api', reward: order.lead.reward });
