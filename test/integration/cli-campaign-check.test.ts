@@ -1,0 +1,89 @@
+// `leadbridge campaign add|show|check` and `partner add` as a user runs them, against the sandbox's live schema.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../sandbox/server.js';
+import { crmToken, secretKey } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const run = promisify(execFile);
+let sandbox: Sandbox;
+let dataDir: string;
+let testDatabase: TestDatabase | null = null;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  dataDir = await mkdtemp(join(tmpdir(), 'leadbridge-cli-'));
+  if (process.env.TEST_DATABASE_URL) testDatabase = await createTestDatabase();
+});
+afterAll(async () => {
+  await sandbox?.close();
+  await testDatabase?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function leadbridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, LEADBRIDGE_SECRET_KEY: secretKey };
+  if (testDatabase?.url) env.DATABASE_URL = testDatabase.url;
+  else delete env.DATABASE_URL;
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/leadbridge.js', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const campaign = (alias: string, extra: Record<string, unknown>) =>
+  JSON.stringify({
+    alias,
+    name: alias,
+    salesrender: { base_url: sandbox.url, company_id: '1', token: crmToken, project_id: '1', initial_status_id: '1' },
+    ...extra,
+  });
+
+it('adds campaigns, shows one without its token, and checks both against the live company', async () => {
+  const fullMap = { '1': 'pending', '2': 'pending', '3': 'accepted', '4': 'rejected', '5': 'trash', '6': 'trash', '7': 'accepted' };
+  const added = await leadbridge('campaign', 'add', '--json', campaign('good', { status_map: fullMap }));
+  expect(added.code).toBe(0);
+  expect(added.stdout).toContain('"webhook_url"');
+  expect(added.stdout).not.toContain(crmToken);
+
+  const badMap = { ...fullMap, '99': 'accepted' };
+  delete (badMap as Record<string, string>)['7'];
+  const bad = campaign('bad', { status_map: badMap, salesrender: { ...JSON.parse(campaign('x', {})).salesrender, fields: { phone: 'mobile_phone' } } });
+  expect((await leadbridge('campaign', 'add', '--json', bad)).code).toBe(0);
+
+  const shown = await leadbridge('campaign', 'show', 'good');
+  expect(shown.code).toBe(0);
+  expect(JSON.parse(shown.stdout)).toMatchObject({ alias: 'good', salesrender: { token: '(set, write-only)' } });
+
+  const good = await leadbridge('campaign', 'check', 'good');
+  expect(good.stdout).toContain('document addOrder: valid');
+  expect(good.stdout).toContain('document ordersById: valid');
+  expect(good.stdout).toMatch(/3\tAPPROVED\tAccepted\t-> accepted/);
+  expect(good.stdout).toMatch(/contact_phone\tPhoneOrderField/);
+  expect(good.stdout).toContain('OK: no mismatches');
+  expect(good.code).toBe(0);
+
+  const checked = await leadbridge('campaign', 'check', 'bad');
+  expect(checked.code).toBe(1);
+  expect(checked.stdout).toContain('the company has no order field named "mobile_phone"');
+  expect(checked.stdout).toContain('status_map: status id 99 is not an active status');
+  expect(checked.stdout).toContain('SalesRender status 7 "Shipped" (SHIPPED) is unmapped');
+
+  const list = await leadbridge('campaign', 'list');
+  expect(list.stdout).toMatch(/^bad\tcrm\tactive/m);
+
+  const partner = await leadbridge('partner', 'add', '--name', 'Buyer One', '--campaigns', 'good,bad');
+  expect(partner.stdout).toMatch(/API key \(shown once, store it now\): lb_/);
+  expect((await leadbridge('partner', 'list')).stdout).toMatch(/Buyer One\tgood,bad|Buyer One\tbad,good/);
+
+  const unknown = await leadbridge('campaign', 'show', 'nope');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('CAMPAIGN_NOT_FOUND');
+});
