@@ -47,20 +47,29 @@ const country = z
   .transform((value) => value.toUpperCase())
   .refine((value) => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
 
-const salesrenderSchema = z.object({
-  base_url: z
-    .url()
-    .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
-    .default('https://de.backend.salesrender.com'),
+const baseUrl = z.url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
+
+/** Without defaults, so a PATCH that leaves a key out leaves it unchanged. */
+const salesrenderShape = {
+  base_url: baseUrl,
   company_id: idLike,
   token: z.string().trim().min(8, 'must be the SalesRender API token').max(4096),
   project_id: idLike.nullish(),
   initial_status_id: idLike.nullish(),
   offer_id: idLike.nullish(),
   webmaster_id: idLike.nullish(),
-  cart: z.array(cartItem).max(50).default([]),
-  fields: fieldsSchema.default({}),
-});
+  cart: z.array(cartItem).max(50),
+  fields: fieldsSchema,
+};
+
+const salesrenderSchema = z
+  .object({
+    ...salesrenderShape,
+    base_url: baseUrl.default('https://de.backend.salesrender.com'),
+    cart: salesrenderShape.cart.default([]),
+    fields: fieldsSchema.default({}),
+  })
+  .strict();
 
 export const campaignCreateSchema = z
   .object({
@@ -132,7 +141,7 @@ export const campaignPatchSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     module: z.enum(['crm', 'cpa']),
-    salesrender: salesrenderSchema.partial(),
+    salesrender: z.object(salesrenderShape).partial().strict(),
     status_map: z.record(idLike, label),
     advertiser_status_map: z.record(label, idLike).nullable(),
     payouts: z.record(label, money),
