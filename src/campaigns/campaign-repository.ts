@@ -172,10 +172,10 @@ export async function updateCampaign(
     string,
     unknown
   >;
-  merged.salesrender = {
-    ...toCreateShape(current, deps.cipher).salesrender,
-    ...withoutUndefined(patch.salesrender ?? {}),
-  };
+  const currentSr = toCreateShape(current, deps.cipher).salesrender;
+  const patchSr = withoutUndefined(patch.salesrender ?? {});
+  // Field routes merge one by one: changing where the phone goes keeps the other routes.
+  merged.salesrender = { ...currentSr, ...patchSr, fields: { ...currentSr.fields, ...(patchSr.fields ?? {}) } };
   const input = parseOrThrow(campaignCreateSchema, merged);
   const [row] = await db
     .update(campaigns)
