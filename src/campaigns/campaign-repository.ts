@@ -175,7 +175,11 @@ export async function updateCampaign(
   const currentSr = toCreateShape(current, deps.cipher).salesrender;
   const patchSr = withoutUndefined(patch.salesrender ?? {});
   // Field routes merge one by one: changing where the phone goes keeps the other routes.
-  merged.salesrender = { ...currentSr, ...patchSr, fields: { ...currentSr.fields, ...(patchSr.fields ?? {}) } };
+  merged.salesrender = {
+    ...currentSr,
+    ...patchSr,
+    fields: { ...currentSr.fields, ...(patchSr.fields ?? {}) },
+  };
   const input = parseOrThrow(campaignCreateSchema, merged);
   const [row] = await db
     .update(campaigns)

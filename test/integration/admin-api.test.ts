@@ -33,10 +33,19 @@ describe('campaigns', () => {
       payouts: { accepted: 12.5 },
       salesrender: {
         token: '(set, write-only)',
-        fields: { phone: 'phone', name: 'name', comment: 'comment', click_id: 'source.subid_1', sub5: 'source.subid_6', ip: 'source.ip' },
+        fields: {
+          phone: 'phone',
+          name: 'name',
+          comment: 'comment',
+          click_id: 'source.subid_1',
+          sub5: 'source.subid_6',
+          ip: 'source.ip',
+        },
       },
       advertiser_status_map: { pending: '1', accepted: '3', rejected: '4', trash: '5' },
-      webhook_url: expect.stringMatching(/^http:\/\/leadbridge\.test\/v1\/webhooks\/salesrender\/[A-Za-z0-9_-]{40,}$/),
+      webhook_url: expect.stringMatching(
+        /^http:\/\/leadbridge\.test\/v1\/webhooks\/salesrender\/[A-Za-z0-9_-]{40,}$/,
+      ),
     });
     expect(JSON.stringify(created)).not.toContain(crmToken);
   });
@@ -82,7 +91,13 @@ describe('campaigns', () => {
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
     expect(Object.keys(response.body.error.fields)).toEqual(
-      expect.arrayContaining(['alias', 'name', 'salesrender.token', 'salesrender.base_url', 'default_country']),
+      expect.arrayContaining([
+        'alias',
+        'name',
+        'salesrender.token',
+        'salesrender.base_url',
+        'default_country',
+      ]),
     );
   });
 
@@ -104,7 +119,10 @@ describe('campaigns', () => {
       salesrender: { company_id: '1', token: crmToken },
     });
     expect(response.status).toBe(422);
-    expect(Object.keys(response.body.error.fields).sort()).toEqual(['salesrender.initial_status_id', 'salesrender.project_id']);
+    expect(Object.keys(response.body.error.fields).sort()).toEqual([
+      'salesrender.initial_status_id',
+      'salesrender.project_id',
+    ]);
   });
 });
 
@@ -115,13 +133,26 @@ describe('partners', () => {
     const created = await h.admin('POST', '/admin/api/partners', { name: 'Buyer', campaigns: ['admin-p1'] });
     expect(created.status).toBe(201);
     expect(created.headers['cache-control']).toBe('no-store');
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^ptn_/), api_key: expect.stringMatching(/^lb_/) });
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^ptn_/),
+      api_key: expect.stringMatching(/^lb_/),
+    });
     const list = await h.admin('GET', '/admin/api/partners');
     const listed = list.body.partners.find((partner: any) => partner.id === created.body.id);
-    expect(listed).toEqual({ id: created.body.id, name: 'Buyer', campaigns: ['admin-p1'], created_at: expect.any(String) });
+    expect(listed).toEqual({
+      id: created.body.id,
+      name: 'Buyer',
+      campaigns: ['admin-p1'],
+      created_at: expect.any(String),
+    });
     expect(JSON.stringify(list.body)).not.toContain(created.body.api_key);
     const send = (alias: string) =>
-      h.request({ method: 'POST', url: `/v1/leads/${alias}`, body: { phone: '+79120000002' }, headers: { 'x-api-key': created.body.api_key } });
+      h.request({
+        method: 'POST',
+        url: `/v1/leads/${alias}`,
+        body: { phone: '+79120000002' },
+        headers: { 'x-api-key': created.body.api_key },
+      });
     expect((await send('admin-p1')).status).toBe(201);
     expect((await send('admin-p2')).status).toBe(403);
   });

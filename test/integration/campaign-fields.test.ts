@@ -36,14 +36,26 @@ it('puts each value where non-default field names say, as read back from SalesRe
     method: 'POST',
     url: '/v1/leads/custom-fields',
     headers: { 'x-api-key': key },
-    body: { phone: '+48 512 345 678', name: 'Jan Kowalski', click_id: 'ck-77', sub1: 'adset-9', ip: '198.51.100.4', ua: 'Bot/1.0' },
+    body: {
+      phone: '+48 512 345 678',
+      name: 'Jan Kowalski',
+      click_id: 'ck-77',
+      sub1: 'adset-9',
+      ip: '198.51.100.4',
+      ua: 'Bot/1.0',
+    },
   });
   expect(response.status).toBe(201);
   const order = viewOrder(response.body.order_id);
   expect(order.data.phoneFields).toEqual([
-    { field: { name: 'contact_phone' }, value: expect.objectContaining({ raw: '+48512345678', country: 'PL' }) },
+    {
+      field: { name: 'contact_phone' },
+      value: expect.objectContaining({ raw: '+48512345678', country: 'PL' }),
+    },
   ]);
-  const strings = Object.fromEntries(order.data.stringFields.map((entry: any) => [entry.field.name, entry.value]));
+  const strings = Object.fromEntries(
+    order.data.stringFields.map((entry: any) => [entry.field.name, entry.value]),
+  );
   expect(strings).toEqual({ click: 'ck-77', country: 'PL', user_agent: 'Bot/1.0' });
   expect(order.source).toMatchObject({ utm_content: 'adset-9', ip: '198.51.100.4' });
   expect(order.source.subid_1).toBeUndefined();
@@ -70,7 +82,11 @@ it('sends a CPA campaign lead to CPA lead/add with our lead id as externalId', a
   expect(call.body).toMatchObject({
     offerId: '10',
     externalId: response.body.lead_id,
-    data: { phone_1: '+79121112233', humanName_1: { firstName: 'Petr', lastName: 'Sidorov' }, string_1: 's2' },
+    data: {
+      phone_1: '+79121112233',
+      humanName_1: { firstName: 'Petr', lastName: 'Sidorov' },
+      string_1: 's2',
+    },
     source: { subid_1: 'cpa-click', subid_2: 's1' },
   });
   expect(viewOrder(response.body.order_id).lead.externalId).toBe(response.body.lead_id);
@@ -81,8 +97,17 @@ it('refuses field targets the module cannot take, naming them', async () => {
     alias: 'bad-targets',
     name: 'Bad',
     module: 'cpa',
-    salesrender: { base_url: h.sandbox.url, company_id: '1', token: cpaToken, offer_id: '10', fields: { sub1: 'source.subid_9', phone: 'mobile' } },
+    salesrender: {
+      base_url: h.sandbox.url,
+      company_id: '1',
+      token: cpaToken,
+      offer_id: '10',
+      fields: { sub1: 'source.subid_9', phone: 'mobile' },
+    },
   });
   expect(response.status).toBe(422);
-  expect(Object.keys(response.body.error.fields).sort()).toEqual(['salesrender.fields.phone', 'salesrender.fields.sub1']);
+  expect(Object.keys(response.body.error.fields).sort()).toEqual([
+    'salesrender.fields.phone',
+    'salesrender.fields.sub1',
+  ]);
 });

@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 async function leadbridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, LEADBRIDGE_SECRET_KEY: secretKey };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DATA_DIR: dataDir,
+    LEADBRIDGE_SECRET_KEY: secretKey,
+  };
   if (testDatabase?.url) env.DATABASE_URL = testDatabase.url;
   else delete env.DATABASE_URL;
   try {
@@ -42,12 +46,28 @@ const campaign = (alias: string, extra: Record<string, unknown>) =>
   JSON.stringify({
     alias,
     name: alias,
-    salesrender: { base_url: sandbox.url, company_id: '1', token: crmToken, project_id: '1', initial_status_id: '1' },
+    salesrender: {
+      base_url: sandbox.url,
+      company_id: '1',
+      token: crmToken,
+      project_id: '1',
+      initial_status_id: '1',
+    },
     ...extra,
   });
 
-it('adds campaigns, shows one without its token, and checks both against the live company', async () => {
-  const fullMap = { '1': 'pending', '2': 'pending', '3': 'accepted', '4': 'rejected', '5': 'trash', '6': 'trash', '7': 'accepted' };
+it('adds campaigns, shows one without its token, and checks both against the live company', {
+  timeout: 180_000,
+}, async () => {
+  const fullMap = {
+    '1': 'pending',
+    '2': 'pending',
+    '3': 'accepted',
+    '4': 'rejected',
+    '5': 'trash',
+    '6': 'trash',
+    '7': 'accepted',
+  };
   const added = await leadbridge('campaign', 'add', '--json', campaign('good', { status_map: fullMap }));
   expect(added.code).toBe(0);
   expect(added.stdout).toContain('"webhook_url"');
@@ -55,12 +75,18 @@ it('adds campaigns, shows one without its token, and checks both against the liv
 
   const badMap = { ...fullMap, '99': 'accepted' };
   delete (badMap as Record<string, string>)['7'];
-  const bad = campaign('bad', { status_map: badMap, salesrender: { ...JSON.parse(campaign('x', {})).salesrender, fields: { phone: 'mobile_phone' } } });
+  const bad = campaign('bad', {
+    status_map: badMap,
+    salesrender: { ...JSON.parse(campaign('x', {})).salesrender, fields: { phone: 'mobile_phone' } },
+  });
   expect((await leadbridge('campaign', 'add', '--json', bad)).code).toBe(0);
 
   const shown = await leadbridge('campaign', 'show', 'good');
   expect(shown.code).toBe(0);
-  expect(JSON.parse(shown.stdout)).toMatchObject({ alias: 'good', salesrender: { token: '(set, write-only)' } });
+  expect(JSON.parse(shown.stdout)).toMatchObject({
+    alias: 'good',
+    salesrender: { token: '(set, write-only)' },
+  });
 
   const good = await leadbridge('campaign', 'check', 'good');
   expect(good.stdout).toContain('document addOrder: valid');

@@ -50,12 +50,20 @@ async function auditEvents(leadId: string): Promise<string[]> {
     .map((line) => JSON.parse(line).event as string);
 }
 
-it('creates the order exactly once after a kill, both after a 202 and in the middle of the SalesRender call', async () => {
+it('creates the order exactly once after a kill, both after a 202 and in the middle of the SalesRender call', {
+  timeout: 180_000,
+}, async () => {
   running = await startChildService({ database, port, env: { JOB_LEASE_MS: '1500' } });
   const campaign = await admin('POST', '/admin/api/campaigns', {
     alias: 'crash',
     name: 'Crash test',
-    salesrender: { base_url: sandbox.url, company_id: '1', token: crmToken, project_id: '1', initial_status_id: '1' },
+    salesrender: {
+      base_url: sandbox.url,
+      company_id: '1',
+      token: crmToken,
+      project_id: '1',
+      initial_status_id: '1',
+    },
     default_country: 'RU',
   });
   expect(campaign.status).toBe(201);
@@ -65,7 +73,12 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
 
   // 1. SalesRender is down: the lead is answered 202, then the process is killed.
   sandbox.faults.set('http500');
-  const queued = await call('POST', '/v1/leads/crash', { phone: '+79125550001', click_id: 'k1' }, { 'x-api-key': key });
+  const queued = await call(
+    'POST',
+    '/v1/leads/crash',
+    { phone: '+79125550001', click_id: 'k1' },
+    { 'x-api-key': key },
+  );
   expect(queued.status).toBe(202);
   await running.kill('SIGKILL');
   sandbox.faults.clear();
@@ -78,9 +91,12 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
   // 3. Killed while the SalesRender call is in flight: the lease expires and another process retries it.
   sandbox.faults.set('timeout', 1, 60_000);
   const requestsBefore = sandbox.requests.length;
-  const inFlight = call('POST', '/v1/leads/crash', { phone: '+79125550002', click_id: 'k2' }, { 'x-api-key': key }).catch(
-    (error: Error) => error,
-  );
+  const inFlight = call(
+    'POST',
+    '/v1/leads/crash',
+    { phone: '+79125550002', click_id: 'k2' },
+    { 'x-api-key': key },
+  ).catch((error: Error) => error);
   await waitFor(() => sandbox.requests.length > requestsBefore, 10_000, 'the SalesRender call to start');
   await running.kill('SIGKILL');
   expect(await inFlight).toBeInstanceOf(Error);
@@ -90,7 +106,12 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
   // Nothing more arrives later, and each lead's trail shows one created order.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   expect(orders()).toBe(2);
-  const duplicate = await call('POST', '/v1/leads/crash', { phone: '+79125550002', click_id: 'k2' }, { 'x-api-key': key });
+  const duplicate = await call(
+    'POST',
+    '/v1/leads/crash',
+    { phone: '+79125550002', click_id: 'k2' },
+    { 'x-api-key': key },
+  );
   expect(duplicate.status).toBe(200);
   expect(duplicate.body.order_id).toEqual(expect.any(String));
   const events = await auditEvents(queued.body.lead_id);

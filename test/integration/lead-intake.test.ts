@@ -22,7 +22,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-const postLead = (body: Record<string, unknown>, options: { alias?: string; headers?: Record<string, string> } = {}) =>
+const postLead = (
+  body: Record<string, unknown>,
+  options: { alias?: string; headers?: Record<string, string> } = {},
+) =>
   h.request({
     method: 'POST',
     url: `/v1/leads/${options.alias ?? 'nutra'}`,
@@ -36,15 +39,32 @@ const sandboxOrder = (orderId: string) => {
 };
 
 const auditRows = (requestId: string) =>
-  h.testDatabase.database.orm.select().from(auditLog).where(eq(auditLog.requestId, requestId)).orderBy(auditLog.id);
+  h.testDatabase.database.orm
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.requestId, requestId))
+    .orderBy(auditLog.id);
 
 describe('a valid lead', () => {
   it('is created in SalesRender and answered 201 with the order id', async () => {
-    const response = await postLead({ name: ' Ivan   Petrov ', phone: '8 (912) 000-11-22', click_id: 'json-1', sub1: 'fb' });
+    const response = await postLead({
+      name: ' Ivan   Petrov ',
+      phone: '8 (912) 000-11-22',
+      click_id: 'json-1',
+      sub1: 'fb',
+    });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ lead_id: expect.stringMatching(/^lead_/), order_id: expect.any(String), status: 'pending', duplicate: false });
+    expect(response.body).toEqual({
+      lead_id: expect.stringMatching(/^lead_/),
+      order_id: expect.any(String),
+      status: 'pending',
+      duplicate: false,
+    });
     const order = sandboxOrder(response.body.order_id);
-    expect(order.data.phoneFields[0]).toMatchObject({ field: { name: 'phone' }, value: { raw: '+79120001122' } });
+    expect(order.data.phoneFields[0]).toMatchObject({
+      field: { name: 'phone' },
+      value: { raw: '+79120001122' },
+    });
     expect(order.data.humanNameFields[0].value).toEqual({ firstName: 'Ivan', lastName: 'Petrov' });
     expect(order.source).toMatchObject({ subid_1: 'json-1', subid_2: 'fb' });
     expect(order.status.id).toBe('1');
@@ -99,7 +119,10 @@ describe('refusals', () => {
   it('answers 422 with every invalid field, and audits the refusal', async () => {
     const response = await postLead({ name: 'x', phone: '12', country: 'Narnia' });
     expect(response.status).toBe(422);
-    expect(response.body.error).toMatchObject({ code: 'LEAD_INVALID', fields: { phone: expect.any(String), country: expect.any(String) } });
+    expect(response.body.error).toMatchObject({
+      code: 'LEAD_INVALID',
+      fields: { phone: expect.any(String), country: expect.any(String) },
+    });
     const rows = await auditRows(response.body.error.request_id);
     expect(rows.map((row) => row.event)).toEqual(['lead.received', 'lead.refused']);
     expect(rows[0]!.detail.body).toMatchObject({ phone: '12', country: 'Narnia' });
@@ -107,13 +130,20 @@ describe('refusals', () => {
   });
 
   it('answers 401 without a key and with a wrong key', async () => {
-    const missing = await h.request({ method: 'POST', url: '/v1/leads/nutra', body: { phone: freshPhone() } });
+    const missing = await h.request({
+      method: 'POST',
+      url: '/v1/leads/nutra',
+      body: { phone: freshPhone() },
+    });
     expect(missing.status).toBe(401);
     expect(missing.body.error.code).toBe('AUTH_KEY_MISSING');
     const wrong = await postLead({ phone: freshPhone() }, { headers: { 'x-api-key': 'lb_not-a-key' } });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('AUTH_KEY_INVALID');
-    expect((await auditRows(wrong.body.error.request_id)).map((row) => row.event)).toEqual(['lead.received', 'lead.refused']);
+    expect((await auditRows(wrong.body.error.request_id)).map((row) => row.event)).toEqual([
+      'lead.received',
+      'lead.refused',
+    ]);
   });
 
   it("answers 403 when the key belongs to another campaign's partner", async () => {
@@ -160,7 +190,11 @@ describe('duplicates', () => {
     const again = await postLead({ phone: freshPhone() }, { headers });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ lead_id: first.body.lead_id, order_id: first.body.order_id, duplicate: true });
+    expect(again.body).toMatchObject({
+      lead_id: first.body.lead_id,
+      order_id: first.body.order_id,
+      duplicate: true,
+    });
   });
 
   it('answers the same phone within the dedupe window with 409 and the existing order id', async () => {
@@ -202,7 +236,10 @@ describe('the audit trail of a created lead', () => {
       .orderBy(auditLog.id);
     const byEvent = Object.fromEntries(rows.map((row) => [row.event, row]));
     expect(Object.keys(byEvent)).toEqual(['lead.accepted', 'salesrender.call', 'order.created']);
-    expect(byEvent['lead.accepted']!.detail.normalised).toMatchObject({ phone: '+79127776655', name: 'Audit Me' });
+    expect(byEvent['lead.accepted']!.detail.normalised).toMatchObject({
+      phone: '+79127776655',
+      name: 'Audit Me',
+    });
     const call = byEvent['salesrender.call']!;
     expect(call.httpStatus).toBe(200);
     expect(call.latencyMs).toEqual(expect.any(Number));

@@ -31,27 +31,32 @@ const jobOf = async (leadId: string) =>
 const orderCount = () => h.sandbox.companies.get('1')!.orders.size;
 
 describe('SalesRender unreachable', () => {
-  it.each<[FaultMode]>([['http500'], ['http503'], ['timeout'], ['reset'], ['nonjson'], ['truncated'], ['graphql_internal']])(
-    'on %s the lead is answered 202 queued, then created once SalesRender recovers',
-    async (mode) => {
-      h.sandbox.faults.set(mode, 1, 1_000);
-      const before = orderCount();
-      const response = await postLead({ phone: freshPhone(), click_id: `outage-${mode}` });
-      expect(response.status).toBe(202);
-      expect(response.body).toMatchObject({ order_id: null, status: 'queued', duplicate: false });
-      expect((await leadRow(response.body.lead_id)).state).toBe('queued');
+  it.each<[FaultMode]>([
+    ['http500'],
+    ['http503'],
+    ['timeout'],
+    ['reset'],
+    ['nonjson'],
+    ['truncated'],
+    ['graphql_internal'],
+  ])('on %s the lead is answered 202 queued, then created once SalesRender recovers', async (mode) => {
+    h.sandbox.faults.set(mode, 1, 1_000);
+    const before = orderCount();
+    const response = await postLead({ phone: freshPhone(), click_id: `outage-${mode}` });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ order_id: null, status: 'queued', duplicate: false });
+    expect((await leadRow(response.body.lead_id)).state).toBe('queued');
 
-      h.clock.advance(5_000);
-      expect(await h.service.context.worker.runOnce()).toBe(1);
-      const lead = await leadRow(response.body.lead_id);
-      expect(lead.state).toBe('created');
-      expect(orderCount()).toBe(before + 1);
-      expect((await jobOf(lead.id)).state).toBe('done');
+    h.clock.advance(5_000);
+    expect(await h.service.context.worker.runOnce()).toBe(1);
+    const lead = await leadRow(response.body.lead_id);
+    expect(lead.state).toBe('created');
+    expect(orderCount()).toBe(before + 1);
+    expect((await jobOf(lead.id)).state).toBe('done');
 
-      const again = await postLead({ phone: freshPhone(), click_id: `outage-${mode}` });
-      expect(again.body).toMatchObject({ order_id: lead.orderId, duplicate: true, status: 'pending' });
-    },
-  );
+    const again = await postLead({ phone: freshPhone(), click_id: `outage-${mode}` });
+    expect(again.body).toMatchObject({ order_id: lead.orderId, duplicate: true, status: 'pending' });
+  });
 
   it('retries on the schedule from the injected clock, not before', async () => {
     h.sandbox.faults.set('http500');

@@ -27,15 +27,21 @@ describe('phone normalisation to E.164', () => {
     ['IN', '098765 43210', '+919876543210'],
   ];
 
-  it.each(nationalNumbers)('reads a %s number written nationally with the campaign country', (country, written, e164) => {
-    const lead = normaliseLead({ phone: written }, country);
-    expect(lead.phone).toBe(e164);
-    expect(lead.country).toBe(country);
-  });
+  it.each(nationalNumbers)(
+    'reads a %s number written nationally with the campaign country',
+    (country, written, e164) => {
+      const lead = normaliseLead({ phone: written }, country);
+      expect(lead.phone).toBe(e164);
+      expect(lead.country).toBe(country);
+    },
+  );
 
-  it.each(nationalNumbers)('reads a %s number with the lead country over the campaign default', (country, written, e164) => {
-    expect(normaliseLead({ phone: written, country: country.toLowerCase() }, 'US').phone).toBe(e164);
-  });
+  it.each(nationalNumbers)(
+    'reads a %s number with the lead country over the campaign default',
+    (country, written, e164) => {
+      expect(normaliseLead({ phone: written, country: country.toLowerCase() }, 'US').phone).toBe(e164);
+    },
+  );
 
   it('reads an international number without any country and infers the country', () => {
     const lead = normaliseLead({ phone: '+48 512 345 678' }, null);
@@ -43,7 +49,9 @@ describe('phone normalisation to E.164', () => {
   });
 
   it('refuses a national number when no country is known, saying how to fix it', () => {
-    expect(problemsOf(() => normaliseLead({ phone: '512345678' }, null)).phone).toMatch(/international prefix|country/);
+    expect(problemsOf(() => normaliseLead({ phone: '512345678' }, null)).phone).toMatch(
+      /international prefix|country/,
+    );
   });
 
   it('refuses numbers that are not valid for their country', () => {
@@ -58,16 +66,23 @@ describe('phone normalisation to E.164', () => {
 
 describe('lead fields', () => {
   it('trims the name and collapses its inner whitespace', () => {
-    expect(normaliseLead({ phone: '+79123456789', name: '  Ivan \t  Petrov\n ' }, null).name).toBe('Ivan Petrov');
+    expect(normaliseLead({ phone: '+79123456789', name: '  Ivan \t  Petrov\n ' }, null).name).toBe(
+      'Ivan Petrov',
+    );
   });
 
   it('joins first_name and last_name when no name is sent', () => {
-    expect(normaliseLead({ phone: '+79123456789', first_name: 'Anna', last_name: 'Ivanova' }, null).name).toBe('Anna Ivanova');
+    expect(
+      normaliseLead({ phone: '+79123456789', first_name: 'Anna', last_name: 'Ivanova' }, null).name,
+    ).toBe('Anna Ivanova');
   });
 
-  it.each(['click_id', 'clickid', 'subid', 'cid', 'aff_click_id', 'ClickID'])('reads the click id from %s', (key) => {
-    expect(normaliseLead({ phone: '+79123456789', [key]: 'abc-1' }, null).clickId).toBe('abc-1');
-  });
+  it.each(['click_id', 'clickid', 'subid', 'cid', 'aff_click_id', 'ClickID'])(
+    'reads the click id from %s',
+    (key) => {
+      expect(normaliseLead({ phone: '+79123456789', [key]: 'abc-1' }, null).clickId).toBe('abc-1');
+    },
+  );
 
   it.each([
     ['sub1', 'sub_id_1', 'aff_sub'],
@@ -82,7 +97,14 @@ describe('lead fields', () => {
 
   it('keeps utm_* as given and every unknown parameter verbatim as an extra, but never the api key', () => {
     const lead = normaliseLead(
-      { phone: '+79123456789', utm_source: 'fb', utm_campaign: 'Spring', landing: 'lp-2', nested: { a: 1 }, api_key: 'k' },
+      {
+        phone: '+79123456789',
+        utm_source: 'fb',
+        utm_campaign: 'Spring',
+        landing: 'lp-2',
+        nested: { a: 1 },
+        api_key: 'k',
+      },
       null,
     );
     expect(lead.utm).toEqual({ utm_source: 'fb', utm_campaign: 'Spring' });
@@ -91,11 +113,15 @@ describe('lead fields', () => {
 
   it('upper-cases the country and refuses codes that are not ISO alpha-2', () => {
     expect(normaliseLead({ phone: '+79123456789', country: 'ru' }, null).country).toBe('RU');
-    expect(problemsOf(() => normaliseLead({ phone: '+79123456789', country: 'Russia' }, null)).country).toMatch(/ISO/);
+    expect(
+      problemsOf(() => normaliseLead({ phone: '+79123456789', country: 'Russia' }, null)).country,
+    ).toMatch(/ISO/);
   });
 
   it('lists every invalid field at once', () => {
-    const problems = problemsOf(() => normaliseLead({ phone: ['x'], ip: 'not-an-ip', click_id: 'c'.repeat(300) }, 'RU'));
+    const problems = problemsOf(() =>
+      normaliseLead({ phone: ['x'], ip: 'not-an-ip', click_id: 'c'.repeat(300) }, 'RU'),
+    );
     expect(Object.keys(problems).sort()).toEqual(['click_id', 'ip', 'phone']);
   });
 });

@@ -2,7 +2,11 @@ import { getVariableValues, Kind, type OperationDefinitionNode, parse, validate 
 import { describe, expect, it } from 'vitest';
 import { sandboxSchema } from '../../sandbox/graphql-endpoint.js';
 import { allDocuments, ordersByIdDocument } from '../../src/salesrender/documents.js';
-import { buildAddOrderInput, defaultCrmFields, type LeadForOrder } from '../../src/salesrender/order-input.js';
+import {
+  buildAddOrderInput,
+  defaultCrmFields,
+  type LeadForOrder,
+} from '../../src/salesrender/order-input.js';
 
 const lead: LeadForOrder = {
   id: 'lead_1',
@@ -18,9 +22,12 @@ const lead: LeadForOrder = {
 };
 
 describe('the GraphQL documents LeadBridge sends', () => {
-  it.each(Object.entries(allDocuments()))('%s is valid against the SalesRender schema fragment', (_name, document) => {
-    expect(validate(sandboxSchema, parse(document)).map((error) => error.message)).toEqual([]);
-  });
+  it.each(Object.entries(allDocuments()))(
+    '%s is valid against the SalesRender schema fragment',
+    (_name, document) => {
+      expect(validate(sandboxSchema, parse(document)).map((error) => error.message)).toEqual([]);
+    },
+  );
 
   it('escapes order ids inlined into ordersFetcher', () => {
     const document = ordersByIdDocument(['1"} evil', '2']);

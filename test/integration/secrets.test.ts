@@ -1,0 +1,84 @@
+// No SalesRender token, partner key or admin token ever leaves LeadBridge: not in the audit log, logs or answers.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiKeys, auditLog, campaigns } from '../../src/db/schema.js';
+import { adminToken, crmToken, type Harness, startHarness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+it('keeps every token and key out of the audit table, the logs and every API response', async () => {
+  const answers: string[] = [];
+  const record = async (response: Promise<{ text: string; headers: Record<string, unknown> }>) => {
+    const settled = await response;
+    answers.push(settled.text, JSON.stringify(settled.headers));
+    return settled;
+  };
+  const campaign = await h.createCampaign('secret-campaign');
+  answers.push(JSON.stringify(campaign));
+  const key = await h.createPartner(['secret-campaign']);
+  const url = '/v1/leads/secret-campaign';
+
+  await record(
+    h.request({
+      method: 'POST',
+      url,
+      body: { phone: '+79120000011', click_id: 'a' },
+      headers: { 'x-api-key': key },
+    }),
+  );
+  await record(
+    h.request({
+      method: 'POST',
+      url: `${url}?api_key=${key}`,
+      form: { phone: '+79120000012', api_key: key },
+    }),
+  );
+  await record(
+    h.request({ method: 'POST', url, body: { phone: '+79120000013', api_key: key, token: crmToken } }),
+  );
+  await record(h.request({ method: 'POST', url, body: { phone: '1' }, headers: { 'x-api-key': key } }));
+  await record(
+    h.request({ method: 'POST', url, body: { phone: '+79120000014' }, headers: { 'x-api-key': `${key}x` } }),
+  );
+  h.sandbox.faults.set('http500', 1);
+  await record(
+    h.request({ method: 'POST', url, body: { phone: '+79120000015' }, headers: { 'x-api-key': key } }),
+  );
+  h.sandbox.faults.set('reject', 1);
+  await record(
+    h.request({ method: 'POST', url, body: { phone: '+79120000016' }, headers: { 'x-api-key': key } }),
+  );
+  h.clock.advance(10_000);
+  await h.service.context.worker.runOnce();
+  await record(h.admin('GET', '/admin/api/campaigns'));
+  await record(h.admin('GET', '/admin/api/campaigns/secret-campaign'));
+  await record(
+    h.admin('PATCH', '/admin/api/campaigns/secret-campaign', { salesrender: { token: `${crmToken}` } }),
+  );
+  await record(h.admin('GET', '/admin/api/partners'));
+  await record(h.admin('GET', '/admin/api/audit?format=ndjson'));
+  const csv = await record(h.admin('GET', '/admin/api/audit?format=csv'));
+  expect(csv.text.split('\r\n').length).toBeGreaterThan(20);
+
+  const db = h.testDatabase.database.orm;
+  const audit = JSON.stringify(await db.select().from(auditLog));
+  const logs = h.logLines.join('');
+  expect(logs.length).toBeGreaterThan(1000);
+  for (const secret of [crmToken, key, adminToken]) {
+    expect(audit).not.toContain(secret);
+    expect(logs).not.toContain(secret);
+    for (const answer of answers) expect(answer).not.toContain(secret);
+  }
+  // The partner key is stored as a digest; the campaign token as AES-GCM ciphertext that still decrypts.
+  const storedKeys = JSON.stringify(await db.select().from(apiKeys));
+  expect(storedKeys).not.toContain(key);
+  const [row] = await db.select().from(campaigns);
+  expect(row!.srTokenEncrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+  expect(row!.srTokenEncrypted).not.toContain(crmToken);
+  expect(h.service.context.cipher.decrypt(row!.srTokenEncrypted)).toBe(crmToken);
+});

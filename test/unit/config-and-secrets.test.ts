@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { redactHeaders, redactUrl, redactValue } from '../../src/audit/redact.js';
+import { createTokenCipher } from '../../src/campaigns/token-cipher.js';
+import { loadSettings, SettingsError } from '../../src/config/settings.js';
+
+describe('settings', () => {
+  it('applies defaults', () => {
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({
+      PORT: 8080,
+      DATA_DIR: './data',
+      BODY_LIMIT_BYTES: 65536,
+      publicBaseUrl: 'http://localhost:8080',
+    });
+    expect(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS).toBe(false);
+  });
+
+  it('lists every bad value at once', () => {
+    try {
+      loadSettings({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        LEADBRIDGE_SECRET_KEY: 'short',
+        PUBLIC_BASE_URL: 'nope',
+      });
+      throw new Error('expected a SettingsError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError);
+      const problems = (error as SettingsError).problems.join('\n');
+      for (const name of ['PORT', 'DATABASE_URL', 'LEADBRIDGE_SECRET_KEY', 'PUBLIC_BASE_URL'])
+        expect(problems).toContain(name);
+    }
+  });
+});
+
+describe('redaction', () => {
+  it('hides credential headers', () => {
+    expect(redactHeaders({ 'X-Api-Key': 'k', authorization: 'a', 'user-agent': 'ua' })).toEqual({
+      'X-Api-Key': '[redacted]',
+      authorization: '[redacted]',
+      'user-agent': 'ua',
+    });
+  });
+
+  it('hides query credentials and the webhook secret in URLs', () => {
+    expect(redactUrl('/v1/leads/x?a=1&api_key=secret&token=t')).toBe(
+      '/v1/leads/x?a=1&api_key=[redacted]&token=[redacted]',
+    );
+    expect(redactUrl('/v1/webhooks/salesrender/abcdef?id=1')).toBe(
+      '/v1/webhooks/salesrender/[redacted]?id=1',
+    );
+  });
+
+  it('hides secret-looking keys and known secrets deep in values, and NUL characters', () => {
+    expect(
+      redactValue({ a: { api_key: 'x', list: ['has sekrit-value-1 inside'] }, b: 'nul\u0000' }, [
+        'sekrit-value-1',
+      ]),
+    ).toEqual({
+      a: { api_key: '[redacted]', list: ['has [redacted] inside'] },
+      b: 'nul\uFFFD',
+    });
+  });
+});
+
+describe('token cipher', () => {
+  const cipher = createTokenCipher(Buffer.alloc(32, 7));
+  it('round-trips and never produces the same ciphertext twice', () => {
+    const first = cipher.encrypt('eyJ.token');
+    expect(cipher.decrypt(first)).toBe('eyJ.token');
+    expect(cipher.encrypt('eyJ.token')).not.toBe(first);
+  });
+  it('refuses tampered ciphertext', () => {
+    const stored = cipher.encrypt('eyJ.token');
+    const parts = stored.split('.');
+    parts[3] = Buffer.from('tampered').toString('base64url');
+    expect(() => cipher.decrypt(parts.join('.'))).toThrow();
+    expect(() => createTokenCipher(Buffer.alloc(32, 8)).decrypt(stored)).toThrow();
+  });
+});
