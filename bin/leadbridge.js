@@ -4,4 +4,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runCli } = await import('../src/cli/main.ts');
-await runCli(process.argv);
+try {
+  await runCli(process.argv);
+} catch (error) {
+  // Configuration and start-up errors are for a person to read: the message, not a stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

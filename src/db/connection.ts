@@ -1,5 +1,5 @@
 // Opens the one database LeadBridge uses: embedded PGlite in DATA_DIR, or a PostgreSQL server from DATABASE_URL.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
@@ -30,11 +30,42 @@ export async function openDatabase(options: { url?: string; dataDir: string | nu
   return openPglite(options.dataDir);
 }
 
+/**
+ * PGlite is a single-process database: a second process opening the same directory would corrupt it.
+ * A pid file guards it; a file left by a killed process (its pid no longer alive) is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const path = join(dataDir, 'pglite.pid');
+  try {
+    const holder = Number((await readFile(path, 'utf8')).trim());
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new Error(
+        `the embedded database in ${dataDir} is in use by process ${holder}; stop it first, or use the admin API`,
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await writeFile(path, String(process.pid));
+  return () => rm(path, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function openPglite(dataDir: string | null): Promise<Database> {
   let client: PGlite;
+  let unlock = async () => {};
   if (dataDir) {
     const dir = join(dataDir, 'pglite');
     await mkdir(dir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
     client = new PGlite(dir);
   } else {
     client = new PGlite();
@@ -52,7 +83,10 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
           return [];
         }),
       ),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await unlock();
+    },
   };
 }
 
