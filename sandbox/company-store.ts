@@ -121,6 +121,8 @@ export function demoCompany(id = '1'): CompanyConfig {
 
 export class Company {
   readonly orders = new Map<string, SandboxOrder>();
+  /** Where this company's webhooks go (a campaign's webhook_url); the sandbox-wide URL when null. */
+  webhookUrl: string | null = null;
   private nextOrderId: number;
 
   constructor(

@@ -14,7 +14,11 @@ export interface TestTracker {
   url: string;
   received: ReceivedPostback[];
   /** Answers the next requests with these statuses (then 200), e.g. [503, 503] for a tracker that is down. */
-  failNext(statuses: number[]): void;
+  failNext(
+    statuses: (number | { status: number; headers?: Record<string, string>; delayMs?: number })[],
+  ): void;
+  /** Resolves once `count` postbacks have arrived. */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedPostback[]>;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,7 @@ export async function startTestTracker(
   options: { port?: number; print?: boolean } = {},
 ): Promise<TestTracker> {
   const received: ReceivedPostback[] = [];
-  const failures: number[] = [];
+  const failures: { status: number; headers?: Record<string, string>; delayMs?: number }[] = [];
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://tracker.local');
@@ -42,8 +46,11 @@ export async function startTestTracker(
     };
     received.push(postback);
     if (options.print) console.log(`[tracker] ${postback.method} ${postback.url}${body ? ` ${body}` : ''}`);
-    const status = failures.shift() ?? 200;
-    response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'OK' : 'FAIL');
+    const planned = failures.shift() ?? { status: 200 };
+    if (planned.delayMs) await new Promise((resolve) => setTimeout(resolve, planned.delayMs));
+    response
+      .writeHead(planned.status, { 'content-type': 'text/plain', ...planned.headers })
+      .end(planned.status < 300 ? 'OK' : 'FAIL');
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
@@ -51,7 +58,17 @@ export async function startTestTracker(
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    failNext: (statuses) => failures.push(...statuses),
+    failNext: (statuses) =>
+      failures.push(...statuses.map((entry) => (typeof entry === 'number' ? { status: entry } : entry))),
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > deadline)
+          throw new Error(`tracker got ${received.length} postbacks, expected ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return received;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -22,11 +22,11 @@ export class WebhookSender {
 
   /** Sends one webhook for the order's current state; a lost webhook is not retried, as in SalesRender. */
   fire(company: Company, orderId: string): void {
-    if (!this.enabled || !this.url) return;
+    const url = company.webhookUrl ?? this.url;
+    if (!this.enabled || !url) return;
     const order = company.orders.get(orderId);
     if (!order) return;
     const view = company.view(order);
-    const url = this.url;
     let init: RequestInit;
     if (this.shape === 'form') {
       init = {

@@ -7,6 +7,8 @@ import type { Clock, IdSource } from './db/clock.js';
 import type { Database } from './db/connection.js';
 import type { JobWorker } from './db/queue/worker.js';
 import type { SubmitLeadDeps } from './leads/submit-lead.js';
+import type { DeliveryDeps } from './postbacks/deliver-postback.js';
+import type { RefreshOrderDeps } from './statuses/refresh-order.js';
 
 export interface AppContext {
   settings: Settings;
@@ -20,4 +22,7 @@ export interface AppContext {
   worker: JobWorker;
   /** Dependencies of the lead pipeline, assembled from the fields above. */
   leadDeps: SubmitLeadDeps;
+  /** Dependencies of postback delivery (guarded outbound HTTP). */
+  deliveryDeps: DeliveryDeps;
+  refreshDeps: RefreshOrderDeps;
 }

@@ -10,9 +10,13 @@ import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { jobsChannel } from './db/queue/notify-jobs.js';
 import { JobWorker } from './db/queue/worker.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
+import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
+import { createGuardedAgent } from './postbacks/outbound-guard.js';
+import { attemptRefreshOrder, refreshOrderJobKind } from './statuses/refresh-order.js';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -86,6 +90,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     workerId,
     leaseMs,
   };
+  const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
+  const deliveryDeps = {
+    db: database.orm,
+    clock,
+    audit,
+    cipher,
+    random,
+    logger,
+    allowPrivateTargets: settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS,
+    dispatcher,
+  };
+  const refreshDeps = { ...leadDeps };
   const worker = new JobWorker({
     db: database.orm,
     clock,
@@ -97,6 +113,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       [createOrderJobKind]: async (job) => {
         await attemptCreateOrder(leadDeps, job);
       },
+      [refreshOrderJobKind]: (job) => attemptRefreshOrder(refreshDeps, job),
+      [postbackJobKind]: (job) => attemptPostback(deliveryDeps, job),
     },
   });
   const context: AppContext = {
@@ -110,8 +128,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     worker,
     leadDeps,
+    deliveryDeps,
+    refreshDeps,
   };
   const app = await buildHttpServer(context);
+  // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
+  const unlisten = await database.listen(jobsChannel, () => worker.wake());
   if (options.startWorker ?? true) worker.start();
   return {
     context,
@@ -124,8 +146,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     async close() {
       // Stop taking work first, then finish in-flight requests, then release the database.
+      await unlisten();
       await worker.stop();
       await app.close();
+      await dispatcher.close();
       if (!options.database) await database.close();
     },
   };

@@ -4,6 +4,7 @@ import type { Clock, IdSource } from '../db/clock.js';
 import type { Executor } from '../db/connection.js';
 import { campaigns, type PostbackRow } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
+import { newSigningSecret } from '../postbacks/sign-webhook.js';
 import type { FieldMap } from '../salesrender/order-input.js';
 import {
   type CampaignCreateInput,
@@ -44,6 +45,8 @@ export interface Campaign {
   defaultCountry: string | null;
   dedupeWindowHours: number;
   webhookSecret: string;
+  /** Standard Webhooks secret (`whsec_…`) signing POST postbacks, encrypted at rest. */
+  postbackSecretEncrypted: string | null;
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -84,6 +87,7 @@ export function toCampaign(row: CampaignRow): Campaign {
     defaultCountry: row.defaultCountry,
     dedupeWindowHours: row.dedupeWindowHours,
     webhookSecret: row.webhookSecret,
+    postbackSecretEncrypted: row.postbackSecretEncrypted,
     active: row.active,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -149,6 +153,7 @@ export async function createCampaign(db: Executor, body: unknown, deps: Campaign
       ...columnsFrom(input, deps.cipher),
       // 32 random bytes: the secret is the webhook's only authentication (salesrender-api.md, Webhooks [field]).
       webhookSecret: deps.ids.secret(32),
+      postbackSecretEncrypted: deps.cipher.encrypt(newSigningSecret()),
       createdAt: now,
       updatedAt: now,
     })
@@ -183,7 +188,11 @@ export async function updateCampaign(
   const input = parseOrThrow(campaignCreateSchema, merged);
   const [row] = await db
     .update(campaigns)
-    .set({ ...columnsFrom(input, deps.cipher), updatedAt: deps.clock.now() })
+    .set({
+      ...columnsFrom(input, deps.cipher),
+      postbackSecretEncrypted: current.postbackSecretEncrypted ?? deps.cipher.encrypt(newSigningSecret()),
+      updatedAt: deps.clock.now(),
+    })
     .where(eq(campaigns.id, current.id))
     .returning();
   if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
@@ -244,8 +253,11 @@ export async function listCampaigns(db: Executor): Promise<Campaign[]> {
   return (await db.select().from(campaigns).orderBy(asc(campaigns.alias))).map(toCampaign);
 }
 
-/** What the admin API and CLI show: everything but the token, plus the webhook URL to give SalesRender. */
-export function campaignView(campaign: Campaign, publicBaseUrl: string) {
+/**
+ * What the admin API and CLI show: everything but the token, plus the webhook URL to give SalesRender
+ * and, when a cipher is given, the postback signing secret the tracker needs to verify POST postbacks.
+ */
+export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?: TokenCipher) {
   const sr = campaign.salesrender;
   return {
     id: campaign.id,
@@ -270,6 +282,10 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string) {
     ),
     currency: campaign.currency,
     postback: campaign.postback,
+    postback_signing_secret:
+      cipher && campaign.postbackSecretEncrypted
+        ? cipher.decrypt(campaign.postbackSecretEncrypted)
+        : undefined,
     default_country: campaign.defaultCountry,
     dedupe_window_hours: campaign.dedupeWindowHours,
     active: campaign.active,

@@ -21,6 +21,12 @@ export interface Database {
   readonly orm: Orm;
   /** For migrations: a transaction on the native client, where multi-statement scripts are allowed. */
   script<T>(work: (run: ScriptRunner) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onSignal` on every NOTIFY on `channel`, and once more after each (re)connection, since
+   * notifications sent while disconnected are lost (a latency hint only; workers also poll).
+   * Returns a function that stops listening.
+   */
+  listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -83,6 +89,11 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
           return [];
         }),
       ),
+    async listen(channel, onSignal) {
+      // PGlite delivers NOTIFY to listeners of the same instance: the in-process signal.
+      const unlisten = await client.listen(channel, onSignal);
+      return unlisten;
+    },
     close: async () => {
       await client.close();
       await unlock();
@@ -112,7 +123,52 @@ export async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    listen: (channel, onSignal) => listenWithReconnect(url, channel, onSignal),
     close: () => pool.end(),
+  };
+}
+
+/** A dedicated connection for LISTEN that reconnects with backoff when the server goes away. */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  onSignal: () => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let delayMs = 250;
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', () => onSignal());
+    next.on('error', () => scheduleReconnect());
+    next.on('end', () => scheduleReconnect());
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+      client = next;
+      delayMs = 250;
+      onSignal();
+    } catch {
+      await next.end().catch(() => {});
+      scheduleReconnect();
+    }
+  };
+  const scheduleReconnect = () => {
+    if (stopped || retryTimer) return;
+    client = null;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void connect();
+    }, delayMs);
+    delayMs = Math.min(delayMs * 2, 10_000);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    await client?.end().catch(() => {});
   };
 }
 

@@ -25,6 +25,8 @@ export const campaigns = pgTable('campaigns', {
   defaultCountry: text('default_country'),
   dedupeWindowHours: integer('dedupe_window_hours').notNull(),
   webhookSecret: text('webhook_secret').notNull(),
+  /** Standard Webhooks signing secret for POST postbacks, encrypted like the token. */
+  postbackSecretEncrypted: text('postback_secret_encrypted'),
   active: boolean('active').notNull(),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
@@ -87,8 +89,35 @@ export const leads = pgTable('leads', {
   comment: text('comment'),
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
+  statusChangedAt: timestamptz('status_changed_at'),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
+});
+
+export type StatusSource = 'created' | 'webhook' | 'reconcile' | 'advertiser';
+
+export const leadStatusHistory = pgTable('lead_status_history', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  leadId: text('lead_id').notNull(),
+  statusId: text('status_id').notNull(),
+  label: text('label'),
+  comment: text('comment'),
+  source: text('source').$type<StatusSource>().notNull(),
+  changedAt: timestamptz('changed_at').notNull(),
+  recordedAt: timestamptz('recorded_at').notNull(),
+});
+
+export const deliveryAttempts = pgTable('delivery_attempts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  jobId: text('job_id').notNull(),
+  attempt: integer('attempt').notNull(),
+  at: timestamptz('at').notNull(),
+  method: text('method').notNull(),
+  url: text('url').notNull(),
+  httpStatus: integer('http_status'),
+  latencyMs: integer('latency_ms'),
+  responseHead: text('response_head'),
+  error: text('error'),
 });
 
 export type JobState = 'pending' | 'running' | 'done' | 'failed';

@@ -11,8 +11,11 @@ import { openApiDocument } from './openapi.js';
 import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
+import { registerAdminPostbackRoutes } from './routes/admin-postbacks.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLeadCreateRoute } from './routes/leads-create.js';
+import { registerLeadReadRoutes } from './routes/leads-read.js';
+import { registerSalesRenderWebhookRoute } from './routes/webhooks-salesrender.js';
 
 function bodyError(message: string): Error {
   return Object.assign(new Error(message), { code: 'LB_BODY_INVALID', statusCode: 400 });
@@ -55,9 +58,15 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
       done(null, Object.fromEntries(new URLSearchParams(text)));
     },
   );
-  app.addContentTypeParser('text/csv', { parseAs: 'string' }, function parseCsv(request, body, done) {
-    request.rawBody = body as string;
-    done(null, body);
+  // Anything else (text/csv uploads, odd webhook content types) arrives as text; routes decide what they accept.
+  app.addContentTypeParser('*', { parseAs: 'string' }, function parseText(request, body, done) {
+    const text = body as string;
+    request.rawBody = text;
+    try {
+      done(null, text.trim().startsWith('{') ? JSON.parse(text) : text);
+    } catch {
+      done(null, text);
+    }
   });
 
   app.setErrorHandler(createErrorHandler(context));
@@ -70,12 +79,15 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
 
   registerHealthRoutes(app, context);
   registerLeadCreateRoute(app, context);
+  registerLeadReadRoutes(app, context);
+  registerSalesRenderWebhookRoute(app, context);
   await app.register(async function adminApi(admin) {
     admin.addHook('preHandler', requireAdminToken(context.settings.LEADBRIDGE_ADMIN_TOKEN));
     registerAdminCampaignRoutes(admin, context);
     registerAdminClientRoutes(admin, context, 'partner');
     registerAdminClientRoutes(admin, context, 'advertiser');
     registerAdminAuditRoute(admin, context);
+    registerAdminPostbackRoutes(admin, context);
   });
   return app;
 }

@@ -1,15 +1,15 @@
 // One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
-import { redactUrl } from '../audit/redact.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
 import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
-import { leads } from '../db/schema.js';
+import { leadStatusHistory, leads } from '../db/schema.js';
 import { addCpaLead } from '../salesrender/cpa-client.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -88,27 +88,12 @@ export async function attemptCreateOrder(deps: CreateOrderDeps, job: Job): Promi
   }
   const requestId = typeof job.payload.requestId === 'string' ? job.payload.requestId : null;
   const token = deps.cipher.decrypt(campaign.tokenEncrypted);
-  const observe: ExchangeObserver = (exchange) =>
-    audit
-      .write(db, {
-        event: 'salesrender.call',
-        requestId,
-        campaignId: campaign.id,
-        leadId,
-        actor: 'leadbridge',
-        outcome: exchange.error ? 'network_error' : String(exchange.httpStatus),
-        httpStatus: exchange.httpStatus,
-        latencyMs: exchange.latencyMs,
-        detail: {
-          attempt: job.attempts,
-          operation: exchange.operation,
-          url: redactUrl(exchange.url),
-          request: exchange.requestBody,
-          response: exchange.responseBody,
-          error: exchange.error ?? null,
-        },
-      })
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
+  const observe = auditSalesRenderExchanges(deps, {
+    requestId,
+    campaignId: campaign.id,
+    leadId,
+    attempt: job.attempts,
+  });
 
   try {
     const orderId = await sendToSalesRender(campaign, leadForOrder(lead), token, {
@@ -133,6 +118,22 @@ export async function attemptCreateOrder(deps: CreateOrderDeps, job: Job): Promi
         .where(eq(leads.id, leadId))
         .returning();
       await completeJob(tx, job, now);
+      if (statusId) {
+        // The first history entry, on our clock; statusChangedAt stays null so that only SalesRender's own
+        // timestamps are ever compared with each other (our clock and theirs may disagree).
+        await tx
+          .insert(leadStatusHistory)
+          .values({
+            leadId,
+            statusId,
+            label,
+            comment: null,
+            source: 'created',
+            changedAt: now,
+            recordedAt: now,
+          })
+          .onConflictDoNothing();
+      }
       await audit.write(tx, {
         event: 'order.created',
         requestId,

@@ -1,4 +1,5 @@
 // Starts the sandbox and LeadBridge (in process, real database, real HTTP) for integration tests.
+import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { ManualClock } from '../../src/db/clock.js';
@@ -15,6 +16,8 @@ export interface Harness {
   service: Service;
   testDatabase: TestDatabase;
   clock: ManualClock;
+  /** LeadBridge listening on a real port, so the sandbox can send it webhooks. */
+  url: string;
   /** Every log line LeadBridge wrote (debug level and up), for tests that look for leaked secrets. */
   logLines: string[];
   /** Calls LeadBridge in process (Fastify inject): real routing, parsing and database, no socket. */
@@ -28,6 +31,13 @@ export interface Harness {
   admin(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): ReturnType<Harness['request']>;
   /** Creates a campaign wired to the sandbox (CRM module by default); overrides are merged shallowly. */
   createCampaign(alias: string, overrides?: Record<string, unknown>): Promise<any>;
+  /**
+   * Adds a sandbox company (a copy of the demo company) whose webhooks go to the campaign's webhook URL
+   * on this LeadBridge. Each webhook test uses its own company, as each real campaign has its own.
+   */
+  addCompanyFor(campaign: { webhook_url: string; salesrender: { company_id: string } }): Company;
+  /** Resolves when no job is pending or running (webhooks processed, postbacks sent or scheduled later). */
+  settle(): Promise<void>;
   /** Creates a partner for the given aliases and returns its API key. */
   createPartner(aliases: string[]): Promise<string>;
   close(): Promise<void>;
@@ -42,6 +52,7 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     HOST: '127.0.0.1',
     LEADBRIDGE_ADMIN_TOKEN: adminToken,
     LEADBRIDGE_SECRET_KEY: secretKey,
+    LEADBRIDGE_ALLOW_PRIVATE_TARGETS: '1',
     PUBLIC_BASE_URL: 'http://leadbridge.test',
     SALESRENDER_TIMEOUT_MS: String(options.salesrenderTimeoutMs ?? 2000),
     LOG_LEVEL: 'debug',
@@ -56,6 +67,7 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     startWorker: false,
     logger,
   });
+  const url = await service.listen();
 
   const request: Harness['request'] = async ({ method, url, body, form, headers }) => {
     const payload = form
@@ -92,6 +104,7 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     service,
     testDatabase,
     clock,
+    url,
     logLines,
     request,
     admin,
@@ -123,6 +136,30 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
       });
       if (response.status !== 201) throw new Error(`campaign ${alias}: ${response.status} ${response.text}`);
       return response.body;
+    },
+    addCompanyFor(campaign) {
+      const id = campaign.salesrender.company_id;
+      const company =
+        sandbox.companies.get(id) ?? new Company(demoCompany(id), undefined, Number(id) * 10_000);
+      company.webhookUrl = campaign.webhook_url.replace('http://leadbridge.test', url);
+      sandbox.companies.set(id, company);
+      return company;
+    },
+    async settle() {
+      await sandbox.webhooks.settle();
+      const { sql } = await import('drizzle-orm');
+      const { queryRows } = await import('../../src/db/connection.js');
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const now = clock.now();
+        const [row] = await queryRows(
+          testDatabase.database.orm,
+          sql`select count(*)::int as n from jobs where state = 'running' or (state = 'pending' and next_attempt_at <= ${now})`,
+        );
+        if (Number(row?.n) === 0) return;
+        if (Date.now() > deadline) throw new Error('jobs did not settle');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     async createPartner(aliases) {
       const response = await admin('POST', '/admin/api/partners', {

@@ -1,4 +1,4 @@
-// Runs queued jobs: sweeps dead leases, claims due jobs, hands each to its kind's handler.
+// Runs queued jobs: sweeps dead leases, claims due jobs into free slots, hands each to its kind's handler.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../connection.js';
@@ -20,7 +20,7 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How long a claimed job is ours before another worker may take it. Default 60 s. */
   leaseMs?: number;
-  /** Jobs run at once per batch. Default 8. */
+  /** Jobs running at once. A slow tracker holds one slot, not the whole worker. Default 32. */
   concurrency?: number;
 }
 
@@ -29,14 +29,16 @@ export class JobWorker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private lastSweep = 0;
 
   constructor(private readonly options: WorkerOptions) {
     this.pollMs = options.pollMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 32;
   }
 
   get isRunning(): boolean {
@@ -49,75 +51,92 @@ export class JobWorker {
     this.loop = this.run();
   }
 
-  /** Stops claiming, waits for jobs in hand to finish. */
+  /** Stops claiming and waits for the jobs in hand to finish, so no lease is left behind. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;
+    await Promise.all([...this.inFlight]);
   }
 
-  /** A new job exists: look now instead of at the next poll. */
+  /** New jobs exist: look now instead of at the next poll. */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    const wakeUp = this.wakeUp;
+    this.wakeUp = null;
+    wakeUp?.();
   }
 
-  /** One pass: sweep, claim up to `concurrency` due jobs, run them. Returns how many ran. Tests call this directly. */
+  /** One pass for tests: sweep, claim up to the free slots, run them all and wait. Returns how many ran. */
   async runOnce(): Promise<number> {
+    const jobs = await this.claim(this.concurrency);
+    await Promise.all(jobs.map((job) => this.execute(job)));
+    return jobs.length;
+  }
+
+  private async claim(limit: number): Promise<Job[]> {
     const { db, clock, workerId, handlers, logger } = this.options;
     const now = clock.now();
-    const swept = await sweepExpiredLeases(db, now);
-    if (swept > 0) logger.warn({ swept }, 'returned jobs with expired leases to the queue');
-    const jobs = await claimJobs(db, {
-      workerId,
-      now,
-      leaseMs: this.leaseMs,
-      limit: this.concurrency,
-      kinds: Object.keys(handlers),
-    });
-    await Promise.all(
-      jobs.map(async (job) => {
-        const handler = handlers[job.kind];
-        try {
-          if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-          await handler(job);
-        } catch (error) {
-          // A handler that throws has not recorded an outcome; retry in a minute rather than wait for the lease.
-          logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job handler failed unexpectedly');
-          await retryOrFailJob(db, job, { now: clock.now(), delayMs: 60_000, error: String(error) }).catch(
-            (finishError: unknown) =>
-              logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
-          );
-        }
-      }),
-    );
-    return jobs.length;
+    // Sweeping is cheap (partial index) but need not run on every wake-up.
+    if (now.getTime() - this.lastSweep >= Math.min(this.leaseMs / 2, 5_000)) {
+      this.lastSweep = now.getTime();
+      const swept = await sweepExpiredLeases(db, now);
+      if (swept > 0) logger.warn({ swept }, 'returned jobs with expired leases to the queue');
+    }
+    return claimJobs(db, { workerId, now, leaseMs: this.leaseMs, limit, kinds: Object.keys(handlers) });
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { db, clock, handlers, logger } = this.options;
+    const handler = handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(job);
+    } catch (error) {
+      // A handler that throws has not recorded an outcome; retry in a minute rather than wait for the lease.
+      logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job handler failed unexpectedly');
+      await retryOrFailJob(db, job, { now: clock.now(), delayMs: 60_000, error: String(error) }).catch(
+        (finishError: unknown) =>
+          logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
+      );
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let ran = 0;
-      try {
-        this.woken = false;
-        ran = await this.runOnce();
-      } catch (error) {
-        // The database may be restarting: log, wait a poll interval, try again. Never exit the loop on an error.
-        this.options.logger.error({ err: error }, 'job worker pass failed');
+      const free = this.concurrency - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          this.woken = false;
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) {
+            const running: Promise<void> = this.execute(job).finally(() => {
+              this.inFlight.delete(running);
+              this.wake();
+            });
+            this.inFlight.add(running);
+          }
+        } catch (error) {
+          // The database may be restarting: log, wait a poll interval, try again. Never leave the loop.
+          this.options.logger.error({ err: error }, 'job worker pass failed');
+        }
       }
-      if (ran === 0 && !this.woken && this.running) await this.sleep();
+      const full = this.inFlight.size >= this.concurrency;
+      if ((claimed === 0 || full) && !this.woken && this.running) await this.sleep();
     }
   }
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollMs);
-      function done() {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, this.pollMs);
+      this.wakeUp = () => {
         clearTimeout(timer);
         resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
       };
     });
   }

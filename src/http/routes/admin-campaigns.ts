@@ -17,11 +17,13 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
 
   app.post('/admin/api/campaigns', async function createCampaignRoute(request, reply) {
     const campaign = await createCampaign(db, request.body, deps);
-    return reply.code(201).send(campaignView(campaign, base));
+    return reply.code(201).send(campaignView(campaign, base, context.cipher));
   });
 
   app.get('/admin/api/campaigns', async function listCampaignsRoute() {
-    return { campaigns: (await listCampaigns(db)).map((campaign) => campaignView(campaign, base)) };
+    return {
+      campaigns: (await listCampaigns(db)).map((campaign) => campaignView(campaign, base, context.cipher)),
+    };
   });
 
   app.get<{ Params: { alias: string } }>(
@@ -29,14 +31,18 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     async function showCampaignRoute(request) {
       const campaign = await findCampaignByAlias(db, request.params.alias);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-      return campaignView(campaign, base);
+      return campaignView(campaign, base, context.cipher);
     },
   );
 
   app.patch<{ Params: { alias: string } }>(
     '/admin/api/campaigns/:alias',
     async function patchCampaignRoute(request) {
-      return campaignView(await updateCampaign(db, request.params.alias, request.body, deps), base);
+      return campaignView(
+        await updateCampaign(db, request.params.alias, request.body, deps),
+        base,
+        context.cipher,
+      );
     },
   );
 }

@@ -4,28 +4,17 @@ import { findCampaignByAlias } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { submitLead } from '../../leads/submit-lead.js';
+import { apiKeyOf } from '../partner-auth.js';
 import { auditIncomingRequest } from '../request-audit.js';
 
 const statusFor = { created: 201, queued: 202, duplicate: 200 } as const;
-
-/** The key from `X-Api-Key`, else `api_key` in the query or body (for trackers that cannot set headers). */
-function apiKeyOf(
-  headers: Record<string, unknown>,
-  query: unknown,
-  body: Record<string, unknown>,
-): string | null {
-  const header = headers['x-api-key'];
-  if (typeof header === 'string' && header.length > 0) return header;
-  const fromQuery = (query as Record<string, unknown> | undefined)?.api_key;
-  if (typeof fromQuery === 'string' && fromQuery.length > 0) return fromQuery;
-  return typeof body.api_key === 'string' && body.api_key.length > 0 ? body.api_key : null;
-}
 
 export function registerLeadCreateRoute(app: FastifyInstance, context: AppContext): void {
   app.post<{ Params: { alias: string } }>('/v1/leads/:alias', async function createLead(request, reply) {
     const campaign = await findCampaignByAlias(context.database.orm, request.params.alias);
     await auditIncomingRequest(context, request, { campaignId: campaign?.id ?? null });
     const body = request.body ?? {};
+    if (typeof body === 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw new AppError('BODY_INVALID', 'The body must be a JSON object or a form');
     }
@@ -39,7 +28,7 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
     const result = await submitLead(context.leadDeps, {
       alias: request.params.alias,
       campaign,
-      apiKey: apiKeyOf(request.headers, request.query, fields),
+      apiKey: apiKeyOf(request),
       body: fields,
       idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
       requestId: request.id,

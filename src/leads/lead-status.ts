@@ -1,0 +1,69 @@
+// What a buyer may read of its own leads: order, label, SalesRender status id, comment, history, payout.
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { findCampaignById } from '../campaigns/campaign-repository.js';
+import type { Executor } from '../db/connection.js';
+import { leadStatusHistory, leads } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { formatPayout } from '../postbacks/render-postback.js';
+import { type LeadRow, leadStatusWord } from './lead-repository.js';
+
+async function leadView(db: Executor, lead: LeadRow) {
+  const campaign = await findCampaignById(db, lead.campaignId);
+  const history = await db
+    .select()
+    .from(leadStatusHistory)
+    .where(eq(leadStatusHistory.leadId, lead.id))
+    .orderBy(asc(leadStatusHistory.changedAt), asc(leadStatusHistory.id));
+  const payoutMinor = lead.label ? campaign?.payoutsMinor[lead.label] : undefined;
+  return {
+    lead_id: lead.id,
+    campaign: campaign?.alias ?? null,
+    click_id: lead.clickId,
+    order_id: lead.orderId,
+    status: leadStatusWord(lead),
+    label: lead.label,
+    status_id: lead.statusId,
+    comment: lead.comment,
+    payout: Number(formatPayout(payoutMinor)),
+    currency: campaign?.currency ?? null,
+    created_at: lead.createdAt.toISOString(),
+    status_changed_at: lead.statusChangedAt?.toISOString() ?? null,
+    history: history.map((entry) => ({
+      at: entry.changedAt.toISOString(),
+      status_id: entry.statusId,
+      label: entry.label,
+      comment: entry.comment,
+      source: entry.source,
+    })),
+  };
+}
+
+/** One lead of this partner; another partner's lead is reported as not found, never as forbidden. */
+export async function getPartnerLead(db: Executor, partnerId: string, leadId: string) {
+  const [lead] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.id, leadId), eq(leads.partnerId, partnerId)))
+    .limit(1);
+  if (!lead) throw new AppError('LEAD_NOT_FOUND');
+  return leadView(db, lead);
+}
+
+/** This partner's leads with a click id (one per campaign at most), newest first. */
+export async function findPartnerLeadsByClickId(
+  db: Executor,
+  partnerId: string,
+  clickId: string,
+  campaignIds: string[],
+) {
+  if (campaignIds.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(
+      and(eq(leads.clickId, clickId), eq(leads.partnerId, partnerId), inArray(leads.campaignId, campaignIds)),
+    )
+    .orderBy(desc(leads.createdAt))
+    .limit(50);
+  return Promise.all(rows.map((lead) => leadView(db, lead)));
+}

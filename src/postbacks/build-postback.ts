@@ -1,0 +1,63 @@
+// Turns a lead's new label into the postback the campaign's tracker should get (URL, method, body).
+import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { PostbackRow } from '../db/schema.js';
+import type { PostbackPayload } from './deliver-postback.js';
+import { formatPayout, type PostbackValues, renderPostbackUrl, transactionId } from './render-postback.js';
+
+export interface PostbackSubject {
+  leadId: string;
+  orderId: string;
+  clickId: string | null;
+  country: string | null;
+  subs: Record<string, string>;
+  statusId: string;
+  label: string;
+  comment: string | null;
+  changedAt: Date;
+}
+
+/** The macro values for one status change; `{status}` is the tracker's own word when `status_values` has one. */
+export function postbackValues(
+  campaign: Campaign,
+  postback: PostbackRow,
+  subject: PostbackSubject,
+): PostbackValues {
+  return {
+    click_id: subject.clickId ?? '',
+    status: postback.status_values[subject.label] ?? subject.label,
+    status_id: subject.statusId,
+    payout: formatPayout(campaign.payoutsMinor[subject.label]),
+    currency: campaign.currency,
+    order_id: subject.orderId,
+    lead_id: subject.leadId,
+    tid: transactionId(campaign.id, subject.orderId, subject.label),
+    comment: subject.comment ?? '',
+    sub1: subject.subs.sub1 ?? '',
+    sub2: subject.subs.sub2 ?? '',
+    sub3: subject.subs.sub3 ?? '',
+    sub4: subject.subs.sub4 ?? '',
+    sub5: subject.subs.sub5 ?? '',
+    country: subject.country ?? '',
+    campaign: campaign.alias,
+    timestamp: String(Math.floor(subject.changedAt.getTime() / 1000)),
+  };
+}
+
+/** GET: the template with macros filled. POST: the template URL as is, the same fields as a JSON body. */
+export function buildPostbackPayload(
+  campaign: Campaign,
+  postback: PostbackRow,
+  subject: PostbackSubject,
+): PostbackPayload {
+  const values = postbackValues(campaign, postback, subject);
+  return {
+    method: postback.method,
+    url: renderPostbackUrl(postback.url, values),
+    body: postback.method === 'POST' ? JSON.stringify(values) : null,
+    tid: values.tid,
+    label: subject.label,
+    status_id: subject.statusId,
+    order_id: subject.orderId,
+    lead_id: subject.leadId,
+  };
+}

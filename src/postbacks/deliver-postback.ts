@@ -1,0 +1,193 @@
+// One delivery attempt of a postback job: send, record the attempt, then done, retry later, or give up.
+import type { Logger } from 'pino';
+import { type Dispatcher, request } from 'undici';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import { findCampaignById } from '../campaigns/campaign-repository.js';
+import type { TokenCipher } from '../campaigns/token-cipher.js';
+import type { Clock } from '../db/clock.js';
+import type { Orm } from '../db/connection.js';
+import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { deliveryAttempts } from '../db/schema.js';
+import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
+import { redactPostbackUrl } from './render-postback.js';
+import { signWebhook } from './sign-webhook.js';
+
+export const postbackJobKind = 'postback';
+
+/** Retries 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h after the first try: eight tries over about a day. */
+export const postbackRetrySchedule: RetrySchedule = {
+  delaysMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+  maxAttempts: 8,
+  jitter: 0.1,
+};
+
+/** A tracker must answer 2xx within this time. */
+export const postbackTimeoutMs = 10_000;
+const responseHeadBytes = 1024;
+
+export interface PostbackPayload {
+  method: 'GET' | 'POST';
+  url: string;
+  /** JSON text for POST, null for GET. */
+  body: string | null;
+  tid: string;
+  label: string;
+  status_id: string;
+  order_id: string;
+  lead_id: string;
+  /** True for the sample sent by test-postback. */
+  test?: boolean;
+}
+
+export interface DeliveryDeps {
+  db: Orm;
+  clock: Clock;
+  audit: AuditWriter;
+  cipher: TokenCipher;
+  random: () => number;
+  logger: Logger;
+  allowPrivateTargets: boolean;
+  dispatcher: Dispatcher;
+}
+
+export interface SendResult {
+  httpStatus: number | null;
+  latencyMs: number;
+  responseHead: string | null;
+  error: string | null;
+  retryAfterMs?: number;
+}
+
+/** Sends one postback request; never throws: failures come back as `error`. */
+export async function sendPostback(
+  payload: PostbackPayload,
+  headers: Record<string, string>,
+  deps: Pick<DeliveryDeps, 'allowPrivateTargets' | 'dispatcher'>,
+): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    assertAllowedUrl(payload.url, deps.allowPrivateTargets);
+    const response = await request(payload.url, {
+      method: payload.method,
+      headers: { 'user-agent': 'LeadBridge-Postback/1.0', ...headers },
+      body: payload.body ?? undefined,
+      dispatcher: deps.dispatcher,
+      signal: AbortSignal.timeout(postbackTimeoutMs),
+    });
+    // Read only the head of the answer: a tracker that streams megabytes must not cost us memory.
+    let head = Buffer.alloc(0);
+    for await (const chunk of response.body) {
+      head = Buffer.concat([head, chunk as Buffer]);
+      if (head.length >= responseHeadBytes) break;
+    }
+    response.body.destroy();
+    const retryAfter = response.headers['retry-after'];
+    const retryAfterSeconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    return {
+      httpStatus: response.statusCode,
+      latencyMs: elapsed(),
+      responseHead: head.subarray(0, responseHeadBytes).toString('utf8'),
+      error: null,
+      retryAfterMs: Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : undefined,
+    };
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause;
+    const forbidden = error instanceof ForbiddenTargetError || cause instanceof ForbiddenTargetError;
+    const message =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${postbackTimeoutMs} ms`
+        : (cause ?? (error as Error)).message;
+    return {
+      httpStatus: null,
+      latencyMs: elapsed(),
+      responseHead: null,
+      error: forbidden ? `POSTBACK_TARGET_FORBIDDEN: ${message}` : message,
+    };
+  }
+}
+
+/** Headers for this attempt: JSON and a fresh Standard Webhooks signature for POST, none for GET. */
+async function headersFor(
+  deps: DeliveryDeps,
+  job: Job,
+  payload: PostbackPayload,
+): Promise<Record<string, string>> {
+  if (payload.method !== 'POST' || payload.body === null) return {};
+  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (campaign?.postbackSecretEncrypted) {
+    const secret = deps.cipher.decrypt(campaign.postbackSecretEncrypted);
+    Object.assign(
+      headers,
+      signWebhook(secret, job.id, Math.floor(deps.clock.now().getTime() / 1000), payload.body),
+    );
+  }
+  return headers;
+}
+
+/** Runs one claimed postback job to its recorded outcome. */
+export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<void> {
+  const payload = job.payload as unknown as PostbackPayload;
+  const result = await sendPostback(payload, await headersFor(deps, job, payload), deps);
+  const success = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
+  const gone = result.httpStatus === 410;
+  const forbidden = result.error?.startsWith('POSTBACK_TARGET_FORBIDDEN') ?? false;
+  await deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const safeUrl = redactPostbackUrl(payload.url);
+    await tx.insert(deliveryAttempts).values({
+      jobId: job.id,
+      attempt: job.attempts,
+      at: now,
+      method: payload.method,
+      url: safeUrl,
+      httpStatus: result.httpStatus,
+      latencyMs: result.latencyMs,
+      responseHead: result.responseHead,
+      error: result.error,
+    });
+    const error = result.error ?? `tracker answered HTTP ${result.httpStatus}`;
+    let outcome: string;
+    if (success) {
+      await completeJob(tx, job, now, result.httpStatus);
+      outcome = 'delivered';
+    } else if (gone || forbidden) {
+      // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
+      await failJob(tx, job, { now, error, httpStatus: result.httpStatus });
+      outcome = gone ? 'stopped' : 'forbidden';
+    } else {
+      const delayMs = Math.max(
+        retryDelayMs(postbackRetrySchedule, job.attempts, deps.random),
+        result.retryAfterMs ?? 0,
+      );
+      outcome = await retryOrFailJob(tx, job, { now, delayMs, error, httpStatus: result.httpStatus });
+      outcome = outcome === 'pending' ? 'retry' : 'failed';
+    }
+    await deps.audit.write(tx, {
+      event: 'postback.attempt',
+      campaignId: job.campaignId,
+      leadId: payload.lead_id,
+      orderId: payload.order_id,
+      actor: 'leadbridge',
+      outcome,
+      httpStatus: result.httpStatus,
+      latencyMs: result.latencyMs,
+      detail: {
+        postback_id: job.id,
+        attempt: job.attempts,
+        method: payload.method,
+        url: safeUrl,
+        label: payload.label,
+        response_head: result.responseHead,
+        error: result.error,
+      },
+    });
+  });
+  if (!success)
+    deps.logger.info(
+      { postbackId: job.id, attempt: job.attempts, error: result.error, status: result.httpStatus },
+      'postback not delivered',
+    );
+}

@@ -1,0 +1,181 @@
+// The operator's view of postbacks: list by state, retry one, replay many, send a test postback.
+import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Executor } from '../db/connection.js';
+import { notifyJobs } from '../db/queue/notify-jobs.js';
+import { deliveryAttempts, jobs } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { buildPostbackPayload } from './build-postback.js';
+import {
+  type DeliveryDeps,
+  type PostbackPayload,
+  postbackJobKind,
+  sendPostback,
+} from './deliver-postback.js';
+import { redactPostbackUrl } from './render-postback.js';
+import { signWebhook } from './sign-webhook.js';
+
+export type PostbackState = 'pending' | 'delivered' | 'failed';
+const jobStatesFor: Record<PostbackState, ('pending' | 'running' | 'done' | 'failed')[]> = {
+  pending: ['pending', 'running'],
+  delivered: ['done'],
+  failed: ['failed'],
+};
+const stateOf = (jobState: string): PostbackState =>
+  jobState === 'done' ? 'delivered' : jobState === 'failed' ? 'failed' : 'pending';
+
+export interface PostbackFilter {
+  campaignId?: string;
+  state?: PostbackState;
+  from?: Date;
+  to?: Date;
+}
+
+function conditionsFor(filter: PostbackFilter): SQL[] {
+  const conditions: SQL[] = [eq(jobs.kind, postbackJobKind)];
+  if (filter.campaignId) conditions.push(eq(jobs.campaignId, filter.campaignId));
+  if (filter.state) conditions.push(inArray(jobs.state, jobStatesFor[filter.state]));
+  if (filter.from) conditions.push(gte(jobs.createdAt, filter.from));
+  if (filter.to) conditions.push(lt(jobs.createdAt, filter.to));
+  return conditions;
+}
+
+type JobRow = typeof jobs.$inferSelect;
+
+export function postbackView(row: JobRow) {
+  const payload = row.payload as unknown as PostbackPayload;
+  return {
+    id: row.id,
+    campaign_id: row.campaignId,
+    lead_id: row.leadId,
+    order_id: payload.order_id,
+    label: payload.label,
+    status_id: payload.status_id,
+    tid: payload.tid,
+    method: payload.method,
+    url: redactPostbackUrl(payload.url),
+    state: stateOf(row.state),
+    attempts: row.attempts,
+    max_attempts: row.maxAttempts,
+    next_attempt_at: row.state === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    last_http_status: row.lastHttpStatus,
+    last_error: row.lastError,
+    created_at: row.createdAt.toISOString(),
+    finished_at: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Newest first, at most `limit`. */
+export async function listPostbacks(db: Executor, filter: PostbackFilter, limit = 100) {
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(...conditionsFor(filter)))
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(limit);
+  return rows.map(postbackView);
+}
+
+export async function listDeliveryAttempts(db: Executor, postbackId: string) {
+  return db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.jobId, postbackId))
+    .orderBy(deliveryAttempts.attempt);
+}
+
+/**
+ * Queues a postback to be sent again now. A failed one gets one more attempt (and can be retried
+ * again); a delivered one is sent once more (trackers dedupe on `tid`).
+ */
+export async function retryPostback(db: Executor, id: string, now: Date) {
+  const [row] = await db
+    .update(jobs)
+    .set({
+      state: 'pending',
+      nextAttemptAt: now,
+      maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
+      finishedAt: null,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(jobs.id, id),
+        eq(jobs.kind, postbackJobKind),
+        inArray(jobs.state, ['pending', 'failed', 'done']),
+      ),
+    )
+    .returning();
+  if (!row) throw new AppError('POSTBACK_NOT_FOUND', 'No such postback, or it is being sent right now');
+  await notifyJobs(db);
+  return postbackView(row);
+}
+
+/** Bulk retry: every postback matching the filter (default: failed ones) is queued again. Returns the count. */
+export async function replayPostbacks(db: Executor, filter: PostbackFilter, now: Date): Promise<number> {
+  const conditions = conditionsFor({ ...filter, state: filter.state ?? 'failed' });
+  const rows = await db
+    .update(jobs)
+    .set({
+      state: 'pending',
+      nextAttemptAt: now,
+      maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
+      finishedAt: null,
+      updatedAt: now,
+    })
+    .where(and(...conditions, inArray(jobs.state, ['pending', 'failed', 'done'])))
+    .returning({ id: jobs.id });
+  if (rows.length > 0) await notifyJobs(db);
+  return rows.length;
+}
+
+/** Sends a sample postback for the campaign's template at once (not queued) and returns the tracker's answer. */
+export async function sendTestPostback(campaign: Campaign, deps: DeliveryDeps, label = 'accepted') {
+  const postback = campaign.postback;
+  if (!postback) throw new AppError('POSTBACK_NOT_CONFIGURED');
+  const now = deps.clock.now();
+  const payload = buildPostbackPayload(campaign, postback, {
+    leadId: 'lead_test',
+    orderId: 'test-order',
+    clickId: 'test-click-id',
+    country: campaign.defaultCountry,
+    subs: { sub1: 'test-sub1' },
+    statusId: Object.entries(campaign.statusMap).find(([, mapped]) => mapped === label)?.[0] ?? '0',
+    label,
+    comment: 'LeadBridge test postback',
+    changedAt: now,
+  });
+  let headers: Record<string, string> = {};
+  if (payload.method === 'POST' && payload.body !== null) {
+    headers = { 'content-type': 'application/json' };
+    if (campaign.postbackSecretEncrypted) {
+      const secret = deps.cipher.decrypt(campaign.postbackSecretEncrypted);
+      Object.assign(headers, signWebhook(secret, 'pb_test', Math.floor(now.getTime() / 1000), payload.body));
+    }
+  }
+  const result = await sendPostback(payload, headers, deps);
+  await deps.audit.write(deps.db, {
+    event: 'postback.test',
+    campaignId: campaign.id,
+    actor: 'admin',
+    outcome: result.error ? 'error' : String(result.httpStatus),
+    httpStatus: result.httpStatus,
+    latencyMs: result.latencyMs,
+    detail: {
+      method: payload.method,
+      url: redactPostbackUrl(payload.url),
+      response_head: result.responseHead,
+      error: result.error,
+    },
+  });
+  return {
+    method: payload.method,
+    url: payload.url,
+    body: payload.body,
+    http_status: result.httpStatus,
+    latency_ms: result.latencyMs,
+    response_head: result.responseHead,
+    error: result.error,
+    delivered: result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300,
+  };
+}

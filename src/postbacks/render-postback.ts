@@ -1,0 +1,59 @@
+// Fills a tracker's postback template: {click_id}, {status}, {payout}... URL-escaped, in one pass.
+import { createHash } from 'node:crypto';
+
+export const postbackMacros = [
+  'click_id',
+  'status',
+  'status_id',
+  'payout',
+  'currency',
+  'order_id',
+  'lead_id',
+  'tid',
+  'comment',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'country',
+  'campaign',
+  'timestamp',
+] as const;
+export type PostbackMacro = (typeof postbackMacros)[number];
+export type PostbackValues = Record<PostbackMacro, string>;
+
+/**
+ * Replaces every known `{macro}` with its URL-escaped value. It is one pass over the template, so a
+ * value that itself contains `{payout}` is inserted as text and never expanded. Unknown `{words}` stay
+ * as they are: some trackers use braces of their own.
+ */
+export function renderPostbackUrl(template: string, values: PostbackValues): string {
+  return template.replace(/\{([a-z_0-9]+)\}/g, (whole, name: string) =>
+    name in values ? encodeURIComponent(values[name as PostbackMacro]) : whole,
+  );
+}
+
+/** Stable per order and label, so a tracker that sees the same conversion twice can drop the second. */
+export function transactionId(campaignId: string, orderId: string, label: string): string {
+  return createHash('sha256').update(`${campaignId}:${orderId}:${label}`).digest('hex').slice(0, 20);
+}
+
+/** Payout in minor units as the decimal string trackers expect ("12.5", "0"). */
+export function formatPayout(minor: number | undefined): string {
+  if (!minor) return '0';
+  const sign = minor < 0 ? '-' : '';
+  const absolute = Math.abs(minor);
+  const units = Math.floor(absolute / 100);
+  const cents = absolute % 100;
+  if (cents === 0) return `${sign}${units}`;
+  return `${sign}${units}.${String(cents).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+/** Hides credentials a tracker URL may carry (`token=`, `key=`...) for the audit log and listings. */
+export function redactPostbackUrl(url: string): string {
+  return url.replace(
+    /([?&](?:token|key|api_key|apikey|secret|password|auth|signature|sig)=)[^&#]*/gi,
+    '$1[redacted]',
+  );
+}

@@ -1,0 +1,114 @@
+// What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
+import { and, eq } from 'drizzle-orm';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Clock, IdSource } from '../db/clock.js';
+import type { Orm } from '../db/connection.js';
+import { enqueueJob } from '../db/queue/enqueue-job.js';
+import { notifyJobs } from '../db/queue/notify-jobs.js';
+import { leads } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { refreshOrderJobKind, refreshOrderRetrySchedule } from './refresh-order.js';
+
+export interface WebhookHint {
+  orderId: string | null;
+  /** What the body claims; used only where the order cannot be re-read (CPA campaigns). */
+  statusId: string | null;
+  statusChangedAt: string | null;
+  comment: Record<string, unknown> | null;
+}
+
+type Loose = Record<string, unknown> | undefined;
+const asObject = (value: unknown): Loose =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+const scalar = (value: unknown): string | null =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+
+/**
+ * Finds the order in any body shape receivers see in the field (salesrender-api.md, Webhooks):
+ * `data.ordersFetcher.orders[0]`, `data.orders[0]`, `{data: order}`, or `id`/`order_id` in the body
+ * (JSON or form) or the query string.
+ */
+export function readWebhookHint(body: unknown, query: unknown): WebhookHint {
+  const root = asObject(body);
+  const data = asObject(root?.data);
+  const fetched = asObject(data?.ordersFetcher);
+  const order =
+    asObject((fetched?.orders as unknown[] | undefined)?.[0]) ??
+    asObject((data?.orders as unknown[] | undefined)?.[0]) ??
+    (data && data.id !== undefined ? data : undefined) ??
+    (root && root.id !== undefined && asObject(root.status) ? root : undefined);
+  const params = asObject(query);
+  const orderId =
+    scalar(order?.id) ??
+    scalar(root?.order_id) ??
+    scalar(root?.id) ??
+    scalar(params?.order_id) ??
+    scalar(params?.id);
+  const statusId =
+    scalar(asObject(order?.status)?.id) ?? scalar(root?.status_id) ?? scalar(params?.status_id) ?? null;
+  return {
+    orderId,
+    statusId,
+    statusChangedAt: scalar(order?.statusChangedAt) ?? scalar(root?.status_changed_at) ?? null,
+    comment: asObject(order?.data) ?? null,
+  };
+}
+
+export interface WebhookDeps {
+  db: Orm;
+  clock: Clock;
+  ids: IdSource;
+  audit: AuditWriter;
+}
+
+/**
+ * The webhook is a hint, not the truth: it names an order; a job re-reads that order from SalesRender
+ * and applies what it finds. So a forged or stale body changes nothing, and the answer can go out at once.
+ */
+export async function receiveWebhook(
+  deps: WebhookDeps,
+  input: { campaign: Campaign; body: unknown; query: unknown; requestId: string },
+): Promise<{ outcome: 'queued' | 'unknown_order'; orderId: string }> {
+  const hint = readWebhookHint(input.body, input.query);
+  if (!hint.orderId) {
+    throw new AppError('WEBHOOK_INVALID', 'No order id found in the webhook (body or id/order_id parameter)');
+  }
+  const { campaign } = input;
+  const [lead] = await deps.db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.campaignId, campaign.id), eq(leads.orderId, hint.orderId)))
+    .limit(1);
+  if (!lead) {
+    await deps.audit.write(deps.db, {
+      event: 'webhook.unknown_order',
+      requestId: input.requestId,
+      campaignId: campaign.id,
+      orderId: hint.orderId,
+      actor: 'salesrender',
+      outcome: 'unknown_order',
+    });
+    return { outcome: 'unknown_order', orderId: hint.orderId };
+  }
+  await deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    await enqueueJob(
+      tx,
+      {
+        id: deps.ids.next('job'),
+        kind: refreshOrderJobKind,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
+        maxAttempts: refreshOrderRetrySchedule.maxAttempts,
+        runAt: now,
+      },
+      now,
+    );
+    await notifyJobs(tx);
+  });
+  return { outcome: 'queued', orderId: hint.orderId };
+}

@@ -1,0 +1,120 @@
+// Re-reads one order from SalesRender (after a webhook) and applies its authoritative status and comment.
+import type { Logger } from 'pino';
+import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import { findCampaignById } from '../campaigns/campaign-repository.js';
+import type { TokenCipher } from '../campaigns/token-cipher.js';
+import type { Clock, IdSource } from '../db/clock.js';
+import type { Orm } from '../db/connection.js';
+import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { findLeadById } from '../leads/lead-repository.js';
+import { CrmClient } from '../salesrender/crm-client.js';
+import { SalesRenderError } from '../salesrender/errors.js';
+import { type OrderSnapshot, readOrder } from '../salesrender/read-order.js';
+import { applyStatusChange } from './apply-status-change.js';
+
+export const refreshOrderJobKind = 'refresh_order';
+
+/** Quick retries: a buyer's tracker waits on this; after an hour, reconciliation catches up anyway. */
+export const refreshOrderRetrySchedule: RetrySchedule = {
+  delaysMs: [2_000, 10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000],
+  maxAttempts: 12,
+  jitter: 0.1,
+};
+
+export interface RefreshOrderDeps {
+  db: Orm;
+  clock: Clock;
+  ids: IdSource;
+  audit: AuditWriter;
+  cipher: TokenCipher;
+  random: () => number;
+  logger: Logger;
+  salesrenderTimeoutMs: number;
+}
+
+interface RefreshPayload {
+  requestId?: string;
+  orderId: string;
+  hint?: { statusId: string | null; statusChangedAt: string | null };
+}
+
+/** Runs one claimed `refresh_order` job to its recorded outcome. */
+export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Promise<void> {
+  const payload = job.payload as unknown as RefreshPayload;
+  const lead = job.leadId ? await findLeadById(deps.db, job.leadId) : null;
+  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  if (!lead || !campaign) throw new Error(`refresh_order job ${job.id} points at a missing lead or campaign`);
+  const requestId = payload.requestId ?? null;
+  const base = {
+    requestId,
+    campaignId: campaign.id,
+    leadId: lead.id,
+    orderId: payload.orderId,
+    actor: 'leadbridge',
+  };
+
+  let snapshot: OrderSnapshot | null;
+  if (campaign.module === 'cpa') {
+    // The CPA module has no order query (salesrender-api.md [assumed]): the body's status is all there is.
+    const hint = payload.hint;
+    snapshot = hint?.statusId
+      ? {
+          orderId: payload.orderId,
+          statusId: hint.statusId,
+          statusChangedAt: new Date(hint.statusChangedAt ?? deps.clock.now().toISOString()),
+          comment: null,
+        }
+      : null;
+  } else {
+    const sr = campaign.salesrender;
+    const client = new CrmClient(
+      { baseUrl: sr.baseUrl, companyId: sr.companyId, token: deps.cipher.decrypt(campaign.tokenEncrypted) },
+      {
+        timeoutMs: deps.salesrenderTimeoutMs,
+        observe: auditSalesRenderExchanges(deps, { ...base, attempt: job.attempts }),
+      },
+    );
+    try {
+      const orders = await client.fetchOrders([payload.orderId]);
+      const order = orders.find((candidate) => String(candidate.id) === payload.orderId);
+      snapshot = readOrder(order, sr.fields.comment);
+    } catch (error) {
+      if (!(error instanceof SalesRenderError)) throw error;
+      const now = deps.clock.now();
+      const message = `${error.code}: ${error.message}`;
+      if (error.transient) {
+        const delayMs = Math.max(
+          retryDelayMs(refreshOrderRetrySchedule, job.attempts, deps.random),
+          error.details.retryAfterMs ?? 0,
+        );
+        await retryOrFailJob(deps.db, job, {
+          now,
+          delayMs,
+          error: message,
+          httpStatus: error.details.httpStatus,
+        });
+      } else {
+        await failJob(deps.db, job, { now, error: message, httpStatus: error.details.httpStatus });
+      }
+      return;
+    }
+  }
+
+  await deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    if (!snapshot) {
+      await deps.audit.write(tx, { ...base, event: 'webhook.order_missing', outcome: 'ignored' });
+    } else {
+      await applyStatusChange(tx, deps, campaign, lead, {
+        statusId: snapshot.statusId,
+        changedAt: snapshot.statusChangedAt,
+        comment: snapshot.comment,
+        source: 'webhook',
+        requestId,
+      });
+    }
+    await completeJob(tx, job, now);
+  });
+}
