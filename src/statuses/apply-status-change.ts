@@ -97,7 +97,7 @@ export async function applyStatusChange(
 
   let postbackId: string | null = null;
   const postback = campaign.postback;
-  if (label && label !== previousLabel && postback && postback.on.includes(label) && lead.orderId) {
+  if (label && label !== previousLabel && postback?.on.includes(label) && lead.orderId) {
     postbackId = deps.ids.next('pb');
     const payload = buildPostbackPayload(campaign, postback, {
       leadId: lead.id,

@@ -39,15 +39,23 @@ async function acceptedLead(alias: string): Promise<string> {
   h.sandbox.changeStatus(campaign.salesrender.company_id, lead.body.order_id, '3');
   await h.sandbox.webhooks.settle();
   await h.service.context.worker.runOnce(); // the refresh job queues the postback
-  const rows = await h.testDatabase.database.orm.select().from(jobs).where(eq(jobs.leadId, lead.body.lead_id));
+  const rows = await h.testDatabase.database.orm
+    .select()
+    .from(jobs)
+    .where(eq(jobs.leadId, lead.body.lead_id));
   const postback = rows.find((row) => row.kind === 'postback');
   expect(postback).toBeDefined();
   return postback!.id;
 }
 
-const jobRow = async (id: string) => (await h.testDatabase.database.orm.select().from(jobs).where(eq(jobs.id, id)))[0]!;
+const jobRow = async (id: string) =>
+  (await h.testDatabase.database.orm.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 const attemptsOf = (id: string) =>
-  h.testDatabase.database.orm.select().from(deliveryAttempts).where(eq(deliveryAttempts.jobId, id)).orderBy(deliveryAttempts.attempt);
+  h.testDatabase.database.orm
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.jobId, id))
+    .orderBy(deliveryAttempts.attempt);
 const run = () => h.service.context.worker.runOnce();
 
 describe('retries', () => {
@@ -107,7 +115,13 @@ describe('retries', () => {
     expect(await jobRow(id)).toMatchObject({ state: 'failed', attempts: 8 });
     const failed = await h.admin('GET', '/admin/api/postbacks?state=failed&campaign=exhausted');
     expect(failed.body.postbacks).toHaveLength(1);
-    expect(failed.body.postbacks[0]).toMatchObject({ id, state: 'failed', attempts: 8, last_http_status: 500, label: 'accepted' });
+    expect(failed.body.postbacks[0]).toMatchObject({
+      id,
+      state: 'failed',
+      attempts: 8,
+      last_http_status: 500,
+      label: 'accepted',
+    });
 
     const retried = await h.admin('POST', `/admin/api/postbacks/${id}/retry`);
     expect(retried.status).toBe(200);
@@ -124,7 +138,10 @@ describe('retries', () => {
     const first = await acceptedLead('replay');
     await run();
     expect((await jobRow(first)).state).toBe('failed');
-    const replay = await h.admin('POST', '/admin/api/postbacks/replay', { campaign: 'replay', state: 'failed' });
+    const replay = await h.admin('POST', '/admin/api/postbacks/replay', {
+      campaign: 'replay',
+      state: 'failed',
+    });
     expect(replay.body).toEqual({ replayed: 1 });
     await run();
     expect((await jobRow(first)).state).toBe('done');
@@ -133,7 +150,9 @@ describe('retries', () => {
 
 describe('test postback', () => {
   it("fires a sample and returns the tracker's answer", async () => {
-    await h.createCampaign('test-pb', { postback: { url: `${tracker.url}/pb?clickid={click_id}&status={status}&payout={payout}` } });
+    await h.createCampaign('test-pb', {
+      postback: { url: `${tracker.url}/pb?clickid={click_id}&status={status}&payout={payout}` },
+    });
     const response = await h.admin('POST', '/admin/api/campaigns/test-pb/test-postback', {});
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
@@ -175,7 +194,11 @@ describe('outbound safety', () => {
   it('does not follow redirects', async () => {
     tracker.failNext([{ status: 302, headers: { location: 'http://169.254.169.254/' } }]);
     const dispatcher = createGuardedAgent(true);
-    const result = await sendPostback(payload(`${tracker.url}/redirect`), {}, { allowPrivateTargets: true, dispatcher });
+    const result = await sendPostback(
+      payload(`${tracker.url}/redirect`),
+      {},
+      { allowPrivateTargets: true, dispatcher },
+    );
     expect(result.httpStatus).toBe(302);
     await dispatcher.close();
   });

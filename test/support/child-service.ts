@@ -45,6 +45,10 @@ export async function startChildService(options: {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test that times out must not leave a server running on the machine.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -104,11 +104,11 @@ export class JobWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const free = this.concurrency - this.inFlight.size;
+      this.woken = false;
       let claimed = 0;
+      const free = this.concurrency - this.inFlight.size;
       if (free > 0) {
         try {
-          this.woken = false;
           const jobs = await this.claim(free);
           claimed = jobs.length;
           for (const job of jobs) {
@@ -123,8 +123,11 @@ export class JobWorker {
           this.options.logger.error({ err: error }, 'job worker pass failed');
         }
       }
-      const full = this.inFlight.size >= this.concurrency;
-      if ((claimed === 0 || full) && !this.woken && this.running) await this.sleep();
+      if (!this.running) break;
+      // Every slot busy: wait for one to free (its job's end wakes us). Nothing found: wait for a
+      // NOTIFY or the poll. Each path awaits, so a stream of wake-ups can never spin the loop.
+      if (this.inFlight.size >= this.concurrency) await this.sleep();
+      else if (claimed === 0 && !this.woken) await this.sleep();
     }
   }
 
