@@ -22,7 +22,7 @@ async function readJsonArgument(options: { file?: string; json?: string }): Prom
   throw new Error('give the campaign as --file <path|-> or --json <text> (the admin API body)');
 }
 
-export function registerCampaignCommands(program: Command): void {
+export function registerCampaignCommands(program: Command): Command {
   const campaign = program.command('campaign').description('manage campaigns (the alias is the contract)');
 
   campaign
@@ -96,4 +96,5 @@ export function registerCampaignCommands(program: Command): void {
         }
       }),
     );
+  return campaign;
 }

@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.js';
 import { startService } from '../service.js';
 import { registerCampaignCommands } from './campaign-commands.js';
 import { registerClientCommands } from './client-commands.js';
+import { registerPostbackCommands } from './postback-commands.js';
 
 const program = new Command('leadbridge').description(
   'LeadBridge: affiliate traffic to SalesRender, every step audited',
@@ -32,7 +33,8 @@ program
     await database.close();
   });
 
-registerCampaignCommands(program);
+const campaignCommand = registerCampaignCommands(program);
+registerPostbackCommands(program, campaignCommand);
 registerClientCommands(program, 'partner');
 registerClientCommands(program, 'advertiser');
 

@@ -109,6 +109,12 @@ it('adds campaigns, shows one without its token, and checks both against the liv
   expect(partner.stdout).toMatch(/API key \(shown once, store it now\): lb_/);
   expect((await leadbridge('partner', 'list')).stdout).toMatch(/Buyer One\tgood,bad|Buyer One\tbad,good/);
 
+  expect((await leadbridge('postbacks', 'list')).stdout).toContain('no postbacks');
+  expect((await leadbridge('postbacks', 'replay', '--campaign', 'good')).stdout).toContain('0 postback(s) queued');
+  const noPostback = await leadbridge('campaign', 'test-postback', 'good');
+  expect(noPostback.code).toBe(1);
+  expect(noPostback.stderr).toContain('POSTBACK_NOT_CONFIGURED');
+
   const unknown = await leadbridge('campaign', 'show', 'nope');
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('CAMPAIGN_NOT_FOUND');
