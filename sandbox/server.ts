@@ -42,7 +42,11 @@ const errorBody = (message: string, code: string) => ({ errors: [{ message, exte
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_000_000 });
   const companies = new Map<string, Company>();
-  for (const config of options.companies ?? [demoCompany()]) companies.set(config.id, new Company(config));
+  // Order ids continue from the clock, so a restarted sandbox never repeats ids a LeadBridge database holds.
+  const firstOrderId = Math.floor(Date.now() / 1000) - 1_700_000_000;
+  for (const config of options.companies ?? [demoCompany()]) {
+    companies.set(config.id, new Company(config, undefined, firstOrderId));
+  }
   const faults = new FaultPlan();
   faults.latencyMs = options.latencyMs ?? 0;
   const webhooks = new WebhookSender();

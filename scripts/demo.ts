@@ -17,7 +17,13 @@ const sandboxPort = Number(process.env.SANDBOX_PORT ?? 8090);
 const trackerPort = Number(process.env.TRACKER_PORT ?? 8091);
 const adminToken = process.env.LEADBRIDGE_ADMIN_TOKEN || `demo-${randomBytes(12).toString('hex')}`;
 
-const settings = loadSettings({ ...process.env, LEADBRIDGE_ADMIN_TOKEN: adminToken });
+// The demo's tracker and sandbox live on this machine, so postbacks to local addresses are allowed here
+// (never the default in production: see LEADBRIDGE_ALLOW_PRIVATE_TARGETS).
+const settings = loadSettings({
+  LEADBRIDGE_ALLOW_PRIVATE_TARGETS: '1',
+  ...process.env,
+  LEADBRIDGE_ADMIN_TOKEN: adminToken,
+});
 const sandbox = await startSandbox({ port: sandboxPort });
 const tracker = await startTestTracker({ port: trackerPort, print: true });
 const service = await startService({ settings });
@@ -79,6 +85,9 @@ LeadBridge demo
   Test tracker       ${tracker.url}   (prints every postback below)
   Admin token        ${adminToken}
   Demo partner key   ${apiKey}
+
+Then act as the call centre (the tracker above prints the postback):
+  npx tsx sandbox/main.ts status <order_id> 3 --comment "Client confirmed order"
 
 Send a lead:
   curl -s -X POST ${url}/v1/leads/demo \\

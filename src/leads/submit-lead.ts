@@ -177,7 +177,18 @@ export async function submitLead(
     lockedBy: deps.workerId,
     payload: job.payload,
   };
-  const result = await attemptCreateOrder(deps, claimed);
+  let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
+  try {
+    result = await attemptCreateOrder(deps, claimed);
+  } catch (error) {
+    // The lead and its job are stored: an unexpected fault here must not turn an accepted lead into a
+    // 500 (the buyer would resend). The job's lease expires and the worker retries it.
+    deps.logger.error(
+      { err: error, leadId: stored.id },
+      'inline order creation failed; the worker will retry',
+    );
+    return { outcome: 'queued', campaign, answer: answerFor(stored, false) };
+  }
   if (result.kind === 'rejected') {
     throw new AppError('SR_REJECTED', result.error.message, {
       details: { lead_id: stored.id, salesrender_code: result.error.details.srCode ?? null },

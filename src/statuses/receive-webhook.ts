@@ -1,5 +1,5 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
@@ -81,6 +81,7 @@ export async function receiveWebhook(
     .select({ id: leads.id })
     .from(leads)
     .where(and(eq(leads.campaignId, campaign.id), eq(leads.orderId, hint.orderId)))
+    .orderBy(desc(leads.createdAt))
     .limit(1);
   if (!lead) {
     await deps.audit.write(deps.db, {

@@ -110,7 +110,9 @@ it('adds campaigns, shows one without its token, and checks both against the liv
   expect((await leadbridge('partner', 'list')).stdout).toMatch(/Buyer One\tgood,bad|Buyer One\tbad,good/);
 
   expect((await leadbridge('postbacks', 'list')).stdout).toContain('no postbacks');
-  expect((await leadbridge('postbacks', 'replay', '--campaign', 'good')).stdout).toContain('0 postback(s) queued');
+  expect((await leadbridge('postbacks', 'replay', '--campaign', 'good')).stdout).toContain(
+    '0 postback(s) queued',
+  );
   const noPostback = await leadbridge('campaign', 'test-postback', 'good');
   expect(noPostback.code).toBe(1);
   expect(noPostback.stderr).toContain('POSTBACK_NOT_CONFIGURED');

@@ -115,6 +115,16 @@ describe('a valid lead', () => {
   });
 });
 
+describe('an order id SalesRender hands out twice', () => {
+  it('is recorded for the new lead too (a company reset must not make accepted leads fail)', async () => {
+    const first = await postLead({ phone: freshPhone() });
+    (h.sandbox.companies.get('1') as any).nextOrderId = Number(first.body.order_id);
+    const second = await postLead({ phone: freshPhone() });
+    expect(second.status).toBe(201);
+    expect(second.body.order_id).toBe(first.body.order_id);
+  });
+});
+
 describe('refusals', () => {
   it('answers 422 with every invalid field, and audits the refusal', async () => {
     const response = await postLead({ name: 'x', phone: '12', country: 'Narnia' });
