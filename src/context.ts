@@ -8,6 +8,7 @@ import type { Database } from './db/connection.js';
 import type { JobWorker } from './db/queue/worker.js';
 import type { SubmitLeadDeps } from './leads/submit-lead.js';
 import type { DeliveryDeps } from './postbacks/deliver-postback.js';
+import type { AdvertiserUpdateDeps } from './statuses/advertiser-update.js';
 import type { RefreshOrderDeps } from './statuses/refresh-order.js';
 
 export interface AppContext {
@@ -25,4 +26,5 @@ export interface AppContext {
   /** Dependencies of postback delivery (guarded outbound HTTP). */
   deliveryDeps: DeliveryDeps;
   refreshDeps: RefreshOrderDeps;
+  advertiserDeps: AdvertiserUpdateDeps;
 }

@@ -1,4 +1,5 @@
 // The closed catalogue of error codes LeadBridge emits, each with its HTTP status, and the one error type.
+import { SalesRenderError } from './salesrender/errors.js';
 
 export const errorCatalogue = {
   BODY_INVALID: { status: 400, message: 'The request body could not be parsed' },
@@ -12,6 +13,7 @@ export const errorCatalogue = {
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has this alias' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   POSTBACK_NOT_FOUND: { status: 404, message: 'No such postback' },
+  ORDER_NOT_FOUND: { status: 404, message: 'No such order in your campaigns' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No campaign has this webhook URL' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
   CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
@@ -60,4 +62,17 @@ export function fieldsFromIssues(issues: { path: PropertyKey[]; message: string 
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+/** AppError as is, SalesRender failures by their own code, anything else as INTERNAL (its details stay in the log). */
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof SalesRenderError) {
+    return new AppError(
+      error.code,
+      error.message,
+      error.details.srCode ? { details: { salesrender_code: error.details.srCode } } : {},
+    );
+  }
+  return new AppError('INTERNAL');
 }

@@ -10,12 +10,17 @@ import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { JobWorker } from './db/queue/worker.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
+import { SalesRenderError } from './salesrender/errors.js';
+import { advertiserUpdateJobKind, attemptAdvertiserUpdate } from './statuses/advertiser-update.js';
+import { reconcile } from './statuses/reconcile.js';
+import { reconcileJobKind, scheduleReconciliation } from './statuses/reconcile-schedule.js';
 import { attemptRefreshOrder, refreshOrderJobKind } from './statuses/refresh-order.js';
 
 export interface ServiceOptions {
@@ -115,6 +120,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       },
       [refreshOrderJobKind]: (job) => attemptRefreshOrder(refreshDeps, job),
       [postbackJobKind]: (job) => attemptPostback(deliveryDeps, job),
+      [advertiserUpdateJobKind]: async (job) => {
+        try {
+          await attemptAdvertiserUpdate(leadDeps, job);
+        } catch (error) {
+          // A refusal is already recorded (job failed, audited); only unexpected faults go up.
+          if (!(error instanceof SalesRenderError)) throw error;
+        }
+      },
+      [reconcileJobKind]: async (job) => {
+        await reconcile(refreshDeps, {
+          lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
+          ratePerSecond: settings.RECONCILE_RATE_PER_SECOND,
+        });
+        await completeJob(database.orm, job, clock.now());
+      },
     },
   });
   const context: AppContext = {
@@ -130,11 +150,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     leadDeps,
     deliveryDeps,
     refreshDeps,
+    advertiserDeps: leadDeps,
   };
   const app = await buildHttpServer(context);
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());
-  if (options.startWorker ?? true) worker.start();
+  let stopSchedule = () => {};
+  if (options.startWorker ?? true) {
+    worker.start();
+    stopSchedule = scheduleReconciliation({
+      ...leadDeps,
+      intervalSeconds: settings.RECONCILE_INTERVAL_SECONDS,
+    });
+  }
   return {
     context,
     app,
@@ -146,6 +174,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     async close() {
       // Stop taking work first, then finish in-flight requests, then release the database.
+      stopSchedule();
       await unlisten();
       await worker.stop();
       await app.close();

@@ -1,10 +1,14 @@
 // The `leadbridge` command line: serve, migrate, campaigns, partners.
 import { Command } from 'commander';
+import pino from 'pino';
+import { createAuditWriter } from '../audit/audit-writer.js';
 import { loadSettings } from '../config/settings.js';
 import { openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { startService } from '../service.js';
+import { reconcile } from '../statuses/reconcile.js';
 import { registerCampaignCommands } from './campaign-commands.js';
+import { withCliContext } from './cli-context.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerPostbackCommands } from './postback-commands.js';
 
@@ -35,6 +39,34 @@ program
 
 const campaignCommand = registerCampaignCommands(program);
 registerPostbackCommands(program, campaignCommand);
+program
+  .command('reconcile')
+  .description('run one reconciliation pass now: re-read unsettled orders from SalesRender and apply changes')
+  .option('--campaign <alias>', 'only this campaign')
+  .action((options: { campaign?: string }) =>
+    withCliContext(async (context) => {
+      const report = await reconcile(
+        {
+          db: context.database.orm,
+          clock: context.clock,
+          ids: context.ids,
+          audit: createAuditWriter(context.clock),
+          cipher: context.cipher,
+          random: Math.random,
+          logger: pino({ level: 'silent' }),
+          salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+        },
+        {
+          campaign: options.campaign,
+          lookbackDays: context.settings.RECONCILE_LOOKBACK_DAYS,
+          ratePerSecond: context.settings.RECONCILE_RATE_PER_SECOND,
+        },
+      );
+      console.log(JSON.stringify(report, null, 2));
+      if (report.errors.length > 0) process.exitCode = 1;
+    }),
+  );
+
 registerClientCommands(program, 'partner');
 registerClientCommands(program, 'advertiser');
 

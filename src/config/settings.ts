@@ -29,6 +29,9 @@ const settingsSchema = z.object({
   SALESRENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   JOB_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  RECONCILE_RATE_PER_SECOND: z.coerce.number().positive().default(2),
+  RECONCILE_LOOKBACK_DAYS: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

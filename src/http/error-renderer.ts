@@ -1,14 +1,13 @@
 // The one place errors become HTTP answers: `{error: {code, message, request_id, fields?}}`, secrets never included.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { AppError, errorCatalogue } from '../errors.js';
+import { AppError, asAppError, errorCatalogue } from '../errors.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { auditEventFor, auditIncomingRequest } from './request-audit.js';
 
 /** Maps anything thrown in a handler or by Fastify itself to an AppError; unknown errors become INTERNAL. */
 export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof SalesRenderError) return new AppError(error.code, error.message);
+  if (error instanceof AppError || error instanceof SalesRenderError) return asAppError(error);
   const fastifyError = error as FastifyError;
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

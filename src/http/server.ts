@@ -12,9 +12,11 @@ import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
 import { registerAdminPostbackRoutes } from './routes/admin-postbacks.js';
+import { registerAdminReconcileRoute } from './routes/admin-reconcile.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLeadCreateRoute } from './routes/leads-create.js';
 import { registerLeadReadRoutes } from './routes/leads-read.js';
+import { registerOrderStatusRoutes } from './routes/orders-status.js';
 import { registerSalesRenderWebhookRoute } from './routes/webhooks-salesrender.js';
 
 function bodyError(message: string): Error {
@@ -81,6 +83,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   registerLeadCreateRoute(app, context);
   registerLeadReadRoutes(app, context);
   registerSalesRenderWebhookRoute(app, context);
+  registerOrderStatusRoutes(app, context);
   await app.register(async function adminApi(admin) {
     admin.addHook('preHandler', requireAdminToken(context.settings.LEADBRIDGE_ADMIN_TOKEN));
     registerAdminCampaignRoutes(admin, context);
@@ -88,6 +91,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     registerAdminClientRoutes(admin, context, 'advertiser');
     registerAdminAuditRoute(admin, context);
     registerAdminPostbackRoutes(admin, context);
+    registerAdminReconcileRoute(admin, context);
   });
   return app;
 }

@@ -42,7 +42,7 @@ export async function applyStatusChange(
   tx: Executor,
   deps: StatusChangeDeps,
   campaign: Campaign,
-  staleLead: LeadRow,
+  staleLead: Pick<LeadRow, 'id'>,
   observation: StatusObservation,
 ): Promise<StatusChangeResult> {
   const now = deps.clock.now();

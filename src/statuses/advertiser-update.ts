@@ -1,0 +1,263 @@
+// An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import type { AuthenticatedClient } from '../campaigns/api-clients.js';
+import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import type { TokenCipher } from '../campaigns/token-cipher.js';
+import type { Clock, IdSource } from '../db/clock.js';
+import type { Orm } from '../db/connection.js';
+import { enqueueJob } from '../db/queue/enqueue-job.js';
+import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { leads } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { findLeadById } from '../leads/lead-repository.js';
+import { CrmClient } from '../salesrender/crm-client.js';
+import { SalesRenderError } from '../salesrender/errors.js';
+import { readOrder } from '../salesrender/read-order.js';
+import { applyStatusChange } from './apply-status-change.js';
+
+export const advertiserUpdateJobKind = 'advertiser_update';
+
+export const advertiserUpdateRetrySchedule: RetrySchedule = {
+  delaysMs: [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000],
+  maxAttempts: 40,
+  jitter: 0.1,
+};
+
+export interface AdvertiserUpdateDeps {
+  db: Orm;
+  clock: Clock;
+  ids: IdSource;
+  audit: AuditWriter;
+  cipher: TokenCipher;
+  random: () => number;
+  logger: Logger;
+  salesrenderTimeoutMs: number;
+  workerId: string;
+  leaseMs: number;
+}
+
+export interface StatusRequest {
+  orderId: string;
+  status: unknown;
+  comment?: unknown;
+}
+
+export interface StatusAnswer {
+  order_id: string;
+  lead_id: string;
+  status: string;
+  status_id: string;
+  comment: string | null;
+  state: 'applied' | 'queued';
+}
+
+interface UpdatePayload {
+  requestId: string | null;
+  orderId: string;
+  statusId: string;
+  label: string;
+  comment: string | null;
+}
+
+/** Finds the order among the advertiser's campaigns; another campaign's order is "not found", never "forbidden". */
+async function findAdvertiserLead(
+  deps: AdvertiserUpdateDeps,
+  advertiser: AuthenticatedClient,
+  orderId: string,
+) {
+  if (advertiser.campaignIds.length === 0) return null;
+  const [lead] = await deps.db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.orderId, orderId), inArray(leads.campaignId, advertiser.campaignIds)))
+    .orderBy(desc(leads.createdAt))
+    .limit(1);
+  return lead ?? null;
+}
+
+/** Validates one item and maps its label; throws typed errors with the allowed labels when the label is unknown. */
+function mapLabel(
+  campaign: Campaign,
+  status: unknown,
+  comment: unknown,
+): { label: string; statusId: string; comment: string | null } {
+  const allowed = Object.keys(campaign.advertiserStatusMap);
+  if (typeof status !== 'string' || status.trim() === '') {
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      fields: { status: `is required; one of: ${allowed.join(', ')}` },
+    });
+  }
+  const label = status.trim();
+  const statusId = campaign.advertiserStatusMap[label];
+  if (!statusId) {
+    throw new AppError('VALIDATION_FAILED', `Unknown status "${label}"`, {
+      fields: { status: `unknown label; one of: ${allowed.join(', ')}` },
+      details: { allowed },
+    });
+  }
+  if (comment !== undefined && comment !== null && (typeof comment !== 'string' || comment.length > 2000)) {
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      fields: { comment: 'must be a string of at most 2000 characters' },
+    });
+  }
+  if (campaign.module !== 'crm') {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'Orders of CPA campaigns cannot be updated: the CPA module has no order mutation',
+      {
+        fields: { order_id: 'belongs to a CPA campaign' },
+      },
+    );
+  }
+  return { label, statusId, comment: typeof comment === 'string' ? comment : null };
+}
+
+/**
+ * Sets one order's status for an advertiser. Stores the request as a job first (claimed by this
+ * process), tries SalesRender once inline, and answers `applied`, or `queued` when SalesRender is
+ * unreachable (the worker retries). A SalesRender refusal becomes its typed error.
+ */
+export async function updateOrderStatus(
+  deps: AdvertiserUpdateDeps,
+  advertiser: AuthenticatedClient,
+  request: StatusRequest,
+  requestId: string | null,
+): Promise<StatusAnswer> {
+  const lead = await findAdvertiserLead(deps, advertiser, request.orderId);
+  if (!lead) throw new AppError('ORDER_NOT_FOUND');
+  const campaign = await findCampaignById(deps.db, lead.campaignId);
+  if (!campaign) throw new AppError('ORDER_NOT_FOUND');
+  const mapped = mapLabel(campaign, request.status, request.comment);
+  const now = deps.clock.now();
+  const payload: UpdatePayload = { requestId, orderId: request.orderId, ...mapped };
+  const job: Job = {
+    id: deps.ids.next('job'),
+    kind: advertiserUpdateJobKind,
+    campaignId: campaign.id,
+    leadId: lead.id,
+    payload: { ...payload },
+    state: 'running',
+    attempts: 1,
+    maxAttempts: advertiserUpdateRetrySchedule.maxAttempts,
+    nextAttemptAt: now,
+    lockedUntil: new Date(now.getTime() + deps.leaseMs),
+    lockedBy: deps.workerId,
+  };
+  await deps.db.transaction(async (tx) => {
+    await enqueueJob(
+      tx,
+      { ...job, runAt: now, claimFor: { workerId: deps.workerId, leaseUntil: job.lockedUntil as Date } },
+      now,
+    );
+    await deps.audit.write(tx, {
+      event: 'advertiser.mapped',
+      requestId,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      orderId: request.orderId,
+      actor: `advertiser:${advertiser.id}`,
+      outcome: 'mapped',
+      detail: { label: mapped.label, status_id: mapped.statusId, comment: mapped.comment },
+    });
+  });
+  const outcome = await attemptAdvertiserUpdate(deps, job);
+  return {
+    order_id: request.orderId,
+    lead_id: lead.id,
+    status: mapped.label,
+    status_id: mapped.statusId,
+    comment: mapped.comment,
+    state: outcome,
+  };
+}
+
+/** One attempt of a claimed `advertiser_update` job: mutation, authoritative re-read, apply. */
+export async function attemptAdvertiserUpdate(
+  deps: AdvertiserUpdateDeps,
+  job: Job,
+): Promise<'applied' | 'queued'> {
+  const payload = job.payload as unknown as UpdatePayload;
+  const lead = job.leadId ? await findLeadById(deps.db, job.leadId) : null;
+  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  if (!lead || !campaign)
+    throw new Error(`advertiser_update job ${job.id} points at a missing lead or campaign`);
+  const sr = campaign.salesrender;
+  const client = new CrmClient(
+    { baseUrl: sr.baseUrl, companyId: sr.companyId, token: deps.cipher.decrypt(campaign.tokenEncrypted) },
+    {
+      timeoutMs: deps.salesrenderTimeoutMs,
+      observe: auditSalesRenderExchanges(deps, {
+        requestId: payload.requestId,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        orderId: payload.orderId,
+        attempt: job.attempts,
+      }),
+    },
+  );
+  const input: { id: string; statusId: string; orderData?: Record<string, unknown> } = {
+    id: payload.orderId,
+    statusId: payload.statusId,
+  };
+  // The comment is a string field of the order, written in the same update [assumed in salesrender-api.md].
+  if (payload.comment !== null && sr.fields.comment && !sr.fields.comment.startsWith('source.')) {
+    input.orderData = { stringFields: [{ field: sr.fields.comment, value: payload.comment }] };
+  }
+  let snapshot: ReturnType<typeof readOrder> = null;
+  try {
+    await client.updateOrder(input);
+    // Re-read for SalesRender's own statusChangedAt, so its webhook for this change later dedupes exactly.
+    const orders = await client.fetchOrders([payload.orderId]).catch(() => []);
+    snapshot = readOrder(
+      orders.find((order) => String(order.id) === payload.orderId),
+      sr.fields.comment,
+    );
+  } catch (error) {
+    if (!(error instanceof SalesRenderError)) throw error;
+    const now = deps.clock.now();
+    const message = `${error.code}: ${error.message}`;
+    if (error.transient) {
+      const delayMs = Math.max(
+        retryDelayMs(advertiserUpdateRetrySchedule, job.attempts, deps.random),
+        error.details.retryAfterMs ?? 0,
+      );
+      await retryOrFailJob(deps.db, job, {
+        now,
+        delayMs,
+        error: message,
+        httpStatus: error.details.httpStatus,
+      });
+      return 'queued';
+    }
+    await deps.db.transaction(async (tx) => {
+      await failJob(tx, job, { now, error: message, httpStatus: error.details.httpStatus });
+      await deps.audit.write(tx, {
+        event: 'advertiser.rejected',
+        requestId: payload.requestId,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        orderId: payload.orderId,
+        actor: 'leadbridge',
+        outcome: error.code,
+        detail: { sr_code: error.details.srCode ?? null, message: error.message },
+      });
+    });
+    throw error;
+  }
+  await deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    await applyStatusChange(tx, deps, campaign, lead, {
+      statusId: snapshot?.statusId ?? payload.statusId,
+      changedAt: snapshot?.statusChangedAt ?? now,
+      comment: snapshot?.comment ?? payload.comment,
+      source: 'advertiser',
+      requestId: payload.requestId,
+    });
+    await completeJob(tx, job, now);
+  });
+  return 'applied';
+}
