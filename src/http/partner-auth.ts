@@ -24,6 +24,7 @@ export async function requireClient(
   const key = apiKeyOf(request);
   if (!key) throw new AppError('AUTH_KEY_MISSING');
   const client = await authenticateKey(db, key);
-  if (client?.kind !== kind) throw new AppError('AUTH_KEY_INVALID');
+  if (!client) throw new AppError('AUTH_KEY_INVALID');
+  if (client.kind !== kind) throw new AppError('AUTH_KEY_WRONG_KIND', `This endpoint takes a${kind === 'partner' ? ' partner' : 'n advertiser'} key`);
   return client;
 }

@@ -85,7 +85,7 @@ function mapLabel(
   status: unknown,
   comment: unknown,
 ): { label: string; statusId: string; comment: string | null } {
-  const allowed = Object.keys(campaign.advertiserStatusMap);
+  const allowed = Object.keys(campaign.advertiserStatusMap).sort();
   if (typeof status !== 'string' || status.trim() === '') {
     throw new AppError('VALIDATION_FAILED', undefined, {
       fields: { status: `is required; one of: ${allowed.join(', ')}` },

@@ -147,6 +147,9 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     },
     async settle() {
       await sandbox.webhooks.settle();
+      const worker = service.context.worker;
+      // Without the background worker, run passes here until nothing is due.
+      if (!worker.isRunning) while ((await worker.runOnce()) > 0) await sandbox.webhooks.settle();
       const { sql } = await import('drizzle-orm');
       const { queryRows } = await import('../../src/db/connection.js');
       const deadline = Date.now() + 20_000;
