@@ -10,7 +10,10 @@ export const errorCatalogue = {
   },
   AUTH_KEY_INVALID: { status: 401, message: 'The API key is not valid' },
   AUTH_CAMPAIGN_FORBIDDEN: { status: 403, message: 'This API key is not allowed for this campaign' },
-  AUTH_KEY_WRONG_KIND: { status: 403, message: 'This API key is for another kind of client (partner or advertiser)' },
+  AUTH_KEY_WRONG_KIND: {
+    status: 403,
+    message: 'This API key is for another kind of client (partner or advertiser)',
+  },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has this alias' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   POSTBACK_NOT_FOUND: { status: 404, message: 'No such postback' },

@@ -25,6 +25,10 @@ export async function requireClient(
   if (!key) throw new AppError('AUTH_KEY_MISSING');
   const client = await authenticateKey(db, key);
   if (!client) throw new AppError('AUTH_KEY_INVALID');
-  if (client.kind !== kind) throw new AppError('AUTH_KEY_WRONG_KIND', `This endpoint takes a${kind === 'partner' ? ' partner' : 'n advertiser'} key`);
+  if (client.kind !== kind)
+    throw new AppError(
+      'AUTH_KEY_WRONG_KIND',
+      `This endpoint takes a${kind === 'partner' ? ' partner' : 'n advertiser'} key`,
+    );
   return client;
 }

@@ -24,6 +24,7 @@ export interface StatusObservation {
 export type StatusChangeResult =
   | { kind: 'duplicate' }
   | { kind: 'stale' }
+  | { kind: 'unchanged' }
   | { kind: 'changed'; label: string | null; previousLabel: string | null; postbackId: string | null };
 
 export interface StatusChangeDeps {
@@ -94,6 +95,22 @@ export async function applyStatusChange(
       updatedAt: now,
     })
     .where(eq(leads.id, lead.id));
+  if (lead.statusId === observation.statusId && previousLabel === label) {
+    // The status we already hold, now with SalesRender's own timestamp (and maybe a new comment).
+    await deps.audit.write(tx, {
+      ...base,
+      event: 'status.confirmed',
+      actor: observation.source,
+      outcome: 'unchanged',
+      detail: {
+        status_id: observation.statusId,
+        label,
+        comment,
+        changed_at: observation.changedAt.toISOString(),
+      },
+    });
+    return { kind: 'unchanged' };
+  }
 
   let postbackId: string | null = null;
   const postback = campaign.postback;

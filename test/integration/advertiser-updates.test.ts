@@ -71,8 +71,14 @@ describe('one order', () => {
     // SalesRender's own webhook for this change arrives too: still one postback.
     await h.settle();
     const received = tracker.received.slice(before);
-    expect(received.map((postback) => [postback.query.status, postback.query.comment])).toEqual([['accepted', 'Paid by card']]);
-    const status = await h.request({ method: 'GET', url: `/v1/leads/${lead.lead_id}`, headers: { 'x-api-key': partnerKey } });
+    expect(received.map((postback) => [postback.query.status, postback.query.comment])).toEqual([
+      ['accepted', 'Paid by card'],
+    ]);
+    const status = await h.request({
+      method: 'GET',
+      url: `/v1/leads/${lead.lead_id}`,
+      headers: { 'x-api-key': partnerKey },
+    });
     expect(status.body.history.map((entry: any) => entry.source)).toEqual(['created', 'advertiser']);
   });
 
@@ -80,7 +86,9 @@ describe('one order', () => {
     const lead = await newLead();
     const response = await setStatus(lead.order_id, { status: 'shipped' });
     expect(response.status).toBe(422);
-    expect(response.body.error.fields.status).toBe('unknown label; one of: approved, callback, cancelled, new, old, spam');
+    expect(response.body.error.fields.status).toBe(
+      'unknown label; one of: approved, callback, cancelled, new, old, spam',
+    );
     expect(response.body.error.allowed).toEqual(['approved', 'callback', 'cancelled', 'new', 'old', 'spam']);
   });
 
@@ -93,7 +101,15 @@ describe('one order', () => {
 
   it('answers 401 without or with a wrong key, 403 for a partner key', async () => {
     const lead = await newLead();
-    expect((await h.request({ method: 'POST', url: `/v1/orders/${lead.order_id}/status`, body: { status: 'approved' } })).status).toBe(401);
+    expect(
+      (
+        await h.request({
+          method: 'POST',
+          url: `/v1/orders/${lead.order_id}/status`,
+          body: { status: 'approved' },
+        })
+      ).status,
+    ).toBe(401);
     expect((await setStatus(lead.order_id, { status: 'approved' }, 'lb_wrong')).status).toBe(401);
     const partner = await setStatus(lead.order_id, { status: 'approved' }, partnerKey);
     expect(partner.status).toBe(403);
@@ -104,7 +120,10 @@ describe('one order', () => {
     const lead = await newLead();
     const response = await setStatus(lead.order_id, { status: 'old' });
     expect(response.status).toBe(422);
-    expect(response.body.error).toMatchObject({ code: 'SR_REJECTED', salesrender_code: 'ERR_ORDER_STATUS_ARCHIVED' });
+    expect(response.body.error).toMatchObject({
+      code: 'SR_REJECTED',
+      salesrender_code: 'ERR_ORDER_STATUS_ARCHIVED',
+    });
     expect(company.orders.get(lead.order_id)!.statusId).toBe('1');
   });
 
@@ -124,7 +143,11 @@ describe('one order', () => {
   it('audits the raw request, the mapped id, the GraphQL sent and the answer', async () => {
     const lead = await newLead();
     const response = await setStatus(lead.order_id, { status: 'callback' });
-    const rows = await h.testDatabase.database.orm.select().from(auditLog).where(eq(auditLog.requestId, response.headers['x-request-id'] as string)).orderBy(auditLog.id);
+    const rows = await h.testDatabase.database.orm
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.requestId, response.headers['x-request-id'] as string))
+      .orderBy(auditLog.id);
     const events = rows.map((row) => row.event);
     expect(events.slice(0, 3)).toEqual(['advertiser.received', 'advertiser.mapped', 'salesrender.call']);
     const call = rows.find((row) => row.event === 'salesrender.call')!;
@@ -154,7 +177,9 @@ describe('bulk', () => {
     });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ total: 5, succeeded: 1, failed: 4 });
-    expect(response.body.results.map((result: any) => [result.ok, result.http_status, result.error?.code ?? null])).toEqual([
+    expect(
+      response.body.results.map((result: any) => [result.ok, result.http_status, result.error?.code ?? null]),
+    ).toEqual([
       [true, 200, null],
       [false, 422, 'VALIDATION_FAILED'],
       [false, 404, 'ORDER_NOT_FOUND'],
@@ -181,8 +206,16 @@ describe('bulk', () => {
   });
 
   it('refuses more than 1,000 items', async () => {
-    const items = Array.from({ length: 1001 }, (_, index) => ({ order_id: String(index), status: 'approved' }));
-    const response = await h.request({ method: 'POST', url: '/v1/orders/status', headers: { 'x-api-key': advertiserKey }, body: { items } });
+    const items = Array.from({ length: 1001 }, (_, index) => ({
+      order_id: String(index),
+      status: 'approved',
+    }));
+    const response = await h.request({
+      method: 'POST',
+      url: '/v1/orders/status',
+      headers: { 'x-api-key': advertiserKey },
+      body: { items },
+    });
     expect(response.status).toBe(422);
   });
 });
