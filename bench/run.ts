@@ -1,0 +1,258 @@
+// `npm run bench [-- --quick]`: LeadBridge (PGlite, and PostgreSQL when a URL is set) against a bare forwarder.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openPglite } from '../src/db/connection.js';
+import { startBaseline } from './baseline-forwarder.js';
+import { startLeadBridge } from './leadbridge-process.js';
+import { startStandIns } from './stand-ins.js';
+
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 5 : 20;
+const delayMs = Number(process.env.BENCH_SALESRENDER_DELAY_MS ?? 50);
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const postgresUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+let phone = 0;
+/** Fresh leads: unique phones and click ids (the campaign's dedupe window is 0). */
+const leadBody = () => {
+  phone++;
+  return JSON.stringify({
+    name: 'Bench Lead',
+    phone: `+7913${String(phone % 10_000_000).padStart(7, '0')}`,
+    click_id: `b${phone}-${Date.now()}`,
+  });
+};
+
+async function load(options: {
+  url: string;
+  connections: number;
+  rate?: number;
+  amount?: number;
+  headers?: Record<string, string>;
+  body: () => string;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.amount ? undefined : seconds,
+    amount: options.amount,
+    overallRate: options.rate,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p95: result.latency.p97_5 ?? result.latency.p90,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
+    : 0;
+};
+
+async function benchBaseline() {
+  const standIns = await startStandIns(delayMs);
+  const baseline = await startBaseline(standIns.salesrenderUrl);
+  const c50 = await load({ url: baseline.url, connections: 50, body: leadBody });
+  const c200 = await load({ url: baseline.url, connections: 200, body: leadBody });
+  const at500 = await load({ url: baseline.url, connections: 100, rate: 500, body: leadBody });
+  const accepted = c50.ok + c200.ok + at500.ok;
+  const created = standIns.ordersCreated();
+  await baseline.close();
+  await standIns.close();
+  return { target: 'baseline', intake: { c50, c200, at500 }, lost: { accepted, orders_created: created } };
+}
+
+async function databaseSize(kind: 'pglite' | 'postgres', url: string | null, dataDir: string) {
+  const query = `select (select count(*) from leads)::int as leads,
+    ((select count(*) from leads) + (select count(*) from audit_log) + (select count(*) from jobs)
+      + (select count(*) from lead_status_history) + (select count(*) from delivery_attempts))::int as rows,
+    (pg_total_relation_size('leads') + pg_total_relation_size('audit_log') + pg_total_relation_size('jobs')
+      + pg_total_relation_size('lead_status_history') + pg_total_relation_size('delivery_attempts'))::bigint as bytes`;
+  if (kind === 'postgres' && url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(query);
+    await client.end();
+    return rows[0] as { leads: number; rows: number; bytes: string };
+  }
+  const database = await openPglite(dataDir);
+  const rows = await database.script((run) => run(query, []));
+  await database.close();
+  return rows[0] as { leads: number; rows: number; bytes: string };
+}
+
+async function benchLeadBridge(kind: 'pglite' | 'postgres') {
+  const standIns = await startStandIns(delayMs);
+  const dataDir = await mkdtemp(join(tmpdir(), 'leadbridge-bench-'));
+  let databaseUrl: string | null = null;
+  if (kind === 'postgres' && postgresUrl) {
+    const name = `lb_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const lb = await startLeadBridge({
+    databaseUrl,
+    dataDir,
+    salesrenderUrl: standIns.salesrenderUrl,
+    trackerUrl: standIns.trackerUrl,
+    logLevel,
+  });
+  const headers = { 'x-api-key': lb.apiKey };
+  const intakeUrl = `${lb.url}/v1/leads/bench`;
+  const c50 = await load({ url: intakeUrl, connections: 50, headers, body: leadBody });
+  const c200 = await load({ url: intakeUrl, connections: 200, headers, body: leadBody });
+  const at500 = await load({ url: intakeUrl, connections: 100, rate: 500, headers, body: leadBody });
+  const accepted = c50.ok + c200.ok + at500.ok;
+
+  // Webhook ingestion: repeated webhooks over the first 1,000 orders, each audited and queued.
+  const webhookUrl = `${lb.url}${lb.webhookPath}`;
+  let nextOrder = 0;
+  const ingestion = await load({
+    url: webhookUrl,
+    connections: 50,
+    body: () => JSON.stringify({ data: { id: String((nextOrder++ % 1000) + 1) } }),
+  });
+  const drain = async (expected: number) => {
+    for (let waited = 0; standIns.postbacks.size < expected && waited < 60_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  await drain(1000);
+
+  // Webhook -> postback delay at 200 webhooks/s, each for an order not yet accepted.
+  const sentAt = new Map<string, number>();
+  let delayOrder = 1000;
+  const rateCount = 200 * seconds;
+  await load({
+    url: webhookUrl,
+    connections: 20,
+    rate: 200,
+    amount: rateCount,
+    body: () => {
+      const orderId = String(++delayOrder);
+      sentAt.set(orderId, performance.now());
+      return JSON.stringify({ data: { id: orderId } });
+    },
+  });
+  await drain(1000 + rateCount);
+  const delays = [...sentAt]
+    .map(([orderId, sent]) => (standIns.postbacks.get(orderId) ?? Number.NaN) - sent)
+    .filter(Number.isFinite);
+  const peakRss = await lb.peakRssBytes();
+  await lb.stop();
+  const size = await databaseSize(kind, databaseUrl, dataDir);
+  const result = {
+    target: `leadbridge-${kind}`,
+    intake: { c50, c200, at500 },
+    webhooks: {
+      ingestion,
+      postback_delay_ms: {
+        p50: Math.round(percentile(delays, 50) * 10) / 10,
+        p99: Math.round(percentile(delays, 99) * 10) / 10,
+        measured: delays.length,
+      },
+    },
+    peak_rss_mb: Math.round(peakRss / 1_048_576),
+    per_lead: {
+      rows: Math.round((size.rows / size.leads) * 10) / 10,
+      bytes: Math.round(Number(size.bytes) / size.leads),
+    },
+    lost: {
+      accepted,
+      leads_stored: size.leads,
+      orders_created: standIns.ordersCreated(),
+      webhooks_for_distinct_orders: 1000 + rateCount,
+      postbacks_delivered_distinct: standIns.postbacks.size,
+      postbacks_delivered_total: standIns.postbackCount(),
+    },
+  };
+  await standIns.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return result;
+}
+
+const baseline = await benchBaseline();
+const runs: Record<string, unknown>[] = [baseline];
+runs.push(await benchLeadBridge('pglite'));
+if (postgresUrl) runs.push(await benchLeadBridge('postgres'));
+
+console.log(
+  `\nLeadBridge benchmark (${quick ? 'quick, ' : ''}${seconds}s per phase, SalesRender delay ${delayMs} ms, LOG_LEVEL=${logLevel})`,
+);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 1_073_741_824)} GiB\n`,
+);
+const row = (cells: (string | number)[]) =>
+  console.log(cells.map((cell) => String(cell).padEnd(18)).join(''));
+row(['target', 'c50 leads/s', 'c50 p99 ms', 'c200 leads/s', 'c200 p99 ms', '@500/s p50/p99']);
+for (const run of runs as { target: string; intake: Record<string, LoadResult> }[]) {
+  const { c50, c200, at500 } = run.intake as { c50: LoadResult; c200: LoadResult; at500: LoadResult };
+  row([
+    run.target,
+    c50.requestsPerSecond,
+    c50.p99,
+    c200.requestsPerSecond,
+    c200.p99,
+    `${at500.p50}/${at500.p99}`,
+  ]);
+}
+const base = baseline.intake;
+for (const run of runs.slice(1) as {
+  target: string;
+  intake: { c50: LoadResult; c200: LoadResult; at500: LoadResult };
+}[]) {
+  console.log(
+    `\n${run.target}: throughput ${Math.round((run.intake.c50.requestsPerSecond / base.c50.requestsPerSecond) * 100)}% of the baseline at c50, ` +
+      `${Math.round((run.intake.c200.requestsPerSecond / base.c200.requestsPerSecond) * 100)}% at c200; ` +
+      `added latency at 500/s: p50 +${run.intake.at500.p50 - base.at500.p50} ms, p99 +${run.intake.at500.p99 - base.at500.p99} ms`,
+  );
+  console.log(
+    JSON.stringify((run as Record<string, unknown>).webhooks),
+    JSON.stringify({
+      peak_rss_mb: (run as Record<string, unknown>).peak_rss_mb,
+      per_lead: (run as Record<string, unknown>).per_lead,
+    }),
+  );
+  console.log('nothing lost:', JSON.stringify((run as Record<string, unknown>).lost));
+}
+await mkdir('bench/results', { recursive: true });
+const file = join(
+  'bench/results',
+  `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`,
+);
+await writeFile(
+  file,
+  JSON.stringify(
+    { at: new Date().toISOString(), quick, seconds, delayMs, logLevel, cores: cpus().length, runs },
+    null,
+    2,
+  ),
+);
+console.log(`\nwritten to ${file}`);
+process.exit(0);
