@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAuditWriter } from './audit/audit-writer.js';
+import { HotLookups } from './campaigns/hot-lookups.js';
 import { createTokenCipher } from './campaigns/token-cipher.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import type { Settings } from './config/settings.js';
@@ -94,6 +95,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     salesrenderTimeoutMs: settings.SALESRENDER_TIMEOUT_MS,
     workerId,
     leaseMs,
+    lookups: new HotLookups(database.orm),
   };
   const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
   const deliveryDeps = {

@@ -86,6 +86,13 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   registerOrderStatusRoutes(app, context);
   await app.register(async function adminApi(admin) {
     admin.addHook('preHandler', requireAdminToken(context.settings.LEADBRIDGE_ADMIN_TOKEN));
+    // Any admin write may change a campaign, client or key: drop the intake's cached reads.
+    // Before and after, so no lead request can re-cache the old value in between.
+    const invalidateLookups = async (request: { method: string }) => {
+      if (request.method !== 'GET') context.leadDeps.lookups.invalidate();
+    };
+    admin.addHook('preHandler', invalidateLookups);
+    admin.addHook('onSend', invalidateLookups);
     registerAdminCampaignRoutes(admin, context);
     registerAdminClientRoutes(admin, context, 'partner');
     registerAdminClientRoutes(admin, context, 'advertiser');

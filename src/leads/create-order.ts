@@ -75,11 +75,16 @@ async function sendToSalesRender(
  * any transaction; its exchange is audited as it completes; the result, the job's new state and the
  * audit row are then written together.
  */
-export async function attemptCreateOrder(deps: CreateOrderDeps, job: Job): Promise<CreateOrderOutcome> {
+export async function attemptCreateOrder(
+  deps: CreateOrderDeps,
+  job: Job,
+  /** The intake path has both in hand already; the worker loads them. */
+  loaded?: { lead: LeadRow; campaign: Campaign },
+): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;
   const leadId = job.leadId ?? '';
-  const lead = await findLeadById(db, leadId);
-  const campaign = job.campaignId ? await findCampaignById(db, job.campaignId) : null;
+  const lead = loaded?.lead ?? (await findLeadById(db, leadId));
+  const campaign = loaded?.campaign ?? (job.campaignId ? await findCampaignById(db, job.campaignId) : null);
   if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
   if (lead.state !== 'queued') {
     // Finished by an earlier attempt whose answer arrived after its lease was swept.

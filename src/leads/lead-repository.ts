@@ -1,5 +1,5 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
-import { and, desc, eq, gt, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';
@@ -38,27 +38,33 @@ export async function findLeadByClickId(
   return row ?? null;
 }
 
-/** The newest live lead with this phone in the campaign since `since`. */
-export async function findRecentLeadByPhone(
+/**
+ * One query for both duplicate rules: the live lead with this click id (a repeat: 200), else the newest
+ * live lead with this phone since `since` (409). Click-id matches sort first.
+ */
+export async function findEarlierLead(
   db: Executor,
   campaignId: string,
-  phone: string,
-  since: Date,
-): Promise<LeadRow | null> {
+  match: { clickId: string | null; phone: string; since: Date | null },
+): Promise<{ lead: LeadRow; sameClick: boolean } | null> {
+  const byClick = match.clickId ? eq(leads.clickId, match.clickId) : undefined;
+  const byPhone = match.since
+    ? and(eq(leads.phone, match.phone), gt(leads.createdAt, match.since))
+    : undefined;
+  if (!byClick && !byPhone) return null;
   const [row] = await db
     .select()
     .from(leads)
-    .where(
-      and(
-        eq(leads.campaignId, campaignId),
-        eq(leads.phone, phone),
-        gt(leads.createdAt, since),
-        ne(leads.state, 'rejected'),
-      ),
+    .where(and(eq(leads.campaignId, campaignId), ne(leads.state, 'rejected'), or(byClick, byPhone)))
+    .orderBy(
+      match.clickId
+        ? sql`(${leads.clickId} is not distinct from ${match.clickId}) desc`
+        : desc(leads.createdAt),
+      desc(leads.createdAt),
     )
-    .orderBy(desc(leads.createdAt))
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  return { lead: row, sameClick: match.clickId !== null && row.clickId === match.clickId };
 }
 
 /** What SalesRender needs of a stored lead. */

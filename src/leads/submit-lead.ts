@@ -1,6 +1,7 @@
 // What happens when a buyer posts a lead: authorise, normalise, dedupe, store with its job, try SalesRender once.
-import { authenticateKey } from '../campaigns/api-clients.js';
+
 import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
 import { enqueueJob } from '../db/queue/enqueue-job.js';
 import { leads } from '../db/schema.js';
@@ -13,9 +14,9 @@ import {
 } from './create-order.js';
 import { normaliseLead } from './lead-input.js';
 import {
+  findEarlierLead,
   findLeadByClickId,
   findLeadByIdempotencyKey,
-  findRecentLeadByPhone,
   type LeadRow,
   leadStatusWord,
 } from './lead-repository.js';
@@ -26,6 +27,8 @@ export interface SubmitLeadDeps extends CreateOrderDeps {
   workerId: string;
   /** How long the inline attempt's lease lasts; after a crash the worker retries once it passes. */
   leaseMs: number;
+  /** Cached campaign and key reads (see HotLookups). */
+  lookups: HotLookups;
 }
 
 export interface LeadSubmission {
@@ -83,7 +86,7 @@ export async function submitLead(
 ): Promise<SubmitLeadResult> {
   const { db, clock, ids, audit } = deps;
   if (!submission.apiKey) throw new AppError('AUTH_KEY_MISSING');
-  const client = await authenticateKey(db, submission.apiKey);
+  const client = await deps.lookups.clientByKey(submission.apiKey);
   if (client?.kind !== 'partner') throw new AppError('AUTH_KEY_INVALID');
   const campaign = submission.campaign;
   if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND', `No campaign has the alias "${submission.alias}"`);
@@ -95,18 +98,20 @@ export async function submitLead(
     if (seen) return duplicateOf(seen, campaign);
   }
   const lead = normaliseLead(submission.body, campaign.defaultCountry);
-  if (lead.clickId) {
-    const seen = await findLeadByClickId(db, campaign.id, lead.clickId);
-    if (seen) return duplicateOf(seen, campaign);
-  }
-  if (campaign.dedupeWindowHours > 0) {
-    const since = new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000);
-    const seen = await findRecentLeadByPhone(db, campaign.id, lead.phone, since);
-    if (seen) {
-      throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
-        details: { lead_id: seen.id, order_id: seen.orderId, window_hours: campaign.dedupeWindowHours },
-      });
-    }
+  const since =
+    campaign.dedupeWindowHours > 0
+      ? new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000)
+      : null;
+  const earlier = await findEarlierLead(db, campaign.id, { clickId: lead.clickId, phone: lead.phone, since });
+  if (earlier?.sameClick) return duplicateOf(earlier.lead, campaign);
+  if (earlier) {
+    throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
+      details: {
+        lead_id: earlier.lead.id,
+        order_id: earlier.lead.orderId,
+        window_hours: campaign.dedupeWindowHours,
+      },
+    });
   }
 
   const leadId = ids.next('lead');
@@ -179,7 +184,7 @@ export async function submitLead(
   };
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
-    result = await attemptCreateOrder(deps, claimed);
+    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign });
   } catch (error) {
     // The lead and its job are stored: an unexpected fault here must not turn an accepted lead into a
     // 500 (the buyer would resend). The job's lease expires and the worker retries it.

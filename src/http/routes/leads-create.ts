@@ -1,6 +1,5 @@
 // POST /v1/leads/:alias: a buyer's lead in, SalesRender's order id out (201), or queued (202), or the original (200).
 import type { FastifyInstance } from 'fastify';
-import { findCampaignByAlias } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { submitLead } from '../../leads/submit-lead.js';
@@ -11,7 +10,7 @@ const statusFor = { created: 201, queued: 202, duplicate: 200 } as const;
 
 export function registerLeadCreateRoute(app: FastifyInstance, context: AppContext): void {
   app.post<{ Params: { alias: string } }>('/v1/leads/:alias', async function createLead(request, reply) {
-    const campaign = await findCampaignByAlias(context.database.orm, request.params.alias);
+    const campaign = await context.leadDeps.lookups.campaignByAlias(request.params.alias);
     await auditIncomingRequest(context, request, { campaignId: campaign?.id ?? null });
     const body = request.body ?? {};
     if (typeof body === 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
