@@ -196,10 +196,12 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   return result;
 }
 
+// BENCH_ONLY=postgres|pglite skips the other LeadBridge target (the baseline always runs: ratios need it).
+const only = process.env.BENCH_ONLY;
 const baseline = await benchBaseline();
 const runs: Record<string, unknown>[] = [baseline];
-runs.push(await benchLeadBridge('pglite'));
-if (postgresUrl) runs.push(await benchLeadBridge('postgres'));
+if (only !== 'postgres') runs.push(await benchLeadBridge('pglite'));
+if (postgresUrl && only !== 'pglite') runs.push(await benchLeadBridge('postgres'));
 
 console.log(
   `\nLeadBridge benchmark (${quick ? 'quick, ' : ''}${seconds}s per phase, SalesRender delay ${delayMs} ms, LOG_LEVEL=${logLevel})`,

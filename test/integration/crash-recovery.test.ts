@@ -86,7 +86,11 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
 
   // 2. Restart: the queued lead is retried and created once.
   running = await startChildService({ database, port, env: { JOB_LEASE_MS: '1500' } });
-  await waitFor(() => orders() === 1, 30_000, 'the queued lead to reach SalesRender');
+  await waitFor(
+    () => orders() === 1,
+    60_000,
+    `the queued lead to reach SalesRender; server said:\n${running.output.join('').slice(-2000)}`,
+  );
 
   // 3. Killed while the SalesRender call is in flight: the lease expires and another process retries it.
   sandbox.faults.set('timeout', 1, 60_000);
@@ -101,7 +105,11 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
   await running.kill('SIGKILL');
   expect(await inFlight).toBeInstanceOf(Error);
   running = await startChildService({ database, port, env: { JOB_LEASE_MS: '1500' } });
-  await waitFor(() => orders() === 2, 30_000, 'the interrupted lead to reach SalesRender');
+  await waitFor(
+    () => orders() === 2,
+    60_000,
+    `the interrupted lead to reach SalesRender; server said:\n${running.output.join('').slice(-2000)}`,
+  );
 
   // Nothing more arrives later, and each lead's trail shows one created order.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
