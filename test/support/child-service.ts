@@ -80,7 +80,7 @@ export async function startChildService(options: {
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 20_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
