@@ -42,6 +42,7 @@ export async function startLeadBridge(options: {
     LEADBRIDGE_ALLOW_PRIVATE_TARGETS: '1',
     LOG_LEVEL: options.logLevel,
     RECONCILE_INTERVAL_SECONDS: '0',
+    RATE_LIMIT_PER_MINUTE: '0',
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;

@@ -1,5 +1,6 @@
 // The composition root: opens the database, migrates, wires the domain, the worker and the HTTP server.
 import { hostname } from 'node:os';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAuditWriter } from './audit/audit-writer.js';
@@ -9,13 +10,14 @@ import { resolveSecretKey } from './config/secret-key.js';
 import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
-import { type Database, openDatabase } from './db/connection.js';
+import { type Database, openDatabase, queryRows } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { JobWorker } from './db/queue/worker.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
+import { registerQueueGauge } from './metrics.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
 import { SalesRenderError } from './salesrender/errors.js';
@@ -154,6 +156,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     refreshDeps,
     advertiserDeps: leadDeps,
   };
+  registerQueueGauge(async () =>
+    (
+      await queryRows(
+        database.orm,
+        sql`select kind, state, count(*)::int as count from jobs where state <> 'done' group by kind, state`,
+      )
+    ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
+  );
   const app = await buildHttpServer(context);
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());

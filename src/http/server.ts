@@ -1,13 +1,17 @@
 // Builds the Fastify app: body parsers that keep the raw text, request ids, routes, docs and the error renderer.
+
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { httpDuration, httpRequests } from '../metrics.js';
 import { requireAdminToken } from './admin-auth.js';
 import { createErrorHandler, errorBody } from './error-renderer.js';
 import { openApiDocument } from './openapi.js';
+import { apiKeyOf } from './partner-auth.js';
 import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
@@ -33,6 +37,11 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   });
   app.addHook('onSend', async function setRequestIdHeader(request, reply) {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async function countRequest(request, reply) {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
   // Parse bodies ourselves so the exact text received can go to the audit log.
@@ -75,6 +84,21 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   app.setNotFoundHandler(async function notFound(request, reply) {
     return reply.code(404).send(errorBody(new AppError('ROUTE_NOT_FOUND'), request.id));
   });
+
+  // Per API key (per address when none is sent), per process. Webhooks are exempt: SalesRender bursts and
+  // its secret URL is its authentication. 0 turns limiting off.
+  if (context.settings.RATE_LIMIT_PER_MINUTE > 0) {
+    await app.register(rateLimit, {
+      allowList: (request) => !request.url.startsWith('/v1/leads') && !request.url.startsWith('/v1/orders'),
+      max: context.settings.RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request) => apiKeyOf(request) ?? request.ip,
+      errorResponseBuilder: (_request, limit) =>
+        new AppError('RATE_LIMITED', `Too many requests: at most ${limit.max} a minute per key`, {
+          details: { retry_after_seconds: Math.ceil(limit.ttl / 1000) },
+        }),
+    });
+  }
 
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });

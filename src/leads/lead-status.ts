@@ -5,6 +5,7 @@ import type { Executor } from '../db/connection.js';
 import { leadStatusHistory, leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { formatPayout } from '../postbacks/render-postback.js';
+import { labelGroup } from '../statuses/label-group.js';
 import { type LeadRow, leadStatusWord } from './lead-repository.js';
 
 async function leadView(db: Executor, lead: LeadRow) {
@@ -22,6 +23,7 @@ async function leadView(db: Executor, lead: LeadRow) {
     order_id: lead.orderId,
     status: leadStatusWord(lead),
     label: lead.label,
+    label_group: labelGroup(lead.label),
     status_id: lead.statusId,
     comment: lead.comment,
     payout: Number(formatPayout(payoutMinor)),

@@ -9,6 +9,7 @@ import type { Orm } from '../db/connection.js';
 import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { deliveryAttempts } from '../db/schema.js';
+import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
@@ -165,6 +166,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
       outcome = await retryOrFailJob(tx, job, { now, delayMs, error, httpStatus: result.httpStatus });
       outcome = outcome === 'pending' ? 'retry' : 'failed';
     }
+    postbackAttempts.inc({ outcome });
     await deps.audit.write(tx, {
       event: 'postback.attempt',
       campaignId: job.campaignId,

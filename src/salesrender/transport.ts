@@ -1,5 +1,6 @@
 // One JSON POST to SalesRender over undici, timed and reported to an observer, never leaking the token.
 import { request } from 'undici';
+import { salesrenderDuration } from '../metrics.js';
 import { SalesRenderError } from './errors.js';
 
 /** What the audit log records of every call: no headers, so the token cannot slip in. */
@@ -80,6 +81,10 @@ export async function postJson(
     throw new SalesRenderError('SR_UNAVAILABLE', `SalesRender unreachable: ${reason}`);
   } finally {
     exchange.latencyMs = Math.round(performance.now() - started);
+    salesrenderDuration.observe(
+      { operation, outcome: exchange.httpStatus === null ? 'network_error' : String(exchange.httpStatus) },
+      exchange.latencyMs / 1000,
+    );
     await options.observe?.(exchange);
   }
 }

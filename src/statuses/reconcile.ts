@@ -4,6 +4,7 @@ import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.j
 import { type Campaign, findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
 import { leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
+import { reconcileResults } from '../metrics.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
@@ -135,6 +136,10 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
       );
     }
   }
+  reconcileResults.inc({ result: 'checked' }, report.orders_fetched);
+  reconcileResults.inc({ result: 'changed' }, report.changed);
+  reconcileResults.inc({ result: 'postbacks' }, report.postbacks);
+  reconcileResults.inc({ result: 'errors' }, report.errors.length);
   await deps.audit.write(deps.db, {
     event: 'reconcile.pass',
     actor: 'leadbridge',

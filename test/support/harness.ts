@@ -43,7 +43,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { salesrenderTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { salesrenderTimeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox();
   const testDatabase = await createTestDatabase();
   const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
@@ -56,6 +58,7 @@ export async function startHarness(options: { salesrenderTimeoutMs?: number } = 
     PUBLIC_BASE_URL: 'http://leadbridge.test',
     SALESRENDER_TIMEOUT_MS: String(options.salesrenderTimeoutMs ?? 2000),
     LOG_LEVEL: 'debug',
+    ...options.env,
   });
   const logLines: string[] = [];
   const logger = createLogger(settings, { write: (line: string) => void logLines.push(line) });

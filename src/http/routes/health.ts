@@ -3,10 +3,15 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { metricsRegistry } from '../../metrics.js';
 
 export function registerHealthRoutes(app: FastifyInstance, context: AppContext): void {
   app.get('/healthz', async function healthz() {
     return { status: 'ok' };
+  });
+
+  app.get('/metrics', async function metrics(_request, reply) {
+    return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
   app.get('/readyz', async function readyz(_request, reply) {

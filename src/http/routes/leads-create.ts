@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { submitLead } from '../../leads/submit-lead.js';
+import { leadsReceived } from '../../metrics.js';
 import { apiKeyOf } from '../partner-auth.js';
 import { auditIncomingRequest } from '../request-audit.js';
 
@@ -32,6 +33,7 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
       idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
       requestId: request.id,
     });
+    leadsReceived.inc({ outcome: result.outcome });
     return reply.code(statusFor[result.outcome]).send(result.answer);
   });
 }

@@ -1,0 +1,66 @@
+// Prometheus metrics: one registry, every metric LeadBridge exports, served at /metrics.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'leadbridge_process_' });
+
+export const httpRequests = new Counter({
+  name: 'leadbridge_http_requests_total',
+  help: 'HTTP requests answered, by route template (never the raw URL: it may carry secrets) and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const httpDuration = new Histogram({
+  name: 'leadbridge_http_request_duration_seconds',
+  help: 'Time to answer, by route template',
+  labelNames: ['route'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+export const salesrenderDuration = new Histogram({
+  name: 'leadbridge_salesrender_request_duration_seconds',
+  help: 'SalesRender call latency by operation and outcome (HTTP status or network_error)',
+  labelNames: ['operation', 'outcome'] as const,
+  buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
+export const leadsReceived = new Counter({
+  name: 'leadbridge_leads_total',
+  help: 'Leads answered by outcome: created, queued, duplicate',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const postbackAttempts = new Counter({
+  name: 'leadbridge_postback_attempts_total',
+  help: 'Postback delivery attempts by outcome: delivered, retry, failed, stopped, forbidden',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const reconcileResults = new Counter({
+  name: 'leadbridge_reconcile_total',
+  help: 'Reconciliation results: orders checked, statuses changed, postbacks queued, campaign errors',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Queue depth by job kind and state, read from the database at scrape time. */
+export function registerQueueGauge(
+  readDepth: () => Promise<{ kind: string; state: string; count: number }[]>,
+): void {
+  metricsRegistry.removeSingleMetric('leadbridge_jobs');
+  new Gauge({
+    name: 'leadbridge_jobs',
+    help: 'Jobs in the durable queue by kind and state (pending, running, failed)',
+    labelNames: ['kind', 'state'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const row of await readDepth()) this.set({ kind: row.kind, state: row.state }, row.count);
+    },
+  });
+}
