@@ -38,7 +38,8 @@ export function redactUrl(url: string): string {
 export function redactValue(value: unknown, knownSecrets: readonly string[] = [], depth = 0): unknown {
   if (depth > 64) return '[too deep]';
   if (typeof value === 'string') {
-    let text = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+    let text = value.toWellFormed();
+    if (text.includes('\u0000')) text = text.replaceAll('\u0000', '\uFFFD');
     for (const secret of knownSecrets)
       if (secret.length >= 8 && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
     return text;
@@ -47,7 +48,7 @@ export function redactValue(value: unknown, knownSecrets: readonly string[] = []
   if (value && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const safeKey = key.includes('\u0000') ? key.replaceAll('\u0000', '\uFFFD') : key;
+      const safeKey = key.toWellFormed().replaceAll('\u0000', '\uFFFD');
       copy[safeKey] = secretKeyPattern.test(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
     }
     return copy;

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { httpDuration, httpRequests } from '../metrics.js';
 import { requireAdminToken } from './admin-auth.js';
+import { cleanInput } from './clean-input.js';
 import { createErrorHandler, errorBody } from './error-renderer.js';
 import { openApiDocument } from './openapi.js';
 import { apiKeyOf } from './partner-auth.js';
@@ -54,7 +55,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
       request.rawBody = text;
       if (text.trim() === '') return done(null, {});
       try {
-        done(null, JSON.parse(text));
+        done(null, cleanInput(JSON.parse(text)));
       } catch (error) {
         done(bodyError(`Body is not valid JSON: ${(error as Error).message}`), undefined);
       }
@@ -66,7 +67,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     function parseForm(request, body, done) {
       const text = body as string;
       request.rawBody = text;
-      done(null, Object.fromEntries(new URLSearchParams(text)));
+      done(null, cleanInput(Object.fromEntries(new URLSearchParams(text))));
     },
   );
   // Anything else (text/csv uploads, odd webhook content types) arrives as text; routes decide what they accept.
@@ -74,7 +75,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     const text = body as string;
     request.rawBody = text;
     try {
-      done(null, text.trim().startsWith('{') ? JSON.parse(text) : text);
+      done(null, cleanInput(text.trim().startsWith('{') ? JSON.parse(text) : text));
     } catch {
       done(null, text);
     }
