@@ -42,6 +42,15 @@ function conditionsFor(filter: PostbackFilter): SQL[] {
 
 type JobRow = typeof jobs.$inferSelect;
 
+/** Due now, with at least one attempt left (a failed job gets exactly one more; it can be retried again). */
+const requeued = (now: Date) => ({
+  state: 'pending' as const,
+  nextAttemptAt: now,
+  maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
+  finishedAt: null,
+  updatedAt: now,
+});
+
 export function postbackView(row: JobRow) {
   const payload = row.payload as unknown as PostbackPayload;
   return {
@@ -91,13 +100,7 @@ export async function listDeliveryAttempts(db: Executor, postbackId: string) {
 export async function retryPostback(db: Executor, id: string, now: Date) {
   const [row] = await db
     .update(jobs)
-    .set({
-      state: 'pending',
-      nextAttemptAt: now,
-      maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
-      finishedAt: null,
-      updatedAt: now,
-    })
+    .set(requeued(now))
     .where(
       and(
         eq(jobs.id, id),
@@ -116,13 +119,7 @@ export async function replayPostbacks(db: Executor, filter: PostbackFilter, now:
   const conditions = conditionsFor({ ...filter, state: filter.state ?? 'failed' });
   const rows = await db
     .update(jobs)
-    .set({
-      state: 'pending',
-      nextAttemptAt: now,
-      maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
-      finishedAt: null,
-      updatedAt: now,
-    })
+    .set(requeued(now))
     .where(and(...conditions, inArray(jobs.state, ['pending', 'failed', 'done'])))
     .returning({ id: jobs.id });
   if (rows.length > 0) await notifyJobs(db);

@@ -9,8 +9,8 @@ import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock, IdSource } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
 import { enqueueJob } from '../db/queue/enqueue-job.js';
-import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
-import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { completeJob, failJob } from '../db/queue/finish-job.js';
+import type { Job, RetrySchedule } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { findLeadById } from '../leads/lead-repository.js';
@@ -18,6 +18,7 @@ import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
+import { rescheduleAfterSalesRenderError } from './reschedule-after-salesrender-error.js';
 
 export const advertiserUpdateJobKind = 'advertiser_update';
 
@@ -219,20 +220,16 @@ export async function attemptAdvertiserUpdate(
   } catch (error) {
     if (!(error instanceof SalesRenderError)) throw error;
     const now = deps.clock.now();
-    const message = `${error.code}: ${error.message}`;
     if (error.transient) {
-      const delayMs = Math.max(
-        retryDelayMs(advertiserUpdateRetrySchedule, job.attempts, deps.random),
-        error.details.retryAfterMs ?? 0,
-      );
-      await retryOrFailJob(deps.db, job, {
+      // Queued for the caller either way: a job out of attempts is listed as failed for the operator.
+      await rescheduleAfterSalesRenderError(deps.db, job, error, {
         now,
-        delayMs,
-        error: message,
-        httpStatus: error.details.httpStatus,
+        schedule: advertiserUpdateRetrySchedule,
+        random: deps.random,
       });
       return 'queued';
     }
+    const message = `${error.code}: ${error.message}`;
     await deps.db.transaction(async (tx) => {
       await failJob(tx, job, { now, error: message, httpStatus: error.details.httpStatus });
       await deps.audit.write(tx, {

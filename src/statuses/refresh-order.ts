@@ -6,13 +6,14 @@ import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock, IdSource } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
-import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
-import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { completeJob } from '../db/queue/finish-job.js';
+import type { Job, RetrySchedule } from '../db/queue/job.js';
 import { findLeadById } from '../leads/lead-repository.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { type OrderSnapshot, readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
+import { rescheduleAfterSalesRenderError } from './reschedule-after-salesrender-error.js';
 
 export const refreshOrderJobKind = 'refresh_order';
 
@@ -82,22 +83,11 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
       snapshot = readOrder(order, sr.fields.comment);
     } catch (error) {
       if (!(error instanceof SalesRenderError)) throw error;
-      const now = deps.clock.now();
-      const message = `${error.code}: ${error.message}`;
-      if (error.transient) {
-        const delayMs = Math.max(
-          retryDelayMs(refreshOrderRetrySchedule, job.attempts, deps.random),
-          error.details.retryAfterMs ?? 0,
-        );
-        await retryOrFailJob(deps.db, job, {
-          now,
-          delayMs,
-          error: message,
-          httpStatus: error.details.httpStatus,
-        });
-      } else {
-        await failJob(deps.db, job, { now, error: message, httpStatus: error.details.httpStatus });
-      }
+      await rescheduleAfterSalesRenderError(deps.db, job, error, {
+        now: deps.clock.now(),
+        schedule: refreshOrderRetrySchedule,
+        random: deps.random,
+      });
       return;
     }
   }
