@@ -15,6 +15,7 @@ import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { JobWorker } from './db/queue/worker.js';
+import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
 import { registerQueueGauge } from './metrics.js';
@@ -155,6 +156,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     deliveryDeps,
     refreshDeps,
     advertiserDeps: leadDeps,
+    inFlight: new InFlightWork(),
   };
   registerQueueGauge(async () =>
     (
@@ -165,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
   );
   const app = await buildHttpServer(context);
+  let closing: Promise<void> | undefined;
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());
   let stopSchedule = () => {};
@@ -184,14 +187,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const port = typeof address === 'object' && address ? address.port : settings.PORT;
       return `http://127.0.0.1:${port}`;
     },
-    async close() {
-      // Stop taking work first, then finish in-flight requests, then release the database.
-      stopSchedule();
-      await unlisten();
-      await worker.stop();
-      await app.close();
-      await dispatcher.close();
-      if (!options.database) await database.close();
+    close() {
+      // Idempotent: SIGTERM and a test may both ask.
+      closing ??= (async () => {
+        // Stop taking work, answer what is in flight, then release the database.
+        stopSchedule();
+        await unlisten();
+        await worker.stop();
+        await app.close();
+        await context.inFlight.drain();
+        await dispatcher.close();
+        if (!options.database) await database.close();
+      })();
+      return closing;
     },
   };
 }

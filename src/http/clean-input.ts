@@ -1,6 +1,7 @@
 // Makes parsed request bodies storable: PostgreSQL text and jsonb refuse NUL characters and lone UTF-16
 // surrogates (which JSON allows as \u escapes), so both become U+FFFD before anything else sees them.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point of this pattern
 const needsCleaning = /[\u0000\ud800-\udfff]/;
 
 export function cleanString(text: string): string {

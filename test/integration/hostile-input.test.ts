@@ -31,6 +31,7 @@ const nasty = fc.oneof(
     "'; drop table leads; --",
     '{payout}',
     '{{7*7}}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection attempt, kept as plain text on purpose
     '${process.exit()}',
     '\u0000\u0001\u001f',
     '\ud800',

@@ -25,14 +25,17 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
         fields: { 'Idempotency-Key': 'must be at most 255 characters' },
       });
     }
-    const result = await submitLead(context.leadDeps, {
-      alias: request.params.alias,
-      campaign,
-      apiKey: apiKeyOf(request),
-      body: fields,
-      idempotencyKey: typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
-      requestId: request.id,
-    });
+    const result = await context.inFlight.track(() =>
+      submitLead(context.leadDeps, {
+        alias: request.params.alias,
+        campaign,
+        apiKey: apiKeyOf(request),
+        body: fields,
+        idempotencyKey:
+          typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
+        requestId: request.id,
+      }),
+    );
     leadsReceived.inc({ outcome: result.outcome });
     return reply.code(statusFor[result.outcome]).send(result.answer);
   });

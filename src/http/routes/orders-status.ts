@@ -13,7 +13,10 @@ export function registerOrderStatusRoutes(app: FastifyInstance, context: AppCont
   app.post('/v1/orders/status', async function updateStatusesInBulk(request) {
     await auditIncomingRequest(context, request);
     const advertiser = await requireClient(deps.db, request, 'advertiser');
-    const results = await updateOrderStatuses(deps, advertiser, readBulkItems(request.body), request.id);
+    const items = readBulkItems(request.body);
+    const results = await context.inFlight.track(() =>
+      updateOrderStatuses(deps, advertiser, items, request.id),
+    );
     return {
       total: results.length,
       succeeded: results.filter((result) => result.ok).length,
@@ -32,11 +35,8 @@ export function registerOrderStatusRoutes(app: FastifyInstance, context: AppCont
         throw new AppError('VALIDATION_FAILED', undefined, { fields: { status: 'is required' } });
       }
       const { status, comment } = body as Record<string, unknown>;
-      const answer = await updateOrderStatus(
-        deps,
-        advertiser,
-        { orderId: request.params.orderId, status, comment },
-        request.id,
+      const answer = await context.inFlight.track(() =>
+        updateOrderStatus(deps, advertiser, { orderId: request.params.orderId, status, comment }, request.id),
       );
       return reply.code(answer.state === 'applied' ? 200 : 202).send(answer);
     },

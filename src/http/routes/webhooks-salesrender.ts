@@ -14,12 +14,9 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
     // The raw request is on record before anything acts on it (the secret is redacted from the URL).
     await auditIncomingRequest(context, request, { campaignId: campaign?.id ?? null });
     if (!campaign) throw new AppError('WEBHOOK_NOT_FOUND');
-    const result = await receiveWebhook(deps, {
-      campaign,
-      body: request.body,
-      query: request.query,
-      requestId: request.id,
-    });
+    const result = await context.inFlight.track(() =>
+      receiveWebhook(deps, { campaign, body: request.body, query: request.query, requestId: request.id }),
+    );
     return reply
       .code(result.outcome === 'queued' ? 200 : 202)
       .send({ status: result.outcome, order_id: result.orderId });
