@@ -110,6 +110,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     allowPrivateTargets: settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS,
     dispatcher,
+    timeoutMs: settings.POSTBACK_TIMEOUT_MS,
   };
   const refreshDeps = { ...leadDeps };
   const worker = new JobWorker({

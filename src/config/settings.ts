@@ -27,6 +27,7 @@ const settingsSchema = z.object({
     .min(1024)
     .default(64 * 1024),
   SALESRENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  POSTBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   JOB_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),

@@ -23,8 +23,6 @@ export const postbackRetrySchedule: RetrySchedule = {
   jitter: 0.1,
 };
 
-/** A tracker must answer 2xx within this time. */
-export const postbackTimeoutMs = 10_000;
 const responseHeadBytes = 1024;
 
 export interface PostbackPayload {
@@ -50,6 +48,8 @@ export interface DeliveryDeps {
   logger: Logger;
   allowPrivateTargets: boolean;
   dispatcher: Dispatcher;
+  /** A tracker must answer 2xx within this time (POSTBACK_TIMEOUT_MS, default 10 s). */
+  timeoutMs?: number;
 }
 
 export interface SendResult {
@@ -64,8 +64,9 @@ export interface SendResult {
 export async function sendPostback(
   payload: PostbackPayload,
   headers: Record<string, string>,
-  deps: Pick<DeliveryDeps, 'allowPrivateTargets' | 'dispatcher'>,
+  deps: Pick<DeliveryDeps, 'allowPrivateTargets' | 'dispatcher' | 'timeoutMs'>,
 ): Promise<SendResult> {
+  const timeoutMs = deps.timeoutMs ?? 10_000;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -75,7 +76,7 @@ export async function sendPostback(
       headers: { 'user-agent': 'LeadBridge-Postback/1.0', ...headers },
       body: payload.body ?? undefined,
       dispatcher: deps.dispatcher,
-      signal: AbortSignal.timeout(postbackTimeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     // Read only the head of the answer: a tracker that streams megabytes must not cost us memory.
     let head = Buffer.alloc(0);
@@ -98,7 +99,7 @@ export async function sendPostback(
     const forbidden = error instanceof ForbiddenTargetError || cause instanceof ForbiddenTargetError;
     const message =
       (error as Error).name === 'TimeoutError'
-        ? `no answer within ${postbackTimeoutMs} ms`
+        ? `no answer within ${timeoutMs} ms`
         : (cause ?? (error as Error)).message;
     return {
       httpStatus: null,

@@ -14,7 +14,7 @@ let companyId = 20;
 let phone = 0;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { POSTBACK_TIMEOUT_MS: '500' } });
   tracker = await startTestTracker();
 });
 afterAll(async () => {
@@ -83,6 +83,18 @@ describe('retries', () => {
     expect(attempts[0]!.responseHead).toBe('FAIL');
     const audit = await h.admin('GET', '/admin/api/audit?campaign=retry-schedule');
     expect(audit.text.split('\n').filter((line) => line.includes('"postback.attempt"'))).toHaveLength(4);
+  });
+
+  it('treats a tracker that hangs past the timeout as down, and retries', async () => {
+    tracker.failNext([{ status: 200, delayMs: 1_500 }]);
+    const id = await acceptedLead('hanging');
+    await run();
+    const job = await jobRow(id);
+    expect(job).toMatchObject({ state: 'pending', attempts: 1, lastHttpStatus: null });
+    expect(job.lastError).toBe('no answer within 500 ms');
+    h.clock.advance(5_500);
+    await run();
+    expect((await jobRow(id)).state).toBe('done');
   });
 
   it('stops at once on 410 Gone', async () => {
