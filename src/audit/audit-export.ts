@@ -1,5 +1,5 @@
 // Streams audit rows for a campaign and period as NDJSON or CSV, in id order, without holding them in memory.
-import { and, asc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { auditLog } from '../db/schema.js';
 
@@ -47,10 +47,24 @@ function toRecord(row: AuditRow): Record<(typeof csvColumns)[number], unknown> {
 }
 
 /** RFC 4180 quoting; objects become JSON text. */
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** How many rows an export with this filter will hold (for progress). */
+export async function countAudit(db: Executor, filter: AuditFilter): Promise<number> {
+  const conditions: SQL[] = [];
+  if (filter.campaignId) conditions.push(eq(auditLog.campaignId, filter.campaignId));
+  if (filter.leadId) conditions.push(eq(auditLog.leadId, filter.leadId));
+  if (filter.from) conditions.push(gte(auditLog.at, filter.from));
+  if (filter.to) conditions.push(lt(auditLog.at, filter.to));
+  const [row] = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(and(...conditions));
+  return Number(row?.n ?? 0);
 }
 
 /**

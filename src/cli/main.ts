@@ -10,6 +10,7 @@ import { reconcile } from '../statuses/reconcile.js';
 import { registerCampaignCommands } from './campaign-commands.js';
 import { withCliContext } from './cli-context.js';
 import { registerClientCommands } from './client-commands.js';
+import { registerExportCommand } from './export-command.js';
 import { registerPostbackCommands } from './postback-commands.js';
 
 const program = new Command('leadbridge').description(
@@ -67,6 +68,7 @@ program
     }),
   );
 
+registerExportCommand(program);
 registerClientCommands(program, 'partner');
 registerClientCommands(program, 'advertiser');
 

@@ -1,0 +1,96 @@
+// Streams a campaign's leads for a period as NDJSON or CSV, keyset-paginated like the audit export.
+import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/connection.js';
+import { leads } from '../db/schema.js';
+import { csvCell, type ExportFormat } from './audit-export.js';
+
+export interface LeadFilter {
+  campaignId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+const columns = [
+  'lead_id',
+  'campaign_id',
+  'partner_id',
+  'created_at',
+  'state',
+  'order_id',
+  'status_id',
+  'label',
+  'comment',
+  'click_id',
+  'phone',
+  'name',
+  'country',
+  'ip',
+  'subs',
+  'extras',
+] as const;
+
+type LeadRow = typeof leads.$inferSelect;
+
+function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
+  return {
+    lead_id: row.id,
+    campaign_id: row.campaignId,
+    partner_id: row.partnerId,
+    created_at: row.createdAt.toISOString(),
+    state: row.state,
+    order_id: row.orderId,
+    status_id: row.statusId,
+    label: row.label,
+    comment: row.comment,
+    click_id: row.clickId,
+    phone: row.phone,
+    name: row.name,
+    country: row.country,
+    ip: row.ip,
+    subs: row.subs,
+    extras: row.extras,
+  };
+}
+
+/** Ordered by (created_at, id); each page continues strictly after the last row seen. */
+export async function* exportLeads(
+  db: Executor,
+  filter: LeadFilter,
+  format: ExportFormat,
+  pageSize = 2000,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const conditions: SQL[] = [];
+    if (filter.campaignId) conditions.push(eq(leads.campaignId, filter.campaignId));
+    if (filter.from) conditions.push(gte(leads.createdAt, filter.from));
+    if (filter.to) conditions.push(lt(leads.createdAt, filter.to));
+    if (after) {
+      const next = or(
+        gt(leads.createdAt, after.at),
+        and(eq(leads.createdAt, after.at), gt(leads.id, after.id)),
+      );
+      if (next) conditions.push(next);
+    }
+    const rows = await db
+      .select()
+      .from(leads)
+      .where(and(...conditions))
+      .orderBy(asc(leads.createdAt), asc(leads.id))
+      .limit(pageSize);
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const row of rows) {
+      const record = toRecord(row);
+      chunk +=
+        format === 'csv'
+          ? `${columns.map((column) => csvCell(record[column])).join(',')}\r\n`
+          : `${JSON.stringify(record)}\n`;
+    }
+    yield chunk;
+    const last = rows[rows.length - 1] as LeadRow;
+    after = { at: last.createdAt, id: last.id };
+    if (rows.length < pageSize) return;
+  }
+}

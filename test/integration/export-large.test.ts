@@ -1,0 +1,94 @@
+// Exports stream: 200,000 audit rows with flat memory, byte-identical from the API, the exporter and the CLI.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { exportAudit } from '../../src/audit/audit-export.js';
+import { adminToken, type Harness, secretKey, startHarness } from '../support/harness.js';
+import { onPostgres } from '../support/test-database.js';
+
+const rows = 200_000;
+let h: Harness;
+let campaignId: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  campaignId = (await h.createCampaign('big-export')).id;
+  await h.testDatabase.database.orm.execute(sql`
+    insert into audit_log (at, request_id, campaign_id, lead_id, actor, event, outcome, http_status, latency_ms, detail)
+    select timestamptz '2026-02-01' + n * interval '1 second', 'req_' || n, ${campaignId}, 'lead_' || n, 'client',
+      'lead.received', 'received', 200, n % 100, jsonb_build_object('n', n, 'body', jsonb_build_object('phone', '+7912' || n, 'name', 'Name, "quoted"'))
+    from generate_series(1, ${rows}) as n`);
+}, 180_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+it(`streams ${rows.toLocaleString('en')} rows with memory growth under 100 MB, identical to the exporter and the CLI`, {
+  timeout: 300_000,
+}, async () => {
+  const path = '/admin/api/audit?campaign=big-export&format=csv';
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const response = await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  expect(response.status).toBe(200);
+  const apiHash = createHash('sha256');
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    apiHash.update(chunk);
+    for (const byte of chunk) if (byte === 10) lines++;
+  }
+  clearInterval(sampler);
+  const growthMb = (peak - baseline) / 1_048_576;
+  console.log(`export of ${rows} rows: peak RSS growth ${growthMb.toFixed(1)} MB`);
+  expect(lines).toBe(rows + 1);
+  expect(growthMb).toBeLessThan(100);
+
+  const direct = createHash('sha256');
+  for await (const chunk of exportAudit(h.testDatabase.database.orm, { campaignId }, 'csv'))
+    direct.update(chunk);
+  const expected = apiHash.digest('hex');
+  expect(direct.digest('hex')).toBe(expected);
+
+  if (onPostgres && h.testDatabase.url) {
+    // The CLI on the same database (PGlite in memory cannot be shared with another process).
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['bin/leadbridge.js', 'export', '--campaign', 'big-export', '--format', 'csv'],
+      {
+        env: { ...process.env, DATABASE_URL: h.testDatabase.url, LEADBRIDGE_SECRET_KEY: secretKey },
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: 'buffer',
+      },
+    );
+    expect(createHash('sha256').update(stdout).digest('hex')).toBe(expected);
+    expect(stderr.toString()).toContain(`${rows}/${rows} rows`);
+  }
+});
+
+it('exports leads as CSV and NDJSON', async () => {
+  const key = await h.createPartner(['big-export']);
+  await h.request({
+    method: 'POST',
+    url: '/v1/leads/big-export',
+    body: { phone: '+79120000123', name: 'A, B' },
+    headers: { 'x-api-key': key },
+  });
+  const csv = await h.admin('GET', '/admin/api/leads/export?campaign=big-export&format=csv');
+  const [header, row] = csv.text.split('\r\n');
+  expect(header).toBe(
+    'lead_id,campaign_id,partner_id,created_at,state,order_id,status_id,label,comment,click_id,phone,name,country,ip,subs,extras',
+  );
+  expect(row).toContain('+79120000123,"A, B",RU');
+  const ndjson = await h.admin('GET', '/admin/api/leads/export?campaign=big-export&format=ndjson');
+  expect(JSON.parse(ndjson.text.split('\n')[0]!)).toMatchObject({
+    phone: '+79120000123',
+    state: 'created',
+    label: 'pending',
+  });
+});
