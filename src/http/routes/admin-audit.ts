@@ -1,8 +1,8 @@
-// GET /admin/api/audit: streams the audit log for a campaign, period or lead as NDJSON or CSV.
+// GET /admin/api/audit and /admin/api/leads/export: stream the audit log or the leads as NDJSON or CSV.
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { exportAudit } from '../../audit/audit-export.js';
+import { type ExportFormat, exportAudit } from '../../audit/audit-export.js';
 import { exportLeads } from '../../audit/lead-export.js';
 import { findCampaignByAlias } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
@@ -17,60 +17,55 @@ const querySchema = z.object({
 });
 
 export function registerAdminAuditRoute(app: FastifyInstance, context: AppContext): void {
-  app.get('/admin/api/leads/export', async function exportLeadsRoute(request, reply) {
-    const parsed = querySchema.omit({ lead_id: true }).safeParse(request.query);
+  /** Validates the query and turns the campaign alias into its id (404 when unknown). */
+  async function readQuery(query: unknown) {
+    const parsed = querySchema.safeParse(query);
     if (!parsed.success)
       throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
-    const query = parsed.data;
     let campaignId: string | undefined;
-    if (query.campaign) {
-      const campaign = await findCampaignByAlias(context.database.orm, query.campaign);
+    if (parsed.data.campaign) {
+      const campaign = await findCampaignByAlias(context.database.orm, parsed.data.campaign);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
       campaignId = campaign.id;
     }
-    const stream = Readable.from(
-      exportLeads(context.database.orm, { campaignId, from: query.from, to: query.to }, query.format),
-    );
-    return reply
-      .header(
-        'content-type',
-        query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-      )
-      .header(
-        'content-disposition',
-        `attachment; filename="leads-${query.campaign ?? 'all'}.${query.format}"`,
-      )
-      .send(stream);
-  });
+    return { ...parsed.data, campaignId };
+  }
 
-  app.get('/admin/api/audit', async function exportAuditRoute(request, reply) {
-    const parsed = querySchema.safeParse(request.query);
-    if (!parsed.success)
-      throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
-    const query = parsed.data;
-    let campaignId: string | undefined;
-    if (query.campaign) {
-      const campaign = await findCampaignByAlias(context.database.orm, query.campaign);
-      if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-      campaignId = campaign.id;
-    }
-    const stream = Readable.from(
-      exportAudit(
-        context.database.orm,
-        { campaignId, leadId: query.lead_id, from: query.from, to: query.to },
-        query.format,
-      ),
-    );
+  function sendStream(
+    reply: FastifyReply,
+    chunks: AsyncGenerator<string>,
+    format: ExportFormat,
+    name: string,
+  ) {
     const stamp = context.clock.now().toISOString().replace(/[:.]/g, '-');
     return reply
       .header(
         'content-type',
-        query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       )
-      .header(
-        'content-disposition',
-        `attachment; filename="audit-${query.campaign ?? 'all'}-${stamp}.${query.format}"`,
-      )
-      .send(stream);
+      .header('content-disposition', `attachment; filename="${name}-${stamp}.${format}"`)
+      .send(Readable.from(chunks));
+  }
+
+  app.get('/admin/api/audit', async function exportAuditRoute(request, reply) {
+    const query = await readQuery(request.query);
+    const filter = { campaignId: query.campaignId, leadId: query.lead_id, from: query.from, to: query.to };
+    return sendStream(
+      reply,
+      exportAudit(context.database.orm, filter, query.format),
+      query.format,
+      `audit-${query.campaign ?? 'all'}`,
+    );
+  });
+
+  app.get('/admin/api/leads/export', async function exportLeadsRoute(request, reply) {
+    const query = await readQuery(request.query);
+    const filter = { campaignId: query.campaignId, from: query.from, to: query.to };
+    return sendStream(
+      reply,
+      exportLeads(context.database.orm, filter, query.format),
+      query.format,
+      `leads-${query.campaign ?? 'all'}`,
+    );
   });
 }
