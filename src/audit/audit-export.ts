@@ -46,6 +46,17 @@ function toRecord(row: AuditRow): Record<(typeof csvColumns)[number], unknown> {
   };
 }
 
+/** One export line for a record: CSV in `columns` order (RFC 4180) or one NDJSON object. */
+export function exportLine(
+  record: Record<string, unknown>,
+  columns: readonly string[],
+  format: ExportFormat,
+): string {
+  return format === 'csv'
+    ? `${columns.map((column) => csvCell(record[column])).join(',')}\r\n`
+    : `${JSON.stringify(record)}\n`;
+}
+
 /** RFC 4180 quoting; objects become JSON text. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -92,15 +103,7 @@ export async function* exportAudit(
       .orderBy(asc(auditLog.id))
       .limit(pageSize);
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const row of rows) {
-      const record = toRecord(row);
-      chunk +=
-        format === 'csv'
-          ? `${csvColumns.map((column) => csvCell(record[column])).join(',')}\r\n`
-          : `${JSON.stringify(record)}\n`;
-    }
-    yield chunk;
+    yield rows.map((row) => exportLine(toRecord(row), csvColumns, format)).join('');
     lastId = rows[rows.length - 1]?.id ?? lastId;
     if (rows.length < pageSize) return;
   }

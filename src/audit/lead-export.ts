@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
-import { csvCell, type ExportFormat } from './audit-export.js';
+import { type ExportFormat, exportLine } from './audit-export.js';
 
 export interface LeadFilter {
   campaignId?: string;
@@ -80,15 +80,7 @@ export async function* exportLeads(
       .orderBy(asc(leads.createdAt), asc(leads.id))
       .limit(pageSize);
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const row of rows) {
-      const record = toRecord(row);
-      chunk +=
-        format === 'csv'
-          ? `${columns.map((column) => csvCell(record[column])).join(',')}\r\n`
-          : `${JSON.stringify(record)}\n`;
-    }
-    yield chunk;
+    yield rows.map((row) => exportLine(toRecord(row), columns, format)).join('');
     const last = rows[rows.length - 1] as LeadRow;
     after = { at: last.createdAt, id: last.id };
     if (rows.length < pageSize) return;

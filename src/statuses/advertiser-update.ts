@@ -1,13 +1,8 @@
 // An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
-import type { AuditWriter } from '../audit/audit-writer.js';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
-import type { TokenCipher } from '../campaigns/token-cipher.js';
-import type { Clock, IdSource } from '../db/clock.js';
-import type { Orm } from '../db/connection.js';
 import { enqueueJob } from '../db/queue/enqueue-job.js';
 import { completeJob, failJob } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
@@ -18,6 +13,7 @@ import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
+import type { RefreshOrderDeps } from './refresh-order.js';
 import { rescheduleAfterSalesRenderError } from './reschedule-after-salesrender-error.js';
 
 export const advertiserUpdateJobKind = 'advertiser_update';
@@ -28,15 +24,8 @@ export const advertiserUpdateRetrySchedule: RetrySchedule = {
   jitter: 0.1,
 };
 
-export interface AdvertiserUpdateDeps {
-  db: Orm;
-  clock: Clock;
-  ids: IdSource;
-  audit: AuditWriter;
-  cipher: TokenCipher;
-  random: () => number;
-  logger: Logger;
-  salesrenderTimeoutMs: number;
+/** What re-reading an order needs, plus the lease this process holds on the inline first attempt. */
+export interface AdvertiserUpdateDeps extends RefreshOrderDeps {
   workerId: string;
   leaseMs: number;
 }
