@@ -1,13 +1,10 @@
 // Re-reads one order from SalesRender (after a webhook) and applies its authoritative status and comment.
-import type { Logger } from 'pino';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
-import type { AuditWriter } from '../audit/audit-writer.js';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
-import type { TokenCipher } from '../campaigns/token-cipher.js';
-import type { Clock, IdSource } from '../db/clock.js';
-import type { Orm } from '../db/connection.js';
+import type { IdSource } from '../db/clock.js';
 import { completeJob } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
+import type { CreateOrderDeps } from '../leads/create-order.js';
 import { findLeadById } from '../leads/lead-repository.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -24,15 +21,9 @@ export const refreshOrderRetrySchedule: RetrySchedule = {
   jitter: 0.1,
 };
 
-export interface RefreshOrderDeps {
-  db: Orm;
-  clock: Clock;
+/** What a SalesRender call with audited exchanges needs, plus ids for the postbacks a change may queue. */
+export interface RefreshOrderDeps extends CreateOrderDeps {
   ids: IdSource;
-  audit: AuditWriter;
-  cipher: TokenCipher;
-  random: () => number;
-  logger: Logger;
-  salesrenderTimeoutMs: number;
 }
 
 interface RefreshPayload {
