@@ -13,13 +13,21 @@ export interface ReceivedPostback {
 export interface TestTracker {
   url: string;
   received: ReceivedPostback[];
-  /** Answers the next requests with these statuses (then 200), e.g. [503, 503] for a tracker that is down. */
-  failNext(
-    statuses: (number | { status: number; headers?: Record<string, string>; delayMs?: number })[],
-  ): void;
+  /**
+   * Answers the next requests with these statuses (then 200), e.g. [503, 503] for a tracker that is down;
+   * `'reset'` closes the connection without any answer.
+   */
+  failNext(statuses: (number | 'reset' | PlannedAnswer)[]): void;
   /** Resolves once `count` postbacks have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedPostback[]>;
   close(): Promise<void>;
+}
+
+interface PlannedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  reset?: boolean;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -32,7 +40,7 @@ export async function startTestTracker(
   options: { port?: number; print?: boolean } = {},
 ): Promise<TestTracker> {
   const received: ReceivedPostback[] = [];
-  const failures: { status: number; headers?: Record<string, string>; delayMs?: number }[] = [];
+  const failures: PlannedAnswer[] = [];
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://tracker.local');
@@ -48,6 +56,10 @@ export async function startTestTracker(
     if (options.print) console.log(`[tracker] ${postback.method} ${postback.url}${body ? ` ${body}` : ''}`);
     const planned = failures.shift() ?? { status: 200 };
     if (planned.delayMs) await new Promise((resolve) => setTimeout(resolve, planned.delayMs));
+    if (planned.reset) {
+      request.socket.destroy();
+      return;
+    }
     response
       .writeHead(planned.status, { 'content-type': 'text/plain', ...planned.headers })
       .end(planned.status < 300 ? 'OK' : 'FAIL');
@@ -59,7 +71,15 @@ export async function startTestTracker(
     url: `http://127.0.0.1:${port}`,
     received,
     failNext: (statuses) =>
-      failures.push(...statuses.map((entry) => (typeof entry === 'number' ? { status: entry } : entry))),
+      failures.push(
+        ...statuses.map((entry) =>
+          entry === 'reset'
+            ? { status: 0, reset: true }
+            : typeof entry === 'number'
+              ? { status: entry }
+              : entry,
+        ),
+      ),
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

@@ -1,4 +1,5 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Clock, IdSource } from '../db/clock.js';
 import type { Executor } from '../db/connection.js';
@@ -239,10 +240,21 @@ export async function findCampaignByAlias(db: Executor, alias: string): Promise<
   return row ? toCampaign(row) : null;
 }
 
+/**
+ * Finds the campaign whose webhook secret is `secret` in constant time: an indexed equality would let a
+ * caller time how much of a guess matched. Every campaign's secret is compared (as SHA-256 digests, so
+ * lengths never differ) with no early exit; a network has tens of campaigns, not millions.
+ */
 export async function findCampaignByWebhookSecret(db: Executor, secret: string): Promise<Campaign | null> {
-  const [row] = await db.select().from(campaigns).where(eq(campaigns.webhookSecret, secret)).limit(1);
-  return row ? toCampaign(row) : null;
+  const offered = sha256(secret);
+  let match: typeof campaigns.$inferSelect | null = null;
+  for (const row of await db.select().from(campaigns)) {
+    if (timingSafeEqual(sha256(row.webhookSecret), offered)) match = row;
+  }
+  return match ? toCampaign(match) : null;
 }
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1);

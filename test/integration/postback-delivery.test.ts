@@ -97,6 +97,20 @@ describe('retries', () => {
     expect((await jobRow(id)).state).toBe('done');
   });
 
+  it('treats a tracker that closes the connection without answering as down, and retries', async () => {
+    tracker.failNext(['reset']);
+    const id = await acceptedLead('closing');
+    await run();
+    const job = await jobRow(id);
+    expect(job).toMatchObject({ state: 'pending', attempts: 1, lastHttpStatus: null });
+    expect(job.lastError).toMatch(/closed|reset|socket/i);
+    const [attempt] = await attemptsOf(id);
+    expect(attempt).toMatchObject({ httpStatus: null });
+    h.clock.advance(5_500);
+    await run();
+    expect((await jobRow(id)).state).toBe('done');
+  });
+
   it('stops at once on 410 Gone', async () => {
     tracker.failNext([410]);
     const id = await acceptedLead('gone');

@@ -272,6 +272,22 @@ describe('the webhook endpoint', () => {
     });
     expect(wrong.status).toBe(404);
     expect(wrong.body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    // Near misses of the real secret (compared whole, in constant time) are refused the same way.
+    const secret = webhookPath('pb-shapes').split('/').at(-1)!;
+    for (const nearMiss of [
+      secret.slice(0, -1),
+      `${secret}x`,
+      secret.toUpperCase(),
+      `${secret.slice(0, -1)}0`,
+    ]) {
+      if (nearMiss === secret) continue;
+      const answer = await h.request({
+        method: 'POST',
+        url: `/v1/webhooks/salesrender/${nearMiss}`,
+        body: { data: { id: '1' } },
+      });
+      expect(answer.status).toBe(404);
+    }
     const unknown = await h.request({
       method: 'POST',
       url: webhookPath('pb-shapes'),
