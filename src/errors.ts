@@ -20,6 +20,11 @@ export const errorCatalogue = {
   ORDER_NOT_FOUND: { status: 404, message: 'No such order in your campaigns' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No campaign has this webhook URL' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  CLIENT_NOT_FOUND: { status: 404, message: 'No such partner or advertiser' },
+  CONSOLE_CSRF_INVALID: {
+    status: 403,
+    message: 'The form has expired or did not come from this console; reload it',
+  },
   CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
   CAMPAIGN_INACTIVE: { status: 409, message: 'This campaign is paused and takes no leads' },
   LEAD_DUPLICATE_PHONE: {

@@ -146,3 +146,88 @@ export async function findClientByName(db: Executor, kind: ClientKind, name: str
     .limit(1);
   return row ?? null;
 }
+
+export interface ClientDetail {
+  id: string;
+  kind: ClientKind;
+  name: string;
+  created_at: string;
+  campaigns: string[];
+  keys: { id: string; prefix: string; created_at: string; revoked_at: string | null }[];
+}
+
+/** One client with its campaigns and keys (prefixes only: the keys themselves are never stored). */
+export async function findClientDetail(
+  db: Executor,
+  kind: ClientKind,
+  id: string,
+): Promise<ClientDetail | null> {
+  const [client] = await db
+    .select()
+    .from(clients)
+    .where(and(eq(clients.id, id), eq(clients.kind, kind)))
+    .limit(1);
+  if (!client) return null;
+  const linked = await db
+    .select({ alias: campaigns.alias })
+    .from(clientCampaigns)
+    .innerJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
+    .where(eq(clientCampaigns.clientId, id))
+    .orderBy(asc(campaigns.alias));
+  const keys = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.clientId, id))
+    .orderBy(asc(apiKeys.createdAt));
+  return {
+    id: client.id,
+    kind: client.kind,
+    name: client.name,
+    created_at: client.createdAt.toISOString(),
+    campaigns: linked.map((row) => row.alias),
+    keys: keys.map((key) => ({
+      id: key.id,
+      prefix: key.keyPrefix,
+      created_at: key.createdAt.toISOString(),
+      revoked_at: key.revokedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Replaces every live key of a client by one new key, returned once. The old keys stop working at once. */
+export async function rotateKey(
+  db: Orm,
+  kind: ClientKind,
+  clientId: string,
+  deps: { clock: Clock; ids: IdSource },
+): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [client] = await tx
+      .select({ id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.id, clientId), eq(clients.kind, kind)));
+    if (!client) throw new AppError('CLIENT_NOT_FOUND');
+    await revokeKeys(tx, clientId, deps.clock.now());
+    return issueKey(tx, clientId, deps);
+  });
+}
+
+/** Revokes every live key of a client (the client stays, with no way in until a key is issued). */
+export async function revokeClientKeys(
+  db: Executor,
+  kind: ClientKind,
+  clientId: string,
+  at: Date,
+): Promise<number> {
+  const [client] = await db
+    .select({ id: clients.id })
+    .from(clients)
+    .where(and(eq(clients.id, clientId), eq(clients.kind, kind)));
+  if (!client) throw new AppError('CLIENT_NOT_FOUND');
+  const revoked = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.clientId, clientId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return revoked.length;
+}

@@ -21,7 +21,7 @@ export class ManualClock implements Clock {
   }
 }
 
-export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb';
+export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb' | 'ses';
 
 export interface IdSource {
   /** A prefixed, URL-safe, unguessable id such as `lead_4kTq9...`. */

@@ -173,7 +173,7 @@ async function listenWithReconnect(
 }
 
 /** Runs a hand-written SQL statement and returns its rows (both drivers answer `{rows}`). */
-export async function queryRows(db: Executor, query: SQL): Promise<Record<string, unknown>[]> {
-  const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+export async function queryRows<Row = Record<string, unknown>>(db: Executor, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
 }

@@ -156,3 +156,12 @@ export const auditLog = pgTable('audit_log', {
   latencyMs: integer('latency_ms'),
   detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
 });
+
+export const adminSessions = pgTable('admin_sessions', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  revokedAt: timestamptz('revoked_at'),
+});

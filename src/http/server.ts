@@ -1,5 +1,6 @@
 // Builds the Fastify app: body parsers that keep the raw text, request ids, routes, docs and the error renderer.
 
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,7 +9,8 @@ import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { httpDuration, httpRequests } from '../metrics.js';
-import { requireAdminToken } from './admin-auth.js';
+import { registerConsole } from '../ui/register-console.js';
+import { requireAdmin } from './admin-auth.js';
 import { cleanInput } from './clean-input.js';
 import { createErrorHandler, errorBody } from './error-renderer.js';
 import { openApiDocument } from './openapi.js';
@@ -101,6 +103,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     });
   }
 
+  await app.register(cookie);
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -110,7 +113,19 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   registerSalesRenderWebhookRoute(app, context);
   registerOrderStatusRoutes(app, context);
   await app.register(async function adminApi(admin) {
-    admin.addHook('preHandler', requireAdminToken(context.settings.LEADBRIDGE_ADMIN_TOKEN));
+    admin.addHook('preHandler', requireAdmin(context));
+    // Admin writes are audited (method, path, status; not the body, which may carry a SalesRender token).
+    admin.addHook('onResponse', async function auditAdminWrite(request, reply) {
+      if (request.method === 'GET' || request.method === 'HEAD') return;
+      await context.audit.write(context.database.orm, {
+        event: 'admin.request',
+        requestId: request.id,
+        actor: 'admin',
+        outcome: String(reply.statusCode),
+        httpStatus: reply.statusCode,
+        detail: { method: request.method, url: request.url, remote_ip: request.ip },
+      });
+    });
     // Any admin write may change a campaign, client or key: drop the intake's cached reads.
     // Before and after, so no lead request can re-cache the old value in between.
     const invalidateLookups = async (request: { method: string }) => {
@@ -125,6 +140,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     registerAdminPostbackRoutes(admin, context);
     registerAdminReconcileRoute(admin, context);
   });
+  await registerConsole(app, context);
   return app;
 }
 

@@ -8,7 +8,8 @@ import { formatPayout } from '../postbacks/render-postback.js';
 import { labelGroup } from '../statuses/label-group.js';
 import { type LeadRow, leadStatusWord } from './lead-repository.js';
 
-async function leadView(db: Executor, lead: LeadRow) {
+/** A lead as buyers (and the console) see it: order, label, payout and status history. */
+export async function leadView(db: Executor, lead: LeadRow) {
   const campaign = await findCampaignById(db, lead.campaignId);
   const history = await db
     .select()

@@ -1,5 +1,5 @@
 // The operator's view of postbacks: list by state, retry one, replay many, send a test postback.
-import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { notifyJobs } from '../db/queue/notify-jobs.js';
@@ -26,6 +26,9 @@ const stateOf = (jobState: string): PostbackState =>
 
 export interface PostbackFilter {
   campaignId?: string;
+  leadId?: string;
+  /** Only postbacks tried at least once (with `state: 'pending'`: the ones retrying). */
+  triedOnly?: boolean;
   state?: PostbackState;
   from?: Date;
   to?: Date;
@@ -34,6 +37,8 @@ export interface PostbackFilter {
 function conditionsFor(filter: PostbackFilter): SQL[] {
   const conditions: SQL[] = [eq(jobs.kind, postbackJobKind)];
   if (filter.campaignId) conditions.push(eq(jobs.campaignId, filter.campaignId));
+  if (filter.leadId) conditions.push(eq(jobs.leadId, filter.leadId));
+  if (filter.triedOnly) conditions.push(gt(jobs.attempts, 0));
   if (filter.state) conditions.push(inArray(jobs.state, jobStatesFor[filter.state]));
   if (filter.from) conditions.push(gte(jobs.createdAt, filter.from));
   if (filter.to) conditions.push(lt(jobs.createdAt, filter.to));

@@ -163,3 +163,84 @@ describe('partners', () => {
     expect(response.body.error.fields.campaigns).toContain('ghost');
   });
 });
+
+describe('API keys', () => {
+  const sendLead = (key: string, clickId: string) =>
+    h.request({
+      method: 'POST',
+      url: '/v1/leads/keys-a',
+      body: {
+        phone: `+7916${String(Math.abs(hash(clickId)))
+          .padStart(7, '0')
+          .slice(0, 7)}`,
+        click_id: clickId,
+      },
+      headers: { 'x-api-key': key },
+    });
+  const hash = (text: string) => [...text].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) | 0, 7);
+
+  it('shows a partner with its campaigns and key prefixes, rotates (old key dead at once) and revokes', async () => {
+    await h.createCampaign('keys-a');
+    const created = await h.admin('POST', '/admin/api/partners', {
+      name: 'Key holder',
+      campaigns: ['keys-a'],
+    });
+    const first = created.body.api_key as string;
+    expect((await sendLead(first, 'k-1')).status).toBe(201);
+
+    const shown = await h.admin('GET', `/admin/api/partners/${created.body.id}`);
+    expect(shown.body).toMatchObject({
+      name: 'Key holder',
+      campaigns: ['keys-a'],
+      keys: [{ prefix: first.slice(0, 7), revoked_at: null }],
+    });
+    expect(JSON.stringify(shown.body)).not.toContain(first);
+
+    const rotated = await h.admin('POST', `/admin/api/partners/${created.body.id}/keys/rotate`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    const second = rotated.body.api_key as string;
+    expect(second).not.toBe(first);
+    expect((await sendLead(first, 'k-2')).status).toBe(401);
+    expect((await sendLead(second, 'k-3')).status).toBe(201);
+
+    const revoked = await h.admin('POST', `/admin/api/partners/${created.body.id}/keys/revoke`);
+    expect(revoked.body).toEqual({ id: created.body.id, revoked: 1 });
+    expect((await sendLead(second, 'k-4')).status).toBe(401);
+    const after = await h.admin('GET', `/admin/api/partners/${created.body.id}`);
+    expect(after.body.keys.every((key: any) => key.revoked_at !== null)).toBe(true);
+  });
+
+  it('answers 404 for an unknown client, and for a partner asked as an advertiser', async () => {
+    const partner = await h.admin('POST', '/admin/api/partners', { name: 'Only a partner' });
+    expect((await h.admin('GET', '/admin/api/partners/ptn_nope')).body.error.code).toBe('CLIENT_NOT_FOUND');
+    expect((await h.admin('POST', `/admin/api/advertisers/${partner.body.id}/keys/rotate`)).status).toBe(404);
+  });
+
+  it('lets a console session read the admin API but never write to it', async () => {
+    const signIn = await h.request({ method: 'POST', url: '/admin/sign-in', form: { token: adminToken } });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const read = await h.request({ method: 'GET', url: '/admin/api/campaigns', headers: { cookie } });
+    expect(read.status).toBe(200);
+    const write = await h.request({
+      method: 'POST',
+      url: '/admin/api/partners',
+      body: { name: 'Via cookie' },
+      headers: { cookie },
+    });
+    expect(write.status).toBe(401);
+  });
+
+  it('audits admin writes without their bodies', async () => {
+    await h.admin('POST', '/admin/api/partners', { name: 'Audited partner' });
+    const audit = await h.admin('GET', '/admin/api/audit?format=ndjson');
+    const writes = audit.text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((row) => row.event === 'admin.request' && row.detail.url === '/admin/api/partners');
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.at(-1)).toMatchObject({ outcome: '201', detail: { method: 'POST' } });
+    expect(JSON.stringify(writes)).not.toContain('Audited partner');
+  });
+});

@@ -1,7 +1,15 @@
-// Admin API for API clients: POST/GET /admin/api/partners (advertisers reuse the same code).
+// Admin API for API clients: create, list, show, rotate and revoke keys (partners; advertisers reuse the code).
 import type { FastifyInstance } from 'fastify';
-import { type ClientKind, createClient, listClients } from '../../campaigns/api-clients.js';
+import {
+  type ClientKind,
+  createClient,
+  findClientDetail,
+  listClients,
+  revokeClientKeys,
+  rotateKey,
+} from '../../campaigns/api-clients.js';
 import type { AppContext } from '../../context.js';
+import { AppError } from '../../errors.js';
 
 export function registerAdminClientRoutes(app: FastifyInstance, context: AppContext, kind: ClientKind): void {
   const path = kind === 'partner' ? '/admin/api/partners' : '/admin/api/advertisers';
@@ -15,5 +23,26 @@ export function registerAdminClientRoutes(app: FastifyInstance, context: AppCont
 
   app.get(path, async function listClientsRoute() {
     return { [kind === 'partner' ? 'partners' : 'advertisers']: await listClients(db, kind) };
+  });
+
+  app.get<{ Params: { id: string } }>(`${path}/:id`, async function showClientRoute(request) {
+    const client = await findClientDetail(db, kind, request.params.id);
+    if (!client) throw new AppError('CLIENT_NOT_FOUND');
+    return client;
+  });
+
+  app.post<{ Params: { id: string } }>(
+    `${path}/:id/keys/rotate`,
+    async function rotateKeyRoute(request, reply) {
+      const apiKey = await rotateKey(db, kind, request.params.id, { clock: context.clock, ids: context.ids });
+      return reply.header('cache-control', 'no-store').send({ id: request.params.id, api_key: apiKey });
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(`${path}/:id/keys/revoke`, async function revokeKeysRoute(request) {
+    return {
+      id: request.params.id,
+      revoked: await revokeClientKeys(db, kind, request.params.id, context.clock.now()),
+    };
   });
 }

@@ -1,0 +1,152 @@
+// Mounts the operator console at /admin: assets, sign-in and sign-out, and the guarded pages.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AppError, asAppError } from '../errors.js';
+import { cookieOptions, requireConsoleSession, sessionCookie, sessionOf } from './console-session.js';
+import { html } from './html.js';
+import { signInPage } from './layout.js';
+import { registerAuditPages } from './pages/audit-pages.js';
+import { registerCampaignPages } from './pages/campaign-pages.js';
+import { registerClientPages } from './pages/client-pages.js';
+import { registerDashboardPage } from './pages/dashboard-page.js';
+import { registerLeadPages } from './pages/lead-pages.js';
+import { registerPostbackPages } from './pages/postback-pages.js';
+import { sendPage } from './send-page.js';
+import { endSession, isAdminToken, startSession } from './session-store.js';
+
+const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'assets');
+const assets: Record<string, { type: string; text: string }> = {
+  'console.css': {
+    type: 'text/css; charset=utf-8',
+    text: readFileSync(join(assetsDir, 'console.css'), 'utf8'),
+  },
+  'console.js': {
+    type: 'text/javascript; charset=utf-8',
+    text: readFileSync(join(assetsDir, 'console.js'), 'utf8'),
+  },
+};
+
+/** Fastify's own 4xx (a bad body) keep their status; anything unknown is INTERNAL. */
+function toConsoleError(error: unknown): AppError {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (!(error instanceof AppError) && status === 413) return new AppError('BODY_TOO_LARGE');
+  if (!(error instanceof AppError) && status && status >= 400 && status < 500)
+    return new AppError('BODY_INVALID', (error as Error).message);
+  return asAppError(error);
+}
+
+/** Only same-site paths may follow a sign-in (no open redirect). */
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && next.startsWith('/admin') && !next.startsWith('//') ? next : '/admin';
+
+export async function registerConsole(app: FastifyInstance, context: AppContext): Promise<void> {
+  const db = context.database.orm;
+
+  app.addHook('onSend', async function consoleSecurityHeaders(request, reply) {
+    if (!request.url.startsWith('/admin') || request.url.startsWith('/admin/api')) return;
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    );
+  });
+
+  app.get<{ Params: { name: string } }>('/admin/assets/:name', async function consoleAsset(request, reply) {
+    const asset = assets[request.params.name];
+    if (!asset) return reply.code(404).type('text/plain').send('not found');
+    return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.text);
+  });
+
+  app.get<{ Querystring: { next?: string } }>('/admin/sign-in', async function signInForm(request, reply) {
+    if (await sessionOf(context, request)) return reply.redirect(safeNext(request.query.next), 303);
+    return reply.type('text/html; charset=utf-8').send(signInPage({ next: safeNext(request.query.next) }));
+  });
+
+  app.post('/admin/sign-in', async function signIn(request, reply) {
+    const body = (request.body ?? {}) as { token?: unknown; next?: unknown };
+    const ok =
+      typeof body.token === 'string' &&
+      isAdminToken(body.token.trim(), context.settings.LEADBRIDGE_ADMIN_TOKEN);
+    await context.audit.write(db, {
+      event: 'console.sign_in',
+      requestId: request.id,
+      actor: 'admin',
+      outcome: ok ? 'ok' : 'refused',
+      detail: { remote_ip: request.ip, user_agent: request.headers['user-agent'] ?? null },
+    });
+    if (!ok) {
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(signInPage({ error: 'That is not the admin token.', next: safeNext(body.next) }));
+    }
+    const { cookieValue, session } = await startSession(db, { clock: context.clock, ids: context.ids });
+    reply.setCookie(
+      sessionCookie,
+      cookieValue,
+      cookieOptions(
+        context,
+        Math.floor((session.expiresAt.getTime() - context.clock.now().getTime()) / 1000),
+      ),
+    );
+    return reply.redirect(safeNext(body.next), 303);
+  });
+
+  await app.register(async function consolePages(pages) {
+    pages.decorateRequest('consoleSession', null);
+    pages.setErrorHandler(async function renderConsoleError(error, request, reply) {
+      const appError = toConsoleError(error);
+      if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'console error');
+      if (request.headers.accept?.includes('application/json')) {
+        return reply
+          .code(appError.status)
+          .send({ error: { code: appError.code, message: appError.message } });
+      }
+      if (appError.code === 'ADMIN_UNAUTHORIZED') return reply.redirect('/admin/sign-in', 303);
+      return sendPage(request, reply, {
+        title: appError.status === 404 ? 'Not found' : 'Something went wrong',
+        section: 'dashboard',
+        status: appError.status,
+        body: html`<div class="card"><p class="errors" role="alert">${appError.message}</p>
+          <p class="muted">Code <code>${appError.code}</code>, request <code>${request.id}</code>.</p>
+          <p><a href="/admin">Back to the dashboard</a></p></div>`,
+      });
+    });
+    pages.addHook('preHandler', requireConsoleSession(context));
+    // Console writes are audited like every other request (the form body is not: it may hold a token).
+    pages.addHook('onResponse', async function auditConsoleAction(request, reply) {
+      if (request.method === 'GET' || request.method === 'HEAD') return;
+      await context.audit.write(db, {
+        event: 'console.action',
+        requestId: request.id,
+        actor: 'admin',
+        outcome: String(reply.statusCode),
+        httpStatus: reply.statusCode,
+        detail: { method: request.method, url: request.url, remote_ip: request.ip },
+      });
+    });
+    // Any console write may change a campaign, client or key: drop the intake's cached reads.
+    pages.addHook('onSend', async function invalidateLookups(request) {
+      if (request.method !== 'GET') context.leadDeps.lookups.invalidate();
+    });
+
+    pages.post('/admin/sign-out', async function signOut(request, reply) {
+      if (request.consoleSession) await endSession(db, request.consoleSession.id, context.clock.now());
+      reply.clearCookie(sessionCookie, cookieOptions(context));
+      return reply.redirect('/admin/sign-in', 303);
+    });
+
+    registerDashboardPage(pages, context);
+    registerCampaignPages(pages, context);
+    registerClientPages(pages, context, 'partner');
+    registerClientPages(pages, context, 'advertiser');
+    registerLeadPages(pages, context);
+    registerPostbackPages(pages, context);
+    registerAuditPages(pages, context);
+  });
+}
