@@ -235,10 +235,42 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     await snap(page, '10-postbacks-after-retry');
   });
 
+  it('replays postbacks in bulk for a campaign and period', async () => {
+    await go('/admin/postbacks');
+    await page.selectOption('#r-campaign', 'ui-demo');
+    await page.selectOption('#r-state', 'delivered');
+    const before = tracker.received.length;
+    page.once('dialog', (dialog) => dialog.accept());
+    await clickThrough('#replay button[type=submit]');
+    await expect(page.locator('.flash').first().textContent()).resolves.toMatch(/^\d+ postback\(s\) queued/);
+    const replayed = Number((await page.locator('.flash').first().textContent())?.split(' ')[0]);
+    expect(replayed).toBeGreaterThanOrEqual(2);
+    await h.settle();
+    expect(tracker.received.length).toBe(before + replayed);
+  });
+
+  it('lists campaigns and creates an advertiser with its own key', async () => {
+    await go('/admin/campaigns');
+    await expect(page.locator('#campaigns').textContent()).resolves.toContain('ui-demo');
+    await snap(page, '11-campaigns');
+    await go('/admin/advertisers');
+    await page.fill('#f-name', 'Nutra Advertiser');
+    await page.check('input[name=campaign_ui-demo]');
+    await clickThrough('#new-client button[type=submit]');
+    const key = await page.inputValue('#new-key');
+    const update = await fetch(`${h.url}/v1/orders/${orderId}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ status: 'rejected', comment: 'Refused on delivery' }),
+    });
+    expect(update.status).toBe(200);
+    await snap(page, '12-advertiser-created');
+  });
+
   it('searches the audit log and exports it as the API does', async () => {
     await go('/admin/audit?campaign=ui-demo&event=postback.');
     await expect(page.locator('#audit-rows tbody tr').count()).resolves.toBeGreaterThanOrEqual(3);
-    await snap(page, '11-audit');
+    await snap(page, '13-audit');
     const href = await page.locator('#audit-export a', { hasText: 'CSV' }).getAttribute('href');
     const fromConsole = await page.request.get(`${h.url}${href}`);
     expect(fromConsole.status()).toBe(200);
@@ -254,9 +286,9 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     });
     const small = await phone.newPage();
     for (const [path, name] of [
-      ['/admin', '12-phone-dashboard'],
-      ['/admin/leads', '13-phone-leads'],
-      ['/admin/campaigns/ui-demo', '14-phone-campaign'],
+      ['/admin', '14-phone-dashboard'],
+      ['/admin/leads', '15-phone-leads'],
+      ['/admin/campaigns/ui-demo', '16-phone-campaign'],
     ] as const) {
       await small.goto(`${h.url}${path}`);
       const width = await small.evaluate(() => document.documentElement.scrollWidth);
