@@ -46,7 +46,9 @@ export async function startLeadBridge(options: {
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, ['bin/leadbridge.js', 'serve'], {
+  // BENCH_CPU_PROF=1 writes a V8 CPU profile of LeadBridge to bench/results/prof/ when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/prof'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, 'bin/leadbridge.js', 'serve'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
