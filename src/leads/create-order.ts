@@ -1,5 +1,5 @@
 // One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -7,9 +7,9 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
-import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { completeJob, completeJobSql, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
-import { leadStatusHistory, leads } from '../db/schema.js';
+import { leads } from '../db/schema.js';
 import { addCpaLead } from '../salesrender/cpa-client.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -107,39 +107,33 @@ export async function attemptCreateOrder(
     });
     const statusId = campaign.module === 'crm' ? campaign.salesrender.initialStatusId : null;
     const label = (statusId && campaign.statusMap[statusId]) || 'pending';
-    return await db.transaction(async (tx) => {
-      const now = clock.now();
-      const [updated] = await tx
-        .update(leads)
-        .set({
-          state: 'created',
-          orderId,
-          statusId,
-          label,
-          errorCode: null,
-          errorMessage: null,
-          updatedAt: now,
-        })
-        .where(eq(leads.id, leadId))
-        .returning();
-      await completeJob(tx, job, now);
-      if (statusId) {
-        // The first history entry, on our clock; statusChangedAt stays null so that only SalesRender's own
-        // timestamps are ever compared with each other (our clock and theirs may disagree).
-        await tx
-          .insert(leadStatusHistory)
-          .values({
-            leadId,
-            statusId,
-            label,
-            comment: null,
-            source: 'created',
-            changedAt: now,
-            recordedAt: now,
-          })
-          .onConflictDoNothing();
+    const now = clock.now();
+    const updated: LeadRow = {
+      ...lead,
+      state: 'created',
+      orderId,
+      statusId,
+      label,
+      errorCode: null,
+      errorMessage: null,
+      updatedAt: now,
+    };
+    // Lead, job, first history entry and audit in one statement (one round trip; atomic as a transaction).
+    // The history entry is on our clock; statusChangedAt stays null so that only SalesRender's own
+    // timestamps are ever compared with each other (our clock and theirs may disagree).
+    const at = now.toISOString();
+    await db.execute(sql`with created_lead as (
+        update leads set state = 'created', order_id = ${orderId}, status_id = ${statusId}, label = ${label},
+          error_code = null, error_message = null, updated_at = ${at}
+        where id = ${leadId}),
+      finished_job as (${completeJobSql(job, now)}),
+      ${
+        statusId
+          ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
+              values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}) on conflict do nothing),`
+          : sql``
       }
-      await audit.write(tx, {
+      audited as (${audit.insert({
         event: 'order.created',
         requestId,
         campaignId: campaign.id,
@@ -148,9 +142,9 @@ export async function attemptCreateOrder(
         actor: 'leadbridge',
         outcome: 'created',
         detail: { attempt: job.attempts, status_id: statusId, label },
-      });
-      return { kind: 'created' as const, lead: updated ?? lead };
-    });
+      })})
+      select 1`);
+    return { kind: 'created', lead: updated };
   } catch (error) {
     if (!(error instanceof SalesRenderError)) throw error;
     return recordFailure(deps, job, lead, campaign, error, requestId);

@@ -1,10 +1,19 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
-import { and, desc, eq, gt, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';
 
 export type LeadRow = typeof leads.$inferSelect;
+
+/** The INSERT for a new lead row, as an SQL fragment for a combined statement (see submitLead). */
+export function leadInsertSql(row: LeadRow): SQL {
+  return sql`insert into leads (id, campaign_id, partner_id, state, click_id, idempotency_key, phone, name, country,
+      ip, user_agent, subs, extras, created_at, updated_at)
+    values (${row.id}, ${row.campaignId}, ${row.partnerId}, ${row.state}, ${row.clickId}, ${row.idempotencyKey},
+      ${row.phone}, ${row.name}, ${row.country}, ${row.ip}, ${row.userAgent}, ${JSON.stringify(row.subs)}::jsonb,
+      ${JSON.stringify(row.extras)}::jsonb, ${row.createdAt.toISOString()}, ${row.updatedAt.toISOString()})`;
+}
 
 export async function findLeadById(db: Executor, id: string): Promise<LeadRow | null> {
   const [row] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);

@@ -1,6 +1,6 @@
-// Inserts a job, usually in the same transaction as the change that makes it necessary.
-import type { Executor } from '../connection.js';
-import { jobs } from '../schema.js';
+// Inserts a job, usually in the same transaction (or the same statement) as the change that makes it necessary.
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../connection.js';
 
 export interface NewJob {
   id: string;
@@ -15,27 +15,23 @@ export interface NewJob {
   claimFor?: { workerId: string; leaseUntil: Date };
 }
 
+/**
+ * The INSERT for a job (nothing when a job with the same `dedupeKey` exists), as an SQL fragment a
+ * caller can put in a data-modifying CTE next to the change that needs the job.
+ */
+export function jobInsertSql(job: NewJob, now: Date): SQL {
+  const at = now.toISOString();
+  return sql`insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts,
+      next_attempt_at, locked_until, locked_by, dedupe_key, created_at, updated_at)
+    values (${job.id}, ${job.kind}, ${job.campaignId ?? null}, ${job.leadId ?? null},
+      ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.claimFor ? 'running' : 'pending'}, ${job.claimFor ? 1 : 0},
+      ${job.maxAttempts}, ${job.runAt.toISOString()}, ${job.claimFor?.leaseUntil.toISOString() ?? null},
+      ${job.claimFor?.workerId ?? null}, ${job.dedupeKey ?? null}, ${at}, ${at})
+    on conflict do nothing`;
+}
+
 /** Returns false when a job with the same `dedupeKey` exists already (nothing inserted). */
 export async function enqueueJob(db: Executor, job: NewJob, now: Date): Promise<boolean> {
-  const inserted = await db
-    .insert(jobs)
-    .values({
-      id: job.id,
-      kind: job.kind,
-      campaignId: job.campaignId ?? null,
-      leadId: job.leadId ?? null,
-      payload: job.payload ?? {},
-      state: job.claimFor ? 'running' : 'pending',
-      attempts: job.claimFor ? 1 : 0,
-      maxAttempts: job.maxAttempts,
-      nextAttemptAt: job.runAt,
-      lockedUntil: job.claimFor?.leaseUntil ?? null,
-      lockedBy: job.claimFor?.workerId ?? null,
-      dedupeKey: job.dedupeKey ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: jobs.id });
+  const inserted = await queryRows(db, sql`${jobInsertSql(job, now)} returning id`);
   return inserted.length > 0;
 }

@@ -1,5 +1,5 @@
 // Records the outcome of one attempt: done, retry later, or failed for good.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../connection.js';
 import { jobs } from '../schema.js';
 import type { Job } from './job.js';
@@ -7,6 +7,13 @@ import type { Job } from './job.js';
 /** Only the worker holding the lease may finish a job: a late answer after the lease was swept changes nothing. */
 const heldBy = (job: Job) =>
   and(eq(jobs.id, job.id), eq(jobs.state, 'running'), eq(jobs.lockedBy, job.lockedBy ?? ''));
+
+/** `completeJob` as an SQL fragment, for a data-modifying CTE that records the outcome in one statement. */
+export function completeJobSql(job: Job, now: Date, httpStatus?: number | null): SQL {
+  return sql`update jobs set state = 'done', finished_at = ${now.toISOString()}, updated_at = ${now.toISOString()},
+      locked_until = null, last_error = null, last_http_status = ${httpStatus ?? null}
+    where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
+}
 
 export async function completeJob(
   db: Executor,
