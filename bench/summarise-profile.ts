@@ -15,7 +15,9 @@ interface Profile {
 
 const profile = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Profile;
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+profile.samples.forEach((id, index) => {
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+});
 const total = [...selfUs.values()].reduce((sum, value) => sum + value, 0);
 
 function area(url: string, name: string): string {
@@ -42,7 +44,9 @@ const show = (map: Map<string, number>, limit: number) =>
   [...map]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
-    .forEach(([name, time]) => console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${name}`));
+    .forEach(([name, time]) => {
+      console.log(`${((time / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+    });
 console.log(`total sampled: ${(total / 1e6).toFixed(1)} s\n\nself time by area:`);
 show(byArea, 25);
 console.log('\ntop functions (self):');

@@ -241,17 +241,17 @@ export async function findCampaignByAlias(db: Executor, alias: string): Promise<
 }
 
 /**
- * Finds the campaign whose webhook secret is `secret` in constant time: an indexed equality would let a
- * caller time how much of a guess matched. Every campaign's secret is compared (as SHA-256 digests, so
+ * The campaign among `candidates` whose webhook secret is `secret`, in constant time: an indexed equality
+ * would let a caller time how much of a guess matched. Every secret is compared (as SHA-256 digests, so
  * lengths never differ) with no early exit; a network has tens of campaigns, not millions.
  */
-export async function findCampaignByWebhookSecret(db: Executor, secret: string): Promise<Campaign | null> {
+export function matchWebhookSecret(candidates: readonly Campaign[], secret: string): Campaign | null {
   const offered = sha256(secret);
-  let match: typeof campaigns.$inferSelect | null = null;
-  for (const row of await db.select().from(campaigns)) {
-    if (timingSafeEqual(sha256(row.webhookSecret), offered)) match = row;
+  let match: Campaign | null = null;
+  for (const campaign of candidates) {
+    if (timingSafeEqual(sha256(campaign.webhookSecret), offered)) match = campaign;
   }
-  return match ? toCampaign(match) : null;
+  return match;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();

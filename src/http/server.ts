@@ -115,8 +115,8 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   await app.register(async function adminApi(admin) {
     admin.addHook('preHandler', requireAdmin(context));
     // Admin writes are audited (method, path, status; not the body, which may carry a SalesRender token).
-    admin.addHook('onResponse', async function auditAdminWrite(request, reply) {
-      if (request.method === 'GET' || request.method === 'HEAD') return;
+    admin.addHook('onSend', async function auditAdminWrite(request, reply, payload) {
+      if (request.method === 'GET' || request.method === 'HEAD') return payload;
       await context.audit.write(context.database.orm, {
         event: 'admin.request',
         requestId: request.id,
@@ -125,6 +125,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
         httpStatus: reply.statusCode,
         detail: { method: request.method, url: request.url, remote_ip: request.ip },
       });
+      return payload;
     });
     // Any admin write may change a campaign, client or key: drop the intake's cached reads.
     // Before and after, so no lead request can re-cache the old value in between.

@@ -1,4 +1,5 @@
 // One delivery attempt of a postback job: send, record the attempt, then done, retry later, or give up.
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -6,9 +7,8 @@ import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
-import { completeJob, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
+import { jobOutcomeSql } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
-import { deliveryAttempts } from '../db/schema.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
 import { redactPostbackUrl } from './render-postback.js';
@@ -136,46 +136,52 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
   const success = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
   const gone = result.httpStatus === 410;
   const forbidden = result.error?.startsWith('POSTBACK_TARGET_FORBIDDEN') ?? false;
-  await deps.db.transaction(async (tx) => {
-    const now = deps.clock.now();
-    const safeUrl = redactPostbackUrl(payload.url);
-    await tx.insert(deliveryAttempts).values({
-      jobId: job.id,
-      attempt: job.attempts,
-      at: now,
-      method: payload.method,
-      url: safeUrl,
-      httpStatus: result.httpStatus,
-      latencyMs: result.latencyMs,
-      responseHead: result.responseHead,
-      error: result.error,
-    });
-    const error = result.error ?? `tracker answered HTTP ${result.httpStatus}`;
-    let outcome: string;
-    if (success) {
-      await completeJob(tx, job, now, result.httpStatus);
-      outcome = 'delivered';
-    } else if (gone || forbidden) {
-      // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
-      await failJob(tx, job, { now, error, httpStatus: result.httpStatus });
-      outcome = gone ? 'stopped' : 'forbidden';
-    } else {
-      const delayMs = Math.max(
-        retryDelayMs(postbackRetrySchedule, job.attempts, deps.random),
-        result.retryAfterMs ?? 0,
-      );
-      outcome = await retryOrFailJob(tx, job, { now, delayMs, error, httpStatus: result.httpStatus });
-      outcome = outcome === 'pending' ? 'retry' : 'failed';
-    }
-    postbackAttempts.inc({ outcome });
-    await deps.audit.write(tx, {
+  const now = deps.clock.now();
+  const safeUrl = redactPostbackUrl(payload.url);
+  const error = result.error ?? `tracker answered HTTP ${result.httpStatus}`;
+  const httpStatus = result.httpStatus;
+  // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
+  const jobUpdate = jobOutcomeSql(
+    job,
+    success
+      ? { kind: 'done', httpStatus }
+      : gone || forbidden
+        ? { kind: 'failed', error, httpStatus }
+        : {
+            kind: 'retry',
+            error,
+            httpStatus,
+            delayMs: Math.max(
+              retryDelayMs(postbackRetrySchedule, job.attempts, deps.random),
+              result.retryAfterMs ?? 0,
+            ),
+          },
+    now,
+  );
+  const outcome = success
+    ? 'delivered'
+    : gone
+      ? 'stopped'
+      : forbidden
+        ? 'forbidden'
+        : jobUpdate.state === 'pending'
+          ? 'retry'
+          : 'failed';
+  postbackAttempts.inc({ outcome });
+  // The attempt, the job's new state and the audit row in one statement (atomic; one round trip).
+  await deps.db.execute(sql`with attempt as (
+      insert into delivery_attempts (job_id, attempt, at, method, url, http_status, latency_ms, response_head, error)
+      values (${job.id}, ${job.attempts}, ${now.toISOString()}, ${payload.method}, ${safeUrl}, ${httpStatus},
+        ${result.latencyMs}, ${result.responseHead}, ${result.error})),
+    job_state as (${jobUpdate.sql}),
+    audited as (${deps.audit.insert({
       event: 'postback.attempt',
       campaignId: job.campaignId,
       leadId: payload.lead_id,
       orderId: payload.order_id,
       actor: 'leadbridge',
       outcome,
-      httpStatus: result.httpStatus,
+      httpStatus,
       latencyMs: result.latencyMs,
       detail: {
         postback_id: job.id,
@@ -186,8 +192,8 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
         response_head: result.responseHead,
         error: result.error,
       },
-    });
-  });
+    })})
+    select 1`);
   if (!success)
     deps.logger.info(
       { postbackId: job.id, attempt: job.attempts, error: result.error, status: result.httpStatus },

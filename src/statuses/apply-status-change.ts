@@ -1,13 +1,13 @@
 // What a status change does, from any source (webhook, reconciliation, advertiser): history, label, postback.
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
-import type { Executor } from '../db/connection.js';
-import { enqueueJob } from '../db/queue/enqueue-job.js';
-import { notifyJobs } from '../db/queue/notify-jobs.js';
-import { leadStatusHistory, leads, type StatusSource } from '../db/schema.js';
-import type { LeadRow } from '../leads/lead-repository.js';
+import { type Executor, queryRows } from '../db/connection.js';
+import { jobInsertSql } from '../db/queue/enqueue-job.js';
+import { jobsChannel } from '../db/queue/notify-jobs.js';
+import type { StatusSource } from '../db/schema.js';
+import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
 import { buildPostbackPayload } from '../postbacks/build-postback.js';
 import { postbackJobKind, postbackRetrySchedule } from '../postbacks/deliver-postback.js';
 
@@ -47,25 +47,24 @@ export async function applyStatusChange(
   observation: StatusObservation,
 ): Promise<StatusChangeResult> {
   const now = deps.clock.now();
-  // Lock and re-read the lead: two workers applying changes to one order must see each other's result,
-  // or an older status could overwrite a newer one.
-  const [lead] = await tx.select().from(leads).where(eq(leads.id, staleLead.id)).for('update');
-  if (!lead) throw new Error(`lead ${staleLead.id} disappeared`);
+  const at = now.toISOString();
   const label = campaign.statusMap[observation.statusId] ?? null;
-  const inserted = await tx
-    .insert(leadStatusHistory)
-    .values({
-      leadId: lead.id,
-      statusId: observation.statusId,
-      label,
-      comment: observation.comment,
-      source: observation.source,
-      changedAt: observation.changedAt,
-      recordedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: leadStatusHistory.id });
-  if (inserted.length === 0) return { kind: 'duplicate' };
+  // Lock and re-read the lead (two workers applying changes to one order must see each other's result,
+  // or an older status could overwrite a newer one) and record the observation, in one statement.
+  const [locked] = await queryRows(
+    tx,
+    sql`with lead as (select * from leads where id = ${staleLead.id} for update),
+      recorded as (
+        insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
+        select id, ${observation.statusId}, ${label}, ${observation.comment}, ${observation.source},
+          ${observation.changedAt.toISOString()}, ${at} from lead
+        on conflict do nothing
+        returning id)
+      select lead.*, (select id from recorded) as history_id from lead`,
+  );
+  if (!locked) throw new Error(`lead ${staleLead.id} disappeared`);
+  const lead = leadFromRow(locked);
+  if (locked.history_id === null || locked.history_id === undefined) return { kind: 'duplicate' };
   const base = {
     requestId: observation.requestId ?? null,
     campaignId: campaign.id,
@@ -85,34 +84,30 @@ export async function applyStatusChange(
 
   const previousLabel = lead.label;
   const comment = observation.comment ?? lead.comment;
-  await tx
-    .update(leads)
-    .set({
-      statusId: observation.statusId,
-      label,
-      comment,
-      statusChangedAt: observation.changedAt,
-      updatedAt: now,
-    })
-    .where(eq(leads.id, lead.id));
+  const updateLead = sql`update leads set status_id = ${observation.statusId}, label = ${label}, comment = ${comment},
+      status_changed_at = ${observation.changedAt.toISOString()}, updated_at = ${at}
+    where id = ${lead.id}`;
   if (lead.statusId === observation.statusId && previousLabel === label) {
     // The status we already hold, now with SalesRender's own timestamp (and maybe a new comment).
-    await deps.audit.write(tx, {
-      ...base,
-      event: 'status.confirmed',
-      actor: observation.source,
-      outcome: 'unchanged',
-      detail: {
-        status_id: observation.statusId,
-        label,
-        comment,
-        changed_at: observation.changedAt.toISOString(),
-      },
-    });
+    await tx.execute(sql`with updated as (${updateLead}),
+      audited as (${deps.audit.insert({
+        ...base,
+        event: 'status.confirmed',
+        actor: observation.source,
+        outcome: 'unchanged',
+        detail: {
+          status_id: observation.statusId,
+          label,
+          comment,
+          changed_at: observation.changedAt.toISOString(),
+        },
+      })})
+      select 1`);
     return { kind: 'unchanged' };
   }
 
   let postbackId: string | null = null;
+  let queuePostback = sql``;
   const postback = campaign.postback;
   if (label && label !== previousLabel && postback?.on.includes(label) && lead.orderId) {
     postbackId = deps.ids.next('pb');
@@ -127,35 +122,35 @@ export async function applyStatusChange(
       comment,
       changedAt: observation.changedAt,
     });
-    await enqueueJob(
-      tx,
-      {
-        id: postbackId,
-        kind: postbackJobKind,
-        campaignId: campaign.id,
-        leadId: lead.id,
-        payload: { ...payload },
-        maxAttempts: postbackRetrySchedule.maxAttempts,
-        runAt: now,
-        dedupeKey: `postback:${lead.id}:${inserted[0]?.id}`,
-      },
-      now,
-    );
-    await notifyJobs(tx);
+    const job = {
+      id: postbackId,
+      kind: postbackJobKind,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      payload: { ...payload },
+      maxAttempts: postbackRetrySchedule.maxAttempts,
+      runAt: now,
+      dedupeKey: `postback:${lead.id}:${locked.history_id}`,
+    };
+    queuePostback = sql`queued as (${jobInsertSql(job, now)}),`;
   }
-  await deps.audit.write(tx, {
-    ...base,
-    event: 'status.changed',
-    actor: observation.source,
-    outcome: label ? (postbackId ? 'postback_queued' : 'no_postback') : 'unmapped_status',
-    detail: {
-      status_id: observation.statusId,
-      label,
-      previous_label: previousLabel,
-      comment,
-      changed_at: observation.changedAt.toISOString(),
-      postback_id: postbackId,
-    },
-  });
+  // Label, outbox job and audit in one statement; NOTIFY reaches workers when the transaction commits.
+  await tx.execute(sql`with updated as (${updateLead}),
+    ${queuePostback}
+    audited as (${deps.audit.insert({
+      ...base,
+      event: 'status.changed',
+      actor: observation.source,
+      outcome: label ? (postbackId ? 'postback_queued' : 'no_postback') : 'unmapped_status',
+      detail: {
+        status_id: observation.statusId,
+        label,
+        previous_label: previousLabel,
+        comment,
+        changed_at: observation.changedAt.toISOString(),
+        postback_id: postbackId,
+      },
+    })})
+    select ${postbackId ? sql`pg_notify(${jobsChannel}, '')` : sql`1`}`);
   return { kind: 'changed', label, previousLabel, postbackId };
 }

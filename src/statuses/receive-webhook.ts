@@ -1,12 +1,10 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
-import { and, desc, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
-import type { Orm } from '../db/connection.js';
-import { enqueueJob } from '../db/queue/enqueue-job.js';
-import { notifyJobs } from '../db/queue/notify-jobs.js';
-import { leads } from '../db/schema.js';
+import { type Orm, queryRows } from '../db/connection.js';
+import { jobsChannel } from '../db/queue/notify-jobs.js';
 import { AppError } from '../errors.js';
 import { refreshOrderJobKind, refreshOrderRetrySchedule } from './refresh-order.js';
 
@@ -77,13 +75,33 @@ export async function receiveWebhook(
     throw new AppError('WEBHOOK_INVALID', 'No order id found in the webhook (body or id/order_id parameter)');
   }
   const { campaign } = input;
-  const [lead] = await deps.db
-    .select({ id: leads.id })
-    .from(leads)
-    .where(and(eq(leads.campaignId, campaign.id), eq(leads.orderId, hint.orderId)))
-    .orderBy(desc(leads.createdAt))
-    .limit(1);
-  if (!lead) {
+  const now = deps.clock.now();
+  const job = {
+    id: deps.ids.next('job'),
+    kind: refreshOrderJobKind,
+    campaignId: campaign.id,
+    leadId: null,
+    payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
+    maxAttempts: refreshOrderRetrySchedule.maxAttempts,
+    runAt: now,
+  };
+  // One statement: find the order's lead (the newest, should SalesRender ever repeat an id), queue the
+  // refresh job for it and wake the workers (NOTIFY is delivered when the statement commits).
+  const queued = await queryRows<{ lead_id: string }>(
+    deps.db,
+    sql`with lead as (
+        select id from leads where campaign_id = ${campaign.id} and order_id = ${hint.orderId}
+        order by created_at desc limit 1),
+      queued as (
+        insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
+          created_at, updated_at)
+        select ${job.id}, ${job.kind}, ${job.campaignId}, lead.id, ${JSON.stringify(job.payload)}::jsonb, 'pending', 0,
+          ${job.maxAttempts}, ${now.toISOString()}, ${now.toISOString()}, ${now.toISOString()}
+        from lead
+        returning lead_id)
+      select lead_id, pg_notify(${jobsChannel}, '') from queued`,
+  );
+  if (queued.length === 0) {
     await deps.audit.write(deps.db, {
       event: 'webhook.unknown_order',
       requestId: input.requestId,
@@ -94,22 +112,5 @@ export async function receiveWebhook(
     });
     return { outcome: 'unknown_order', orderId: hint.orderId };
   }
-  await deps.db.transaction(async (tx) => {
-    const now = deps.clock.now();
-    await enqueueJob(
-      tx,
-      {
-        id: deps.ids.next('job'),
-        kind: refreshOrderJobKind,
-        campaignId: campaign.id,
-        leadId: lead.id,
-        payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
-        maxAttempts: refreshOrderRetrySchedule.maxAttempts,
-        runAt: now,
-      },
-      now,
-    );
-    await notifyJobs(tx);
-  });
   return { outcome: 'queued', orderId: hint.orderId };
 }

@@ -1,11 +1,11 @@
 // Re-reads one order from SalesRender (after a webhook) and applies its authoritative status and comment.
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
+import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
 import { completeJob } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
 import type { CreateOrderDeps } from '../leads/create-order.js';
-import { findLeadById } from '../leads/lead-repository.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { type OrderSnapshot, readOrder } from '../salesrender/read-order.js';
@@ -24,6 +24,8 @@ export const refreshOrderRetrySchedule: RetrySchedule = {
 /** What a SalesRender call with audited exchanges needs, plus ids for the postbacks a change may queue. */
 export interface RefreshOrderDeps extends CreateOrderDeps {
   ids: IdSource;
+  /** Cached campaign reads (see HotLookups); without it the campaign is read from the database. */
+  lookups?: HotLookups;
 }
 
 interface RefreshPayload {
@@ -35,8 +37,11 @@ interface RefreshPayload {
 /** Runs one claimed `refresh_order` job to its recorded outcome. */
 export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Promise<void> {
   const payload = job.payload as unknown as RefreshPayload;
-  const lead = job.leadId ? await findLeadById(deps.db, job.leadId) : null;
-  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  // The lead itself is read (and locked) when the change is applied; the campaign comes from the cache.
+  const lead = job.leadId ? { id: job.leadId } : null;
+  const campaign = job.campaignId
+    ? await (deps.lookups?.campaignById(job.campaignId) ?? findCampaignById(deps.db, job.campaignId))
+    : null;
   if (!lead || !campaign) throw new Error(`refresh_order job ${job.id} points at a missing lead or campaign`);
   const requestId = payload.requestId ?? null;
   const base = {

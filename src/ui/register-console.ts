@@ -119,8 +119,8 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     });
     pages.addHook('preHandler', requireConsoleSession(context));
     // Console writes are audited like every other request (the form body is not: it may hold a token).
-    pages.addHook('onResponse', async function auditConsoleAction(request, reply) {
-      if (request.method === 'GET' || request.method === 'HEAD') return;
+    pages.addHook('onSend', async function auditConsoleAction(request, reply, payload) {
+      if (request.method === 'GET' || request.method === 'HEAD') return payload;
       await context.audit.write(db, {
         event: 'console.action',
         requestId: request.id,
@@ -129,6 +129,7 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
         httpStatus: reply.statusCode,
         detail: { method: request.method, url: request.url, remote_ip: request.ip },
       });
+      return payload;
     });
     // Any console write may change a campaign, client or key: drop the intake's cached reads.
     pages.addHook('onSend', async function invalidateLookups(request) {

@@ -77,3 +77,37 @@ export async function failJob(
     })
     .where(heldBy(job));
 }
+
+export type JobOutcome =
+  | { kind: 'done'; httpStatus?: number | null }
+  | { kind: 'failed'; error: string; httpStatus?: number | null }
+  | { kind: 'retry'; delayMs: number; error: string; httpStatus?: number | null };
+
+/**
+ * The UPDATE recording an attempt's outcome, as an SQL fragment for a data-modifying CTE, and the state
+ * it leaves the job in (a retry with no attempts left fails it). Same rules as the functions above.
+ */
+export function jobOutcomeSql(
+  job: Job,
+  outcome: JobOutcome,
+  now: Date,
+): { sql: SQL; state: 'done' | 'pending' | 'failed' } {
+  const at = now.toISOString();
+  const held = sql`where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
+  if (outcome.kind === 'done') return { sql: completeJobSql(job, now, outcome.httpStatus), state: 'done' };
+  const error = outcome.error.slice(0, 2000);
+  const failed = outcome.kind === 'failed' || job.attempts >= job.maxAttempts;
+  if (failed) {
+    return {
+      sql: sql`update jobs set state = 'failed', finished_at = ${at}, locked_until = null, locked_by = null,
+          last_error = ${error}, last_http_status = ${outcome.httpStatus ?? null}, updated_at = ${at} ${held}`,
+      state: 'failed',
+    };
+  }
+  const next = new Date(now.getTime() + outcome.delayMs).toISOString();
+  return {
+    sql: sql`update jobs set state = 'pending', next_attempt_at = ${next}, finished_at = null, locked_until = null,
+        locked_by = null, last_error = ${error}, last_http_status = ${outcome.httpStatus ?? null}, updated_at = ${at} ${held}`,
+    state: 'pending',
+  };
+}

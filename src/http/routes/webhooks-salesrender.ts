@@ -1,6 +1,5 @@
 // /v1/webhooks/salesrender/:secret: SalesRender's status-change notification (POST JSON or form, or GET).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findCampaignByWebhookSecret } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { receiveWebhook } from '../../statuses/receive-webhook.js';
@@ -10,7 +9,7 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
   const deps = { db: context.database.orm, clock: context.clock, ids: context.ids, audit: context.audit };
 
   async function handleWebhook(request: FastifyRequest<{ Params: { secret: string } }>, reply: FastifyReply) {
-    const campaign = await findCampaignByWebhookSecret(deps.db, request.params.secret);
+    const campaign = await context.leadDeps.lookups.campaignByWebhookSecret(request.params.secret);
     // The raw request is on record before anything acts on it (the secret is redacted from the URL).
     await auditIncomingRequest(context, request, { campaignId: campaign?.id ?? null });
     if (!campaign) throw new AppError('WEBHOOK_NOT_FOUND');
