@@ -1,41 +1,65 @@
-// Builds the observer that writes each SalesRender call (document, variables, full answer) to the audit log.
+// Turns each SalesRender call (document, variables, full answer) into an audit row: written at once, or
+// collected so the caller writes them in the same statement as the call's outcome.
 import type { Logger } from 'pino';
+import type { Clock } from '../db/clock.js';
 import type { Executor } from '../db/connection.js';
-import type { ExchangeObserver } from '../salesrender/transport.js';
-import type { AuditWriter } from './audit-writer.js';
+import type { ExchangeObserver, SalesRenderExchange } from '../salesrender/transport.js';
+import type { AuditEntry, AuditWriter } from './audit-writer.js';
 import { redactUrl } from './redact.js';
+
+export interface ExchangeContext {
+  requestId: string | null;
+  campaignId: string;
+  leadId?: string | null;
+  orderId?: string | null;
+  attempt?: number;
+}
+
+export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRenderExchange): AuditEntry {
+  return {
+    event: 'salesrender.call',
+    requestId: context.requestId,
+    campaignId: context.campaignId,
+    leadId: context.leadId ?? null,
+    orderId: context.orderId ?? null,
+    actor: 'leadbridge',
+    outcome: exchange.error ? 'network_error' : String(exchange.httpStatus),
+    httpStatus: exchange.httpStatus,
+    latencyMs: exchange.latencyMs,
+    detail: {
+      attempt: context.attempt ?? null,
+      operation: exchange.operation,
+      url: redactUrl(exchange.url),
+      request: exchange.requestBody,
+      response: exchange.responseBody,
+      error: exchange.error ?? null,
+    },
+  };
+}
 
 /** Audit failures are logged, never thrown: the call's own outcome must still be recorded by the caller. */
 export function auditSalesRenderExchanges(
   deps: { db: Executor; audit: AuditWriter; logger: Logger },
-  context: {
-    requestId: string | null;
-    campaignId: string;
-    leadId?: string | null;
-    orderId?: string | null;
-    attempt?: number;
-  },
+  context: ExchangeContext,
 ): ExchangeObserver {
   return (exchange) =>
     deps.audit
-      .write(deps.db, {
-        event: 'salesrender.call',
-        requestId: context.requestId,
-        campaignId: context.campaignId,
-        leadId: context.leadId ?? null,
-        orderId: context.orderId ?? null,
-        actor: 'leadbridge',
-        outcome: exchange.error ? 'network_error' : String(exchange.httpStatus),
-        httpStatus: exchange.httpStatus,
-        latencyMs: exchange.latencyMs,
-        detail: {
-          attempt: context.attempt ?? null,
-          operation: exchange.operation,
-          url: redactUrl(exchange.url),
-          request: exchange.requestBody,
-          response: exchange.responseBody,
-          error: exchange.error ?? null,
-        },
-      })
+      .write(deps.db, exchangeAuditEntry(context, exchange))
       .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
+}
+
+/**
+ * Collects the audit rows of a call's exchanges (stamped when they happen) for the caller to write with
+ * the outcome: one statement instead of one more round trip per call.
+ */
+export function collectSalesRenderExchanges(clock: Clock, context: ExchangeContext) {
+  const pending: AuditEntry[] = [];
+  const observe: ExchangeObserver = (exchange) => {
+    pending.push({ ...exchangeAuditEntry(context, exchange), at: clock.now() });
+  };
+  return {
+    observe,
+    /** Takes the collected entries (each once). */
+    take: () => pending.splice(0, pending.length),
+  };
 }

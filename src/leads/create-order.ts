@@ -1,8 +1,8 @@
 // One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
-import type { AuditWriter } from '../audit/audit-writer.js';
+import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
@@ -93,12 +93,14 @@ export async function attemptCreateOrder(
   }
   const requestId = typeof job.payload.requestId === 'string' ? job.payload.requestId : null;
   const token = deps.cipher.decrypt(campaign.tokenEncrypted);
-  const observe = auditSalesRenderExchanges(deps, {
+  // The call's audit rows are written with its outcome, in the same statement (or transaction).
+  const exchanges = collectSalesRenderExchanges(clock, {
     requestId,
     campaignId: campaign.id,
     leadId,
     attempt: job.attempts,
   });
+  const observe = exchanges.observe;
 
   try {
     const orderId = await sendToSalesRender(campaign, leadForOrder(lead), token, {
@@ -133,22 +135,36 @@ export async function attemptCreateOrder(
               values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}) on conflict do nothing),`
           : sql``
       }
-      audited as (${audit.insert({
-        event: 'order.created',
-        requestId,
-        campaignId: campaign.id,
-        leadId,
-        orderId,
-        actor: 'leadbridge',
-        outcome: 'created',
-        detail: { attempt: job.attempts, status_id: statusId, label },
-      })})
+      audited as (${audit.insertMany([
+        ...exchanges.take(),
+        {
+          event: 'order.created',
+          requestId,
+          campaignId: campaign.id,
+          leadId,
+          orderId,
+          actor: 'leadbridge',
+          outcome: 'created',
+          detail: { attempt: job.attempts, status_id: statusId, label },
+        },
+      ])})
       select 1`);
     return { kind: 'created', lead: updated };
   } catch (error) {
-    if (!(error instanceof SalesRenderError)) throw error;
-    return recordFailure(deps, job, lead, campaign, error, requestId);
+    if (!(error instanceof SalesRenderError)) {
+      await writeExchanges(deps, exchanges.take());
+      throw error;
+    }
+    return recordFailure(deps, job, lead, campaign, error, requestId, exchanges.take());
   }
+}
+
+/** Writes collected exchange rows on their own (an unexpected fault: the outcome is not recorded here). */
+async function writeExchanges(deps: CreateOrderDeps, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await deps.db
+    .execute(deps.audit.insertMany(entries))
+    .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
 }
 
 async function recordFailure(
@@ -158,9 +174,11 @@ async function recordFailure(
   campaign: Campaign,
   error: SalesRenderError,
   requestId: string | null,
+  exchangeEntries: AuditEntry[],
 ): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;
   return db.transaction(async (tx) => {
+    if (exchangeEntries.length > 0) await tx.execute(audit.insertMany(exchangeEntries));
     const now = clock.now();
     const detail = {
       attempt: job.attempts,

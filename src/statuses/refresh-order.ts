@@ -1,9 +1,10 @@
 // Re-reads one order from SalesRender (after a webhook) and applies its authoritative status and comment.
-import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import { sql } from 'drizzle-orm';
+import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
-import { completeJob } from '../db/queue/finish-job.js';
+import { completeJobSql } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
 import type { CreateOrderDeps } from '../leads/create-order.js';
 import { CrmClient } from '../salesrender/crm-client.js';
@@ -52,6 +53,8 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
     actor: 'leadbridge',
   };
 
+  // The re-read's audit rows are written in the transaction that applies what it found.
+  const exchanges = collectSalesRenderExchanges(deps.clock, { ...base, attempt: job.attempts });
   let snapshot: OrderSnapshot | null;
   if (campaign.module === 'cpa') {
     // The CPA module has no order query (salesrender-api.md [assumed]): the body's status is all there is.
@@ -68,16 +71,15 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
     const sr = campaign.salesrender;
     const client = new CrmClient(
       { baseUrl: sr.baseUrl, companyId: sr.companyId, token: deps.cipher.decrypt(campaign.tokenEncrypted) },
-      {
-        timeoutMs: deps.salesrenderTimeoutMs,
-        observe: auditSalesRenderExchanges(deps, { ...base, attempt: job.attempts }),
-      },
+      { timeoutMs: deps.salesrenderTimeoutMs, observe: exchanges.observe },
     );
     try {
       const orders = await client.fetchOrders([payload.orderId]);
       const order = orders.find((candidate) => String(candidate.id) === payload.orderId);
       snapshot = readOrder(order, sr.fields.comment);
     } catch (error) {
+      const entries = exchanges.take();
+      if (entries.length > 0) await deps.db.execute(deps.audit.insertMany(entries));
       if (!(error instanceof SalesRenderError)) throw error;
       await rescheduleAfterSalesRenderError(deps.db, job, error, {
         now: deps.clock.now(),
@@ -90,6 +92,13 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
 
   await deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
+    // The job's outcome and the re-read's audit rows in one statement; they commit with the change below.
+    const entries = exchanges.take();
+    await tx.execute(
+      entries.length > 0
+        ? sql`with audited as (${deps.audit.insertMany(entries)}), finished as (${completeJobSql(job, now)}) select 1`
+        : completeJobSql(job, now),
+    );
     if (!snapshot) {
       await deps.audit.write(tx, { ...base, event: 'webhook.order_missing', outcome: 'ignored' });
     } else {
@@ -101,6 +110,5 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
         requestId,
       });
     }
-    await completeJob(tx, job, now);
   });
 }

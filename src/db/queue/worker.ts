@@ -34,6 +34,8 @@ export class JobWorker {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private lastSweep = 0;
+  /** The last claim filled every free slot, so more may be waiting: a finished job should look again. */
+  private mayHaveMore = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.pollMs = options.pollMs ?? 1000;
@@ -104,6 +106,8 @@ export class JobWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
+      // Wake-ups that arrive together (NOTIFYs from a burst of commits) share one claim.
+      await new Promise((resolve) => setImmediate(resolve));
       this.woken = false;
       let claimed = 0;
       const free = this.concurrency - this.inFlight.size;
@@ -111,10 +115,13 @@ export class JobWorker {
         try {
           const jobs = await this.claim(free);
           claimed = jobs.length;
+          this.mayHaveMore = jobs.length === free;
           for (const job of jobs) {
             const running: Promise<void> = this.execute(job).finally(() => {
               this.inFlight.delete(running);
-              this.wake();
+              // Only when the queue may hold more: otherwise new jobs announce themselves (NOTIFY) and
+              // each finished job would cost an empty claim.
+              if (this.mayHaveMore || this.inFlight.size + 1 >= this.concurrency) this.wake();
             });
             this.inFlight.add(running);
           }
