@@ -81,6 +81,7 @@ sandbox.webhooks.url = view.webhook_url.replace(settings.publicBaseUrl, url);
 console.log(`
 LeadBridge demo
   LeadBridge         ${url}   (API docs: ${url}/docs)
+  Operator console   ${url}/admin   (sign in with the admin token below)
   SalesRender sandbox ${sandbox.url}   (call-centre page: ${sandbox.url}/)
   Test tracker       ${tracker.url}   (prints every postback below)
   Admin token        ${adminToken}
