@@ -10,49 +10,62 @@ import {
   matchWebhookSecret,
 } from './campaign-repository.js';
 
+/** Found values live until `until`; misses are not kept, so a new row is seen at once. */
+class TtlCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async get(key: string, load: (key: string) => Promise<T | null>): Promise<T | null> {
+    const hit = this.entries.get(key);
+    if (hit && hit.until > this.now()) return hit.value;
+    const value = await load(key);
+    if (value) this.entries.set(key, { value, until: this.now() + this.ttlMs });
+    else this.entries.delete(key);
+    if (this.entries.size > this.maxEntries) this.entries.clear();
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
 /**
- * Profiling showed each query costs CPU in query building and a syscall; these two are the same for
- * every lead of a campaign. Entries live `ttlMs` (default 2 s): a change made through this process is
- * seen at once (invalidate), one made through another instance within the TTL. Misses are not cached.
+ * Profiling showed each query costs CPU in query building and a syscall; these reads are the same for
+ * every lead and webhook of a campaign. Entries live `ttlMs` (default 2 s): a change made through this
+ * process is seen at once (invalidate), one made through another instance within the TTL. Misses are not
+ * cached.
  */
 export class HotLookups {
-  private readonly campaigns = new Map<string, { value: Campaign; until: number }>();
-  private readonly clients = new Map<string, { value: AuthenticatedClient; until: number }>();
-  private readonly campaignsById = new Map<string, { value: Campaign; until: number }>();
+  private readonly campaigns: TtlCache<Campaign>;
+  private readonly clients: TtlCache<AuthenticatedClient>;
+  private readonly campaignsById: TtlCache<Campaign>;
   private allCampaigns: { value: Campaign[]; until: number } | null = null;
 
   constructor(
     private readonly db: Executor,
     private readonly ttlMs = 2_000,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  async campaignByAlias(alias: string): Promise<Campaign | null> {
-    const hit = this.campaigns.get(alias);
-    if (hit && hit.until > this.now()) return hit.value;
-    const value = await findCampaignByAlias(this.db, alias);
-    if (value) this.campaigns.set(alias, { value, until: this.now() + this.ttlMs });
-    else this.campaigns.delete(alias);
-    return value;
+  ) {
+    this.campaigns = new TtlCache(ttlMs, now);
+    this.clients = new TtlCache(ttlMs, now);
+    this.campaignsById = new TtlCache(ttlMs, now);
   }
 
-  async clientByKey(key: string): Promise<AuthenticatedClient | null> {
-    const hit = this.clients.get(key);
-    if (hit && hit.until > this.now()) return hit.value;
-    const value = await authenticateKey(this.db, key);
-    if (value) this.clients.set(key, { value, until: this.now() + this.ttlMs });
-    else this.clients.delete(key);
-    if (this.clients.size > 10_000) this.clients.clear();
-    return value;
+  campaignByAlias(alias: string): Promise<Campaign | null> {
+    return this.campaigns.get(alias, (key) => findCampaignByAlias(this.db, key));
   }
 
-  async campaignById(id: string): Promise<Campaign | null> {
-    const hit = this.campaignsById.get(id);
-    if (hit && hit.until > this.now()) return hit.value;
-    const value = await findCampaignById(this.db, id);
-    if (value) this.campaignsById.set(id, { value, until: this.now() + this.ttlMs });
-    else this.campaignsById.delete(id);
-    return value;
+  clientByKey(apiKey: string): Promise<AuthenticatedClient | null> {
+    return this.clients.get(apiKey, (key) => authenticateKey(this.db, key));
+  }
+
+  campaignById(id: string): Promise<Campaign | null> {
+    return this.campaignsById.get(id, (key) => findCampaignById(this.db, key));
   }
 
   /** The campaign a webhook URL's secret names, compared in constant time against every campaign. */

@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { adminWriteEntry } from '../audit/admin-write-audit.js';
 import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -117,14 +118,10 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     // Admin writes are audited (method, path, status; not the body, which may carry a SalesRender token).
     admin.addHook('onSend', async function auditAdminWrite(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await context.audit.write(context.database.orm, {
-        event: 'admin.request',
-        requestId: request.id,
-        actor: 'admin',
-        outcome: String(reply.statusCode),
-        httpStatus: reply.statusCode,
-        detail: { method: request.method, url: request.url, remote_ip: request.ip },
-      });
+      await context.audit.write(
+        context.database.orm,
+        adminWriteEntry('admin.request', request, reply.statusCode),
+      );
       return payload;
     });
     // Any admin write may change a campaign, client or key: drop the intake's cached reads.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { adminWriteEntry } from '../audit/admin-write-audit.js';
 import type { AppContext } from '../context.js';
 import { AppError, asAppError } from '../errors.js';
 import { cookieOptions, requireConsoleSession, sessionCookie, sessionOf } from './console-session.js';
@@ -121,14 +122,7 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     // Console writes are audited like every other request (the form body is not: it may hold a token).
     pages.addHook('onSend', async function auditConsoleAction(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await context.audit.write(db, {
-        event: 'console.action',
-        requestId: request.id,
-        actor: 'admin',
-        outcome: String(reply.statusCode),
-        httpStatus: reply.statusCode,
-        detail: { method: request.method, url: request.url, remote_ip: request.ip },
-      });
+      await context.audit.write(db, adminWriteEntry('console.action', request, reply.statusCode));
       return payload;
     });
     // Any console write may change a campaign, client or key: drop the intake's cached reads.
