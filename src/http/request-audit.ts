@@ -1,5 +1,6 @@
 // Writes the raw incoming request to the audit log before anything else is done with it.
 import type { FastifyRequest } from 'fastify';
+import type { AuditEntry } from '../audit/audit-writer.js';
 import { redactHeaders, redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 
@@ -22,22 +23,19 @@ export function auditEventFor(url: string): string | null {
   return null;
 }
 
-/** Records method, redacted URL and headers, and the body as received. Idempotent per request. */
-export async function auditIncomingRequest(
-  context: AppContext,
+/** The audit row of the raw request (method, redacted URL and headers, body as received), or null when the path is not audited. */
+export function incomingRequestEntry(
   request: FastifyRequest,
   extra: { campaignId?: string | null } = {},
-): Promise<void> {
+): (AuditEntry & { event: string }) | null {
   const event = auditEventFor(request.url);
-  if (!event || request.auditedAs) return;
-  request.auditedAs = event;
-  if (extra.campaignId) request.auditCampaignId = extra.campaignId;
+  if (!event) return null;
   let body: unknown = request.body ?? null;
   if (request.rawBody !== undefined && (body === null || typeof body !== 'object')) body = request.rawBody;
-  await context.audit.write(context.database.orm, {
+  return {
     event,
     requestId: request.id,
-    campaignId: request.auditCampaignId ?? null,
+    campaignId: extra.campaignId ?? request.auditCampaignId ?? null,
     actor: 'client',
     outcome: 'received',
     detail: {
@@ -49,5 +47,19 @@ export async function auditIncomingRequest(
       raw_body:
         request.rawBody !== undefined && typeof request.body === 'object' ? undefined : request.rawBody,
     },
-  });
+  };
+}
+
+/** Records the raw request. Idempotent per request. */
+export async function auditIncomingRequest(
+  context: AppContext,
+  request: FastifyRequest,
+  extra: { campaignId?: string | null } = {},
+): Promise<void> {
+  if (request.auditedAs) return;
+  if (extra.campaignId) request.auditCampaignId = extra.campaignId;
+  const entry = incomingRequestEntry(request, extra);
+  if (!entry) return;
+  request.auditedAs = entry.event;
+  await context.audit.write(context.database.orm, entry);
 }

@@ -1,6 +1,6 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
 import { sql } from 'drizzle-orm';
-import type { AuditWriter } from '../audit/audit-writer.js';
+import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
@@ -68,7 +68,14 @@ export interface WebhookDeps {
  */
 export async function receiveWebhook(
   deps: WebhookDeps,
-  input: { campaign: Campaign; body: unknown; query: unknown; requestId: string },
+  input: {
+    campaign: Campaign;
+    body: unknown;
+    query: unknown;
+    requestId: string;
+    /** The raw request's audit row, written in the same statement as the job (null: already written). */
+    received?: AuditEntry | null;
+  },
 ): Promise<{ outcome: 'queued' | 'unknown_order'; orderId: string }> {
   const hint = readWebhookHint(input.body, input.query);
   if (!hint.orderId) {
@@ -89,7 +96,8 @@ export async function receiveWebhook(
   // refresh job for it and wake the workers (NOTIFY is delivered when the statement commits).
   const queued = await queryRows<{ lead_id: string }>(
     deps.db,
-    sql`with lead as (
+    sql`with ${input.received ? sql`received as (${deps.audit.insert(input.received)}),` : sql``}
+      lead as (
         select id from leads where campaign_id = ${campaign.id} and order_id = ${hint.orderId}
         order by created_at desc limit 1),
       queued as (
