@@ -90,10 +90,14 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   });
 
   // Per API key (per address when none is sent), per process. Webhooks are exempt: SalesRender bursts and
-  // its secret URL is its authentication. 0 turns limiting off.
+  // its secret URL is its authentication. Console sign-ins are limited per address (their own, lower max,
+  // set on the route). 0 turns limiting off.
   if (context.settings.RATE_LIMIT_PER_MINUTE > 0) {
     await app.register(rateLimit, {
-      allowList: (request) => !request.url.startsWith('/v1/leads') && !request.url.startsWith('/v1/orders'),
+      allowList: (request) =>
+        !request.url.startsWith('/v1/leads') &&
+        !request.url.startsWith('/v1/orders') &&
+        !(request.method === 'POST' && request.url.startsWith('/admin/sign-in')),
       max: context.settings.RATE_LIMIT_PER_MINUTE,
       timeWindow: 60_000,
       keyGenerator: (request) => apiKeyOf(request) ?? request.ip,

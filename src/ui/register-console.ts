@@ -68,35 +68,40 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     return reply.type('text/html; charset=utf-8').send(signInPage({ next: safeNext(request.query.next) }));
   });
 
-  app.post('/admin/sign-in', async function signIn(request, reply) {
-    const body = (request.body ?? {}) as { token?: unknown; next?: unknown };
-    const ok =
-      typeof body.token === 'string' &&
-      isAdminToken(body.token.trim(), context.settings.LEADBRIDGE_ADMIN_TOKEN);
-    await context.audit.write(db, {
-      event: 'console.sign_in',
-      requestId: request.id,
-      actor: 'admin',
-      outcome: ok ? 'ok' : 'refused',
-      detail: { remote_ip: request.ip, user_agent: request.headers['user-agent'] ?? null },
-    });
-    if (!ok) {
-      return reply
-        .code(401)
-        .type('text/html; charset=utf-8')
-        .send(signInPage({ error: 'That is not the admin token.', next: safeNext(body.next) }));
-    }
-    const { cookieValue, session } = await startSession(db, { clock: context.clock, ids: context.ids });
-    reply.setCookie(
-      sessionCookie,
-      cookieValue,
-      cookieOptions(
-        context,
-        Math.floor((session.expiresAt.getTime() - context.clock.now().getTime()) / 1000),
-      ),
-    );
-    return reply.redirect(safeNext(body.next), 303);
-  });
+  // Guessing the admin token is slowed to ten tries a minute per address (when rate limiting is on).
+  app.post(
+    '/admin/sign-in',
+    { config: { rateLimit: { max: 10, timeWindow: 60_000 } } },
+    async function signIn(request, reply) {
+      const body = (request.body ?? {}) as { token?: unknown; next?: unknown };
+      const ok =
+        typeof body.token === 'string' &&
+        isAdminToken(body.token.trim(), context.settings.LEADBRIDGE_ADMIN_TOKEN);
+      await context.audit.write(db, {
+        event: 'console.sign_in',
+        requestId: request.id,
+        actor: 'admin',
+        outcome: ok ? 'ok' : 'refused',
+        detail: { remote_ip: request.ip, user_agent: request.headers['user-agent'] ?? null },
+      });
+      if (!ok) {
+        return reply
+          .code(401)
+          .type('text/html; charset=utf-8')
+          .send(signInPage({ error: 'That is not the admin token.', next: safeNext(body.next) }));
+      }
+      const { cookieValue, session } = await startSession(db, { clock: context.clock, ids: context.ids });
+      reply.setCookie(
+        sessionCookie,
+        cookieValue,
+        cookieOptions(
+          context,
+          Math.floor((session.expiresAt.getTime() - context.clock.now().getTime()) / 1000),
+        ),
+      );
+      return reply.redirect(safeNext(body.next), 303);
+    },
+  );
 
   await app.register(async function consolePages(pages) {
     pages.decorateRequest('consoleSession', null);

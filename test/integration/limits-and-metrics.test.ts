@@ -31,6 +31,22 @@ it('answers 429 with Retry-After past the per-key limit, audits it, and leaves o
   expect(audit.text).toContain('"outcome":"RATE_LIMITED"');
 });
 
+it('slows guessing of the admin token at the console: ten sign-ins a minute per address, each audited', async () => {
+  const statuses: number[] = [];
+  for (let index = 0; index < 11; index++) {
+    const answer = await h.request({
+      method: 'POST',
+      url: '/admin/sign-in',
+      form: { token: `guess-${index}` },
+    });
+    statuses.push(answer.status);
+  }
+  expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+  expect(statuses[10]).toBe(429);
+  const audit = await h.admin('GET', '/admin/api/audit?format=ndjson');
+  expect(audit.text.split('\n').filter((line) => line.includes('"console.sign_in"'))).toHaveLength(10);
+});
+
 it('answers 413 to a body over the limit, and audits it', async () => {
   const response = await send({ phone: '+79127770001', name: 'x'.repeat(5000) }, 'lb_fresh-key-for-size');
   expect(response.status).toBe(413);
