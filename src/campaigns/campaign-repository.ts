@@ -180,11 +180,13 @@ export async function updateCampaign(
   >;
   const currentSr = toCreateShape(current, deps.cipher).salesrender;
   const patchSr = withoutUndefined(patch.salesrender ?? {});
-  // Field routes merge one by one: changing where the phone goes keeps the other routes.
+  // Field routes merge one by one: changing where the phone goes keeps the other routes. A switch of
+  // module starts from the new module's defaults instead (CRM field names mean nothing to CPA's lead/add).
+  const moduleChanged = patch.module !== undefined && patch.module !== current.module;
   merged.salesrender = {
     ...currentSr,
     ...patchSr,
-    fields: { ...currentSr.fields, ...(patchSr.fields ?? {}) },
+    fields: { ...(moduleChanged ? {} : currentSr.fields), ...(patchSr.fields ?? {}) },
   };
   const input = parseOrThrow(campaignCreateSchema, merged);
   const [row] = await db

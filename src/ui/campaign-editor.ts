@@ -220,6 +220,8 @@ export function campaignFormHtml(options: {
       ${textArea({ name: 'pb_status_values', label: 'Tracker words for labels (label=word per line)', value: form.pb_status_values ?? '', errors, errorKey: 'postback.status_values' })}
     </section>
     <details class="card"><summary>Advanced: field routes, cart, advertiser map</summary>
+      <input type="hidden" name="sr_fields_module" value="${form.sr_fields_module ?? ''}">
+      <p class="hint muted">Switching the module resets the routes to the new module's defaults.</p>
       ${textArea({ name: 'sr_fields', label: 'Field routes (lead attribute → SalesRender field or source.<key>); empty = defaults', value: form.sr_fields ?? '', errors, errorKey: 'salesrender.fields' })}
       ${textArea({ name: 'sr_cart', label: 'Cart items (JSON)', value: form.sr_cart ?? '[]', errors, errorKey: 'salesrender.cart' })}
       ${textArea({ name: 'advertiser_status_map', label: 'Advertiser labels → status ids (JSON); empty = inverse of the status map', value: form.advertiser_status_map ?? '', errors })}

@@ -50,6 +50,7 @@ export function campaignToForm(campaign: Campaign): CampaignForm {
     currency: campaign.currency,
     dedupe_window_hours: String(campaign.dedupeWindowHours),
     sr_fields: JSON.stringify(sr.fields, null, 2),
+    sr_fields_module: campaign.module,
     sr_cart: JSON.stringify(sr.cart),
     advertiser_status_map: campaign.advertiserStatusMapConfigured
       ? JSON.stringify(campaign.advertiserStatusMapConfigured, null, 2)
@@ -120,7 +121,9 @@ export function formToCampaignBody(form: CampaignForm, mode: 'create' | 'edit') 
   const on = Object.keys(form)
     .filter((key) => key.startsWith('pb_on_') && form[key])
     .map((key) => key.slice('pb_on_'.length));
-  const fields = parseJson(form.sr_fields, 'salesrender.fields', errors);
+  // Routes shown for the other module are not carried over a module switch: the new module's defaults apply.
+  const fieldsApply = !form.sr_fields_module || form.sr_fields_module === form.module;
+  const fields = fieldsApply ? parseJson(form.sr_fields, 'salesrender.fields', errors) : undefined;
   const cart = parseJson(form.sr_cart, 'salesrender.cart', errors);
   const advertiserMap = parseJson(form.advertiser_status_map, 'advertiser_status_map', errors);
   const dedupe = Number(form.dedupe_window_hours);

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { haveChromium, launchChromium, snap } from '../support/browser.js';
-import { adminToken, crmToken, type Harness, startHarness } from '../support/harness.js';
+import { adminToken, cpaToken, crmToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 let tracker: TestTracker;
@@ -124,6 +124,21 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     await clickThrough('#campaign-form button[type=submit]');
     await expect(page.locator('[role=alert]').first().textContent()).resolves.toContain('alias');
     expect(await page.getAttribute('#f-alias', 'aria-invalid')).toBe('true');
+  });
+
+  it("switches a campaign's module from the editor, routes reset to the new module's defaults", async () => {
+    await h.createCampaign('ui-switch', { salesrender: { company_id: '41' } });
+    await go('/admin/campaigns/ui-switch');
+    await page.selectOption('#f-module', 'cpa');
+    await page.fill('#f-sr_offer_id', '10');
+    await page.fill('#f-sr_token', cpaToken);
+    await clickThrough('#campaign-form button[type=submit]');
+    await expect(page.locator('.flash').first().textContent()).resolves.toContain('Campaign saved');
+    const saved = await h.admin('GET', '/admin/api/campaigns/ui-switch');
+    expect(saved.body).toMatchObject({
+      module: 'cpa',
+      salesrender: { offer_id: '10', fields: { phone: 'phone_1' } },
+    });
   });
 
   it('creates a partner showing its key once, and rotates it: the old key stops working at once', async () => {

@@ -1,6 +1,6 @@
 // The operator's admin API: campaigns and partners, behind the admin token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, crmToken, type Harness, startHarness } from '../support/harness.js';
+import { adminToken, cpaToken, crmToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -79,6 +79,31 @@ describe('campaigns', () => {
       headers: { 'x-api-key': key },
     });
     expect(lead.status).toBe(201);
+  });
+
+  it("switches a campaign's module by PATCH, starting from the new module's field routes", async () => {
+    await h.createCampaign('admin-switch');
+    const patched = await h.admin('PATCH', '/admin/api/campaigns/admin-switch', {
+      module: 'cpa',
+      salesrender: { offer_id: '10', token: cpaToken },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.module).toBe('cpa');
+    expect(patched.body.salesrender.fields).toMatchObject({
+      phone: 'phone_1',
+      name: 'humanName_1',
+      sub2: 'string_1',
+    });
+    const back = await h.admin('PATCH', '/admin/api/campaigns/admin-switch', {
+      module: 'crm',
+      salesrender: { token: crmToken, fields: { click_id: 'click' } },
+    });
+    expect(back.status).toBe(200);
+    expect(back.body.salesrender.fields).toMatchObject({
+      phone: 'phone',
+      click_id: 'click',
+      sub1: 'source.subid_2',
+    });
   });
 
   it('refuses invalid campaigns with every field and reason', async () => {
