@@ -320,7 +320,9 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     const keyboard = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const tab = await keyboard.newPage();
     await tab.goto(`${h.url}/admin`);
-    await tab.keyboard.type(adminToken); // the token field has focus on arrival
+    // The token field takes the focus on arrival (autofocus); type only once it has it.
+    await tab.waitForFunction(() => document.activeElement?.id === 'token');
+    await tab.keyboard.type(adminToken);
     await tab.keyboard.press('Enter');
     await tab.waitForURL(/\/admin$/);
     await tab.keyboard.press('Tab');
