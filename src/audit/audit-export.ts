@@ -64,17 +64,22 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** How many rows an export with this filter will hold (for progress). */
-export async function countAudit(db: Executor, filter: AuditFilter): Promise<number> {
+/** The WHERE conditions of a filter (campaign, lead, period), shared by export, count and search. */
+export function auditConditions(filter: AuditFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.campaignId) conditions.push(eq(auditLog.campaignId, filter.campaignId));
   if (filter.leadId) conditions.push(eq(auditLog.leadId, filter.leadId));
   if (filter.from) conditions.push(gte(auditLog.at, filter.from));
   if (filter.to) conditions.push(lt(auditLog.at, filter.to));
+  return conditions;
+}
+
+/** How many rows an export with this filter will hold (for progress). */
+export async function countAudit(db: Executor, filter: AuditFilter): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(auditLog)
-    .where(and(...conditions));
+    .where(and(...auditConditions(filter)));
   return Number(row?.n ?? 0);
 }
 
@@ -91,11 +96,7 @@ export async function* exportAudit(
   if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
   let lastId = 0;
   for (;;) {
-    const conditions: SQL[] = [gt(auditLog.id, lastId)];
-    if (filter.campaignId) conditions.push(eq(auditLog.campaignId, filter.campaignId));
-    if (filter.leadId) conditions.push(eq(auditLog.leadId, filter.leadId));
-    if (filter.from) conditions.push(gte(auditLog.at, filter.from));
-    if (filter.to) conditions.push(lt(auditLog.at, filter.to));
+    const conditions = [gt(auditLog.id, lastId), ...auditConditions(filter)];
     const rows = await db
       .select()
       .from(auditLog)

@@ -1,8 +1,8 @@
 // The console's audit search: newest first, filtered by campaign, lead, order, event and period, paged by id.
-import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, like, lt } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { auditLog } from '../db/schema.js';
-import type { AuditFilter } from './audit-export.js';
+import { type AuditFilter, auditConditions } from './audit-export.js';
 
 export interface AuditSearch extends AuditFilter {
   orderId?: string;
@@ -13,9 +13,7 @@ export interface AuditSearch extends AuditFilter {
 }
 
 export async function searchAudit(db: Executor, search: AuditSearch, pageSize = 100) {
-  const conditions: SQL[] = [];
-  if (search.campaignId) conditions.push(eq(auditLog.campaignId, search.campaignId));
-  if (search.leadId) conditions.push(eq(auditLog.leadId, search.leadId));
+  const conditions = auditConditions(search);
   if (search.orderId) conditions.push(eq(auditLog.orderId, search.orderId));
   if (search.event)
     conditions.push(
@@ -23,8 +21,6 @@ export async function searchAudit(db: Executor, search: AuditSearch, pageSize = 
         ? like(auditLog.event, `${search.event}%`)
         : eq(auditLog.event, search.event),
     );
-  if (search.from) conditions.push(gte(auditLog.at, search.from));
-  if (search.to) conditions.push(lt(auditLog.at, search.to));
   if (search.beforeId) conditions.push(lt(auditLog.id, search.beforeId));
   const rows = await db
     .select()

@@ -52,6 +52,15 @@ function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
   };
 }
 
+/** The WHERE conditions of a filter (campaign, period of arrival), shared by the export and the console's search. */
+export function leadConditions(filter: LeadFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.campaignId) conditions.push(eq(leads.campaignId, filter.campaignId));
+  if (filter.from) conditions.push(gte(leads.createdAt, filter.from));
+  if (filter.to) conditions.push(lt(leads.createdAt, filter.to));
+  return conditions;
+}
+
 /** Ordered by (created_at, id); each page continues strictly after the last row seen. */
 export async function* exportLeads(
   db: Executor,
@@ -62,10 +71,7 @@ export async function* exportLeads(
   if (format === 'csv') yield `${columns.join(',')}\r\n`;
   let after: { at: Date; id: string } | null = null;
   for (;;) {
-    const conditions: SQL[] = [];
-    if (filter.campaignId) conditions.push(eq(leads.campaignId, filter.campaignId));
-    if (filter.from) conditions.push(gte(leads.createdAt, filter.from));
-    if (filter.to) conditions.push(lt(leads.createdAt, filter.to));
+    const conditions = leadConditions(filter);
     if (after) {
       const next = or(
         gt(leads.createdAt, after.at),

@@ -46,12 +46,16 @@ export interface Campaign {
   defaultCountry: string | null;
   dedupeWindowHours: number;
   webhookSecret: string;
+  /** SHA-256 of the webhook secret, computed once per load, for the constant-time match. */
+  webhookSecretDigest: Buffer;
   /** Standard Webhooks secret (`whsec_…`) signing POST postbacks, encrypted at rest. */
   postbackSecretEncrypted: string | null;
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 export interface CampaignDeps {
   clock: Clock;
@@ -88,6 +92,7 @@ export function toCampaign(row: CampaignRow): Campaign {
     defaultCountry: row.defaultCountry,
     dedupeWindowHours: row.dedupeWindowHours,
     webhookSecret: row.webhookSecret,
+    webhookSecretDigest: sha256(row.webhookSecret),
     postbackSecretEncrypted: row.postbackSecretEncrypted,
     active: row.active,
     createdAt: row.createdAt,
@@ -251,12 +256,10 @@ export function matchWebhookSecret(candidates: readonly Campaign[], secret: stri
   const offered = sha256(secret);
   let match: Campaign | null = null;
   for (const campaign of candidates) {
-    if (timingSafeEqual(sha256(campaign.webhookSecret), offered)) match = campaign;
+    if (timingSafeEqual(campaign.webhookSecretDigest, offered)) match = campaign;
   }
   return match;
 }
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1);

@@ -1,15 +1,13 @@
 // The operator's lead search: filters by campaign, partner, label, period, click id, phone, order id; newest first.
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { type LeadFilter, leadConditions } from '../audit/lead-export.js';
 import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import type { LeadRow } from './lead-repository.js';
 
-export interface LeadSearch {
-  campaignId?: string;
+export interface LeadSearch extends LeadFilter {
   partnerId?: string;
   label?: string;
-  from?: Date;
-  to?: Date;
   clickId?: string;
   /** Matched as E.164: whatever is typed, only `+` and digits count. */
   phone?: string;
@@ -33,12 +31,9 @@ function parseCursor(cursor: string): { at: Date; id: string } | null {
 }
 
 export async function searchLeads(db: Executor, search: LeadSearch, pageSize = 50): Promise<LeadPage> {
-  const conditions: SQL[] = [];
-  if (search.campaignId) conditions.push(eq(leads.campaignId, search.campaignId));
+  const conditions = leadConditions(search);
   if (search.partnerId) conditions.push(eq(leads.partnerId, search.partnerId));
   if (search.label) conditions.push(eq(leads.label, search.label));
-  if (search.from) conditions.push(gte(leads.createdAt, search.from));
-  if (search.to) conditions.push(lt(leads.createdAt, search.to));
   if (search.clickId) conditions.push(eq(leads.clickId, search.clickId));
   if (search.orderId) conditions.push(eq(leads.orderId, search.orderId));
   if (search.phone) {

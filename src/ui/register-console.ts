@@ -130,10 +130,13 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
       await context.audit.write(db, adminWriteEntry('console.action', request, reply.statusCode));
       return payload;
     });
-    // Any console write may change a campaign, client or key: drop the intake's cached reads.
-    pages.addHook('onSend', async function invalidateLookups(request) {
+    // Any console write may change a campaign, client or key: drop the intake's cached reads, before and
+    // after (as the admin API does), so no lead request can re-cache the old value in between.
+    const invalidateLookups = async (request: { method: string }) => {
       if (request.method !== 'GET') context.leadDeps.lookups.invalidate();
-    });
+    };
+    pages.addHook('preHandler', invalidateLookups);
+    pages.addHook('onSend', invalidateLookups);
 
     pages.post('/admin/sign-out', async function signOut(request, reply) {
       if (request.consoleSession) await endSession(db, request.consoleSession.id, context.clock.now());

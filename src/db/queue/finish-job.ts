@@ -1,18 +1,17 @@
 // Records the outcome of one attempt: done, retry later, or failed for good.
-import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../connection.js';
-import { jobs } from '../schema.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../connection.js';
 import type { Job } from './job.js';
 
 /** Only the worker holding the lease may finish a job: a late answer after the lease was swept changes nothing. */
 const heldBy = (job: Job) =>
-  and(eq(jobs.id, job.id), eq(jobs.state, 'running'), eq(jobs.lockedBy, job.lockedBy ?? ''));
+  sql`where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
 
 /** `completeJob` as an SQL fragment, for a data-modifying CTE that records the outcome in one statement. */
 export function completeJobSql(job: Job, now: Date, httpStatus?: number | null): SQL {
-  return sql`update jobs set state = 'done', finished_at = ${now.toISOString()}, updated_at = ${now.toISOString()},
-      locked_until = null, last_error = null, last_http_status = ${httpStatus ?? null}
-    where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
+  const at = now.toISOString();
+  return sql`update jobs set state = 'done', finished_at = ${at}, updated_at = ${at},
+      locked_until = null, last_error = null, last_http_status = ${httpStatus ?? null} ${heldBy(job)}`;
 }
 
 export async function completeJob(
@@ -21,18 +20,7 @@ export async function completeJob(
   now: Date,
   httpStatus?: number | null,
 ): Promise<boolean> {
-  const rows = await db
-    .update(jobs)
-    .set({
-      state: 'done',
-      finishedAt: now,
-      updatedAt: now,
-      lockedUntil: null,
-      lastError: null,
-      lastHttpStatus: httpStatus ?? null,
-    })
-    .where(heldBy(job))
-    .returning({ id: jobs.id });
+  const rows = await queryRows(db, sql`${completeJobSql(job, now, httpStatus)} returning id`);
   return rows.length > 0;
 }
 
@@ -42,21 +30,13 @@ export async function retryOrFailJob(
   job: Job,
   options: { now: Date; delayMs: number; error: string; httpStatus?: number | null },
 ): Promise<'pending' | 'failed'> {
-  const exhausted = job.attempts >= job.maxAttempts;
-  await db
-    .update(jobs)
-    .set({
-      state: exhausted ? 'failed' : 'pending',
-      nextAttemptAt: new Date(options.now.getTime() + options.delayMs),
-      finishedAt: exhausted ? options.now : null,
-      lockedUntil: null,
-      lockedBy: null,
-      lastError: options.error.slice(0, 2000),
-      lastHttpStatus: options.httpStatus ?? null,
-      updatedAt: options.now,
-    })
-    .where(heldBy(job));
-  return exhausted ? 'failed' : 'pending';
+  const outcome = jobOutcomeSql(
+    job,
+    { kind: 'retry', delayMs: options.delayMs, error: options.error, httpStatus: options.httpStatus },
+    options.now,
+  );
+  await db.execute(outcome.sql);
+  return outcome.state === 'failed' ? 'failed' : 'pending';
 }
 
 export async function failJob(
@@ -64,18 +44,10 @@ export async function failJob(
   job: Job,
   options: { now: Date; error: string; httpStatus?: number | null },
 ): Promise<void> {
-  await db
-    .update(jobs)
-    .set({
-      state: 'failed',
-      finishedAt: options.now,
-      lockedUntil: null,
-      lockedBy: null,
-      lastError: options.error.slice(0, 2000),
-      lastHttpStatus: options.httpStatus ?? null,
-      updatedAt: options.now,
-    })
-    .where(heldBy(job));
+  await db.execute(
+    jobOutcomeSql(job, { kind: 'failed', error: options.error, httpStatus: options.httpStatus }, options.now)
+      .sql,
+  );
 }
 
 export type JobOutcome =
@@ -85,7 +57,7 @@ export type JobOutcome =
 
 /**
  * The UPDATE recording an attempt's outcome, as an SQL fragment for a data-modifying CTE, and the state
- * it leaves the job in (a retry with no attempts left fails it). Same rules as the functions above.
+ * it leaves the job in (a retry with no attempts left fails it). The functions above run it on its own.
  */
 export function jobOutcomeSql(
   job: Job,
@@ -93,7 +65,7 @@ export function jobOutcomeSql(
   now: Date,
 ): { sql: SQL; state: 'done' | 'pending' | 'failed' } {
   const at = now.toISOString();
-  const held = sql`where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
+  const held = heldBy(job);
   if (outcome.kind === 'done') return { sql: completeJobSql(job, now, outcome.httpStatus), state: 'done' };
   const error = outcome.error.slice(0, 2000);
   const failed = outcome.kind === 'failed' || job.attempts >= job.maxAttempts;
