@@ -7,6 +7,7 @@ import pg from 'pg';
 import { openPglite } from '../src/db/connection.js';
 import { startBaseline } from './baseline-forwarder.js';
 import { startLeadBridge } from './leadbridge-process.js';
+import { type PacedResult, pacedLoad } from './paced-load.js';
 import { startStandIns } from './stand-ins.js';
 
 const quick = process.argv.includes('--quick');
@@ -38,8 +39,6 @@ const leadBody = () => {
 async function load(options: {
   url: string;
   connections: number;
-  rate?: number;
-  amount?: number;
   headers?: Record<string, string>;
   body: () => string;
 }): Promise<LoadResult> {
@@ -47,8 +46,7 @@ async function load(options: {
     url: options.url,
     method: 'POST',
     connections: options.connections,
-    ...(options.amount ? { amount: options.amount } : { duration: seconds }),
-    overallRate: options.rate,
+    duration: seconds,
     headers: { 'content-type': 'application/json', ...options.headers },
     requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
   });
@@ -74,7 +72,7 @@ async function benchBaseline() {
   const baseline = await startBaseline(standIns.salesrenderUrl);
   const c50 = await load({ url: baseline.url, connections: 50, body: leadBody });
   const c200 = await load({ url: baseline.url, connections: 200, body: leadBody });
-  const at500 = await load({ url: baseline.url, connections: 100, rate: 500, body: leadBody });
+  const at500 = await pacedLoad({ url: baseline.url, rate: 500, amount: 500 * seconds, body: leadBody });
   const accepted = c50.ok + c200.ok + at500.ok;
   const created = standIns.ordersCreated();
   await baseline.close();
@@ -126,7 +124,13 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   const intakeUrl = `${lb.url}/v1/leads/bench`;
   const c50 = await load({ url: intakeUrl, connections: 50, headers, body: leadBody });
   const c200 = await load({ url: intakeUrl, connections: 200, headers, body: leadBody });
-  const at500 = await load({ url: intakeUrl, connections: 100, rate: 500, headers, body: leadBody });
+  const at500 = await pacedLoad({
+    url: intakeUrl,
+    rate: 500,
+    amount: 500 * seconds,
+    headers,
+    body: leadBody,
+  });
   const accepted = c50.ok + c200.ok + at500.ok;
 
   // Webhook ingestion: repeated webhooks over the first 1,000 orders, each audited and queued.
@@ -162,14 +166,13 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   const sentAt = new Map<string, number>();
   let delayOrder = 1000;
   const rateCount = 200 * seconds;
-  await load({
+  const delayPhase = await pacedLoad({
     url: webhookUrl,
-    connections: 20,
     rate: 200,
     amount: rateCount,
-    body: () => {
+    body: (intended) => {
       const orderId = String(++delayOrder);
-      sentAt.set(orderId, performance.now());
+      sentAt.set(orderId, intended);
       return JSON.stringify({ data: { id: orderId } });
     },
   });
@@ -189,6 +192,7 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
         p50: Math.round(percentile(delays, 50) * 10) / 10,
         p99: Math.round(percentile(delays, 99) * 10) / 10,
         measured: delays.length,
+        webhook_answer: delayPhase,
       },
     },
     peak_rss_mb: Math.round(peakRss / 1_048_576),
@@ -227,7 +231,7 @@ const row = (cells: (string | number)[]) =>
   console.log(cells.map((cell) => String(cell).padEnd(18)).join(''));
 row(['target', 'c50 leads/s', 'c50 p99 ms', 'c200 leads/s', 'c200 p99 ms', '@500/s p50/p99']);
 for (const run of runs as { target: string; intake: Record<string, LoadResult> }[]) {
-  const { c50, c200, at500 } = run.intake as { c50: LoadResult; c200: LoadResult; at500: LoadResult };
+  const { c50, c200, at500 } = run.intake as { c50: LoadResult; c200: LoadResult; at500: PacedResult };
   row([
     run.target,
     c50.requestsPerSecond,
@@ -240,7 +244,7 @@ for (const run of runs as { target: string; intake: Record<string, LoadResult> }
 const base = baseline.intake;
 for (const run of runs.slice(1) as {
   target: string;
-  intake: { c50: LoadResult; c200: LoadResult; at500: LoadResult };
+  intake: { c50: LoadResult; c200: LoadResult; at500: PacedResult };
 }[]) {
   console.log(
     `\n${run.target}: throughput ${Math.round((run.intake.c50.requestsPerSecond / base.c50.requestsPerSecond) * 100)}% of the baseline at c50, ` +

@@ -41,6 +41,11 @@ export interface AuditWriter {
   insert(entry: AuditEntry): SQL;
   /** One INSERT for several rows, ids assigned in the order given (a CTE's parts run in no set order). */
   insertMany(entries: AuditEntry[]): SQL;
+  /**
+   * Like `insertMany`, but a row marked `onlyIf` is written only when the SQL condition `onlyIf` holds
+   * (e.g. `exists (select 1 from stored_lead)` in a CTE); the others always. Ids follow the order given.
+   */
+  insertManyWhere(rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL;
 }
 
 /** An audit writer that stamps rows with `clock` and redacts `knownSecrets()` (e.g. tokens in use) from details. */
@@ -48,20 +53,35 @@ export function createAuditWriter(
   clock: Clock,
   knownSecrets: () => readonly string[] = () => [],
 ): AuditWriter {
-  const values = (entry: AuditEntry): SQL => {
+  // Every value typed, so the same row also works in `select ... from (values ...)`, where PostgreSQL
+  // cannot infer a parameter's type from the target column.
+  const values = (entry: AuditEntry, extra: SQL = sql``): SQL => {
     const detail = JSON.stringify(redactValue(entry.detail ?? {}, knownSecrets()));
-    return sql`(${(entry.at ?? clock.now()).toISOString()}, ${entry.requestId ?? null}, ${entry.campaignId ?? null},
-      ${entry.leadId ?? null}, ${entry.orderId ?? null}, ${entry.actor ?? null}, ${entry.event}, ${entry.outcome ?? null},
-      ${entry.httpStatus ?? null}, ${entry.latencyMs ?? null}, ${detail}::jsonb)`;
+    return sql`(${(entry.at ?? clock.now()).toISOString()}::timestamptz, ${entry.requestId ?? null}::text,
+      ${entry.campaignId ?? null}::text, ${entry.leadId ?? null}::text, ${entry.orderId ?? null}::text,
+      ${entry.actor ?? null}::text, ${entry.event}::text, ${entry.outcome ?? null}::text,
+      ${entry.httpStatus ?? null}::int, ${entry.latencyMs ?? null}::int, ${detail}::jsonb${extra})`;
   };
+  const columns = sql`(at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail)`;
   const insertMany = (entries: AuditEntry[]): SQL =>
-    sql`insert into audit_log
-        (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail)
-        values ${sql.join(entries.map(values), sql`, `)}`;
+    sql`insert into audit_log ${columns} values ${sql.join(
+      entries.map((entry) => values(entry)),
+      sql`, `,
+    )}`;
+  const insertManyWhere = (rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL =>
+    sql`insert into audit_log ${columns}
+      select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
+      from (values ${sql.join(
+        rows.map((row) => values(row.entry, sql`, ${row.conditional}::boolean`)),
+        sql`, `,
+      )}) as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms,
+        detail, conditional)
+      where not row.conditional or (${onlyIf})`;
   const insert = (entry: AuditEntry): SQL => insertMany([entry]);
   return {
     insert,
     insertMany,
+    insertManyWhere,
     async write(db, entry) {
       // Hand-written rather than drizzle's insert builder: this runs several times per lead, and the
       // builder was the largest CPU cost in the intake profile (bench/README.md).

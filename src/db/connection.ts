@@ -108,6 +108,20 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
  * LeadBridge's statements are a fixed set (varying only with list lengths), so the per-connection cache
  * stays small. On the benchmark the server's CPU per lead dropped (bench/README.md).
  */
+const statementNames = new Map<string, string>();
+
+/** The prepared statement's name for `text`: memoised, since hashing every statement's text showed in the profile. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `lb_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    // The set of texts is fixed but for list lengths; the bound only guards against a surprise.
+    if (statementNames.size >= 5_000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function prepareStatementsOn(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
@@ -123,8 +137,7 @@ function prepareStatementsOn(client: pg.PoolClient): void {
       Array.isArray(values) &&
       values.length > 0
     ) {
-      const text = (config as { text: string }).text;
-      config = { ...config, name: `lb_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}` };
+      config = { ...config, name: statementName((config as { text: string }).text) };
     }
     return query(config, ...rest);
   };

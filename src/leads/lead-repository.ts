@@ -1,18 +1,24 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
 import { and, desc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../db/connection.js';
+import { type Executor, queryRows } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-/** The INSERT for a new lead row, as an SQL fragment for a combined statement (see submitLead). */
-export function leadInsertSql(row: LeadRow): SQL {
+/**
+ * The INSERT for a new lead row, as an SQL fragment for a combined statement (see submitLead). With
+ * `onlyIf`, the row is inserted only when that SQL condition holds (e.g. no earlier lead was found).
+ */
+export function leadInsertSql(row: LeadRow, options: { onlyIf?: SQL } = {}): SQL {
+  // Typed values: in `select ... where` PostgreSQL cannot infer a parameter's type from the column.
+  const values = sql`${row.id}::text, ${row.campaignId}::text, ${row.partnerId}::text, ${row.state}::text,
+      ${row.clickId}::text, ${row.idempotencyKey}::text, ${row.phone}::text, ${row.name}::text, ${row.country}::text,
+      ${row.ip}::text, ${row.userAgent}::text, ${JSON.stringify(row.subs)}::jsonb, ${JSON.stringify(row.extras)}::jsonb,
+      ${row.createdAt.toISOString()}::timestamptz, ${row.updatedAt.toISOString()}::timestamptz`;
   return sql`insert into leads (id, campaign_id, partner_id, state, click_id, idempotency_key, phone, name, country,
       ip, user_agent, subs, extras, created_at, updated_at)
-    values (${row.id}, ${row.campaignId}, ${row.partnerId}, ${row.state}, ${row.clickId}, ${row.idempotencyKey},
-      ${row.phone}, ${row.name}, ${row.country}, ${row.ip}, ${row.userAgent}, ${JSON.stringify(row.subs)}::jsonb,
-      ${JSON.stringify(row.extras)}::jsonb, ${row.createdAt.toISOString()}, ${row.updatedAt.toISOString()})`;
+    ${options.onlyIf ? sql`select ${values} where ${options.onlyIf}` : sql`values (${values})`}`;
 }
 
 /** A `leads` row read with hand-written SQL (snake_case columns) in drizzle's shape. */
@@ -51,17 +57,18 @@ export async function findLeadById(db: Executor, id: string): Promise<LeadRow | 
   return row ?? null;
 }
 
+/** The SELECT of the partner's lead stored under this idempotency key (at most one row). */
+export function leadByIdempotencyKeySql(partnerId: string, key: string): SQL {
+  return sql`select * from leads where partner_id = ${partnerId} and idempotency_key = ${key} limit 1`;
+}
+
 export async function findLeadByIdempotencyKey(
   db: Executor,
   partnerId: string,
   key: string,
 ): Promise<LeadRow | null> {
-  const [row] = await db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.partnerId, partnerId), eq(leads.idempotencyKey, key)))
-    .limit(1);
-  return row ?? null;
+  const [row] = await queryRows(db, leadByIdempotencyKeySql(partnerId, key));
+  return row ? leadFromRow(row) : null;
 }
 
 /** The live lead holding this click id in the campaign (a rejected one releases it). */
@@ -78,34 +85,33 @@ export async function findLeadByClickId(
   return row ?? null;
 }
 
-/**
- * One query for both duplicate rules: the live lead with this click id (a repeat: 200), else the newest
- * live lead with this phone since `since` (409). Click-id matches sort first.
- */
-export async function findEarlierLead(
-  db: Executor,
-  campaignId: string,
-  match: { clickId: string | null; phone: string; since: Date | null },
-): Promise<{ lead: LeadRow; sameClick: boolean } | null> {
-  const byClick = match.clickId ? eq(leads.clickId, match.clickId) : undefined;
-  const byPhone = match.since
-    ? and(eq(leads.phone, match.phone), gt(leads.createdAt, match.since))
-    : undefined;
-  if (!byClick && !byPhone) return null;
-  const [row] = await db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.campaignId, campaignId), ne(leads.state, 'rejected'), or(byClick, byPhone)))
-    .orderBy(
-      match.clickId
-        ? sql`(${leads.clickId} is not distinct from ${match.clickId}) desc`
-        : desc(leads.createdAt),
-      desc(leads.createdAt),
-    )
-    .limit(1);
-  if (!row) return null;
-  return { lead: row, sameClick: match.clickId !== null && row.clickId === match.clickId };
+export interface EarlierLeadMatch {
+  clickId: string | null;
+  phone: string;
+  /** Phones count as duplicates only for leads created after this (null: the phone rule is off). */
+  since: Date | null;
 }
+
+/**
+ * One SELECT for both duplicate rules: the live lead with this click id (a repeat: 200), else the newest
+ * live lead with this phone since `since` (409). Click-id matches sort first. Null when neither rule
+ * applies (no click id, phone rule off).
+ */
+export function earlierLeadSql(campaignId: string, match: EarlierLeadMatch): SQL | null {
+  const byClick = match.clickId ? sql`click_id = ${match.clickId}` : null;
+  const byPhone = match.since
+    ? sql`(phone = ${match.phone} and created_at > ${match.since.toISOString()}::timestamptz)`
+    : null;
+  if (!byClick && !byPhone) return null;
+  const either = byClick && byPhone ? sql`(${byClick} or ${byPhone})` : (byClick ?? byPhone);
+  const clickFirst = match.clickId ? sql`(click_id is not distinct from ${match.clickId}) desc, ` : sql``;
+  return sql`select * from leads where campaign_id = ${campaignId} and state <> 'rejected' and ${either}
+    order by ${clickFirst}created_at desc limit 1`;
+}
+
+/** Whether an earlier lead found by `earlierLeadSql` is a repeat of the same click (else the same phone). */
+export const isSameClick = (earlier: LeadRow, match: EarlierLeadMatch): boolean =>
+  match.clickId !== null && earlier.clickId === match.clickId;
 
 /** What SalesRender needs of a stored lead. */
 export function leadForOrder(row: LeadRow): LeadForOrder {

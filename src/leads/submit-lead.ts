@@ -1,9 +1,11 @@
 // What happens when a buyer posts a lead: authorise, normalise, dedupe, store with its job, try SalesRender once.
 
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
+import { queryRows } from '../db/connection.js';
 import { jobInsertSql } from '../db/queue/enqueue-job.js';
 import { AppError } from '../errors.js';
 import {
@@ -14,10 +16,13 @@ import {
 } from './create-order.js';
 import { normaliseLead } from './lead-input.js';
 import {
-  findEarlierLead,
+  earlierLeadSql,
   findLeadByClickId,
   findLeadByIdempotencyKey,
+  isSameClick,
   type LeadRow,
+  leadByIdempotencyKeySql,
+  leadFromRow,
   leadInsertSql,
   leadStatusWord,
 } from './lead-repository.js';
@@ -40,6 +45,12 @@ export interface LeadSubmission {
   body: Record<string, unknown>;
   idempotencyKey: string | null;
   requestId: string;
+  /**
+   * The raw request's audit row. It is written by the first statement this submission runs (so a lead is
+   * never stored before its request is on record) and `written` is set then; when the submission is
+   * refused before any statement, `written` stays false and the caller's error path records it.
+   */
+  received?: { entry: AuditEntry; written: boolean } | null;
 }
 
 export interface LeadAnswer {
@@ -66,13 +77,44 @@ const isUniqueViolation = (error: unknown): boolean =>
   (error as { cause?: { code?: string } })?.cause?.code === '23505';
 
 /** Answers a repeat of an earlier request the way the original was answered (rejections stay rejections). */
-function duplicateOf(lead: LeadRow, campaign: Campaign): SubmitLeadResult {
+async function duplicateOf(
+  deps: SubmitLeadDeps,
+  lead: LeadRow,
+  campaign: Campaign,
+  submission: LeadSubmission,
+): Promise<SubmitLeadResult> {
   if (lead.state === 'rejected') {
     throw new AppError('SR_REJECTED', lead.errorMessage ?? undefined, {
       details: { lead_id: lead.id, duplicate: true },
     });
   }
+  // A 200 repeat is not a refusal (the error path records those): link the request to the original lead.
+  await deps.audit.write(deps.db, {
+    event: 'lead.duplicate',
+    requestId: submission.requestId,
+    campaignId: campaign.id,
+    leadId: lead.id,
+    orderId: lead.orderId,
+    actor: 'client',
+    outcome: 'duplicate',
+    httpStatus: 200,
+  });
   return { outcome: 'duplicate', campaign, answer: answerFor(lead, true) };
+}
+
+/**
+ * Runs the statement `build` makes, handing it the raw request's audit row when that row is not on record
+ * yet (the statement must write it), and marks the row written once the statement has committed.
+ */
+async function runWithReceived(
+  deps: SubmitLeadDeps,
+  submission: LeadSubmission,
+  build: (received: AuditEntry | null) => SQL,
+): Promise<Record<string, unknown>[]> {
+  const received = submission.received && !submission.received.written ? submission.received : null;
+  const rows = await queryRows(deps.db, build(received?.entry ?? null));
+  if (received) received.written = true;
+  return rows;
 }
 
 /**
@@ -95,25 +137,21 @@ export async function submitLead(
   if (!campaign.active) throw new AppError('CAMPAIGN_INACTIVE');
 
   if (submission.idempotencyKey) {
-    const seen = await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey);
-    if (seen) return duplicateOf(seen, campaign);
+    const lookup = leadByIdempotencyKeySql(client.id, submission.idempotencyKey);
+    const [seen] = await runWithReceived(deps, submission, (received) =>
+      received ? sql`with received as (${audit.insert(received)}) ${lookup}` : lookup,
+    );
+    if (seen) return duplicateOf(deps, leadFromRow(seen), campaign, submission);
   }
   const lead = normaliseLead(submission.body, campaign.defaultCountry);
-  const since =
-    campaign.dedupeWindowHours > 0
-      ? new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000)
-      : null;
-  const earlier = await findEarlierLead(db, campaign.id, { clickId: lead.clickId, phone: lead.phone, since });
-  if (earlier?.sameClick) return duplicateOf(earlier.lead, campaign);
-  if (earlier) {
-    throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
-      details: {
-        lead_id: earlier.lead.id,
-        order_id: earlier.lead.orderId,
-        window_hours: campaign.dedupeWindowHours,
-      },
-    });
-  }
+  const match = {
+    clickId: lead.clickId,
+    phone: lead.phone,
+    since:
+      campaign.dedupeWindowHours > 0
+        ? new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000)
+        : null,
+  };
 
   const leadId = ids.next('lead');
   const now = clock.now();
@@ -152,29 +190,65 @@ export async function submitLead(
     createdAt: now,
     updatedAt: now,
   };
+  // Duplicate check, lead, job and audit row in one statement: atomic like a transaction, and one round
+  // trip instead of six (round trips were the largest cost per lead in the profile, bench/README.md).
+  // The lead, its job and its audit row are written only when no earlier lead matches; the statement
+  // answers the earlier lead otherwise.
+  const earlier = earlierLeadSql(campaign.id, match);
+  const accepted: AuditEntry = {
+    event: 'lead.accepted',
+    requestId: submission.requestId,
+    campaignId: campaign.id,
+    leadId,
+    actor: `partner:${client.id}`,
+    outcome: 'accepted',
+    detail: { normalised: lead },
+  };
+  const isNew = sql`exists (select 1 from stored_lead)`;
+  let found: Record<string, unknown> | undefined;
   try {
-    // Lead, job and audit row in one statement: atomic like a transaction, one round trip instead of five
-    // (the round trips were the largest cost per lead in the profile, bench/README.md).
-    await db.execute(sql`with stored_lead as (${leadInsertSql(stored)}),
-      stored_job as (${jobInsertSql(job, now)}),
-      audited as (${audit.insert({
-        event: 'lead.accepted',
-        requestId: submission.requestId,
-        campaignId: campaign.id,
-        leadId,
-        actor: `partner:${client.id}`,
-        outcome: 'accepted',
-        detail: { normalised: lead },
-      })})
-      select 1`);
+    [found] = await runWithReceived(
+      deps,
+      submission,
+      (received) => sql`with ${earlier ? sql`earlier as (${earlier}), ` : sql``}
+        stored_lead as (${leadInsertSql(stored, earlier ? { onlyIf: sql`not exists (select 1 from earlier)` } : {})}
+          returning id),
+        stored_job as (${jobInsertSql(job, now, { onlyIf: isNew })}),
+        audited as (${audit.insertManyWhere(
+          [
+            // The raw request first (ids in this order), whatever the outcome; the acceptance only if stored.
+            ...(received ? [{ entry: received, conditional: false }] : []),
+            { entry: accepted, conditional: true },
+          ],
+          isNew,
+        )})
+        ${earlier ? sql`select * from earlier` : sql`select 1 where false`}`,
+    );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
+    // A concurrent request stored the same click id or idempotency key first; this statement (the raw
+    // request's row with it) was rolled back.
     const seen =
       (submission.idempotencyKey &&
         (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
       (lead.clickId && (await findLeadByClickId(db, campaign.id, lead.clickId)));
     if (!seen) throw error;
-    return duplicateOf(seen, campaign);
+    if (submission.received && !submission.received.written) {
+      await audit.write(db, submission.received.entry);
+      submission.received.written = true;
+    }
+    return duplicateOf(deps, seen, campaign, submission);
+  }
+  if (found) {
+    const earlierLead = leadFromRow(found);
+    if (isSameClick(earlierLead, match)) return duplicateOf(deps, earlierLead, campaign, submission);
+    throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
+      details: {
+        lead_id: earlierLead.id,
+        order_id: earlierLead.orderId,
+        window_hours: campaign.dedupeWindowHours,
+      },
+    });
   }
 
   const claimed = {

@@ -192,6 +192,12 @@ describe('duplicates', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...first.body, duplicate: true });
     expect(h.sandbox.companies.get('1')!.orders.size).toBe(ordersBefore);
+    // The repeat is on record and linked to the original lead; nothing new was accepted.
+    const rows = await auditRows(String(again.headers['x-request-id']));
+    expect(rows.map((row) => [row.event, row.leadId, row.httpStatus])).toEqual([
+      ['lead.received', null, null],
+      ['lead.duplicate', first.body.lead_id, 200],
+    ]);
   });
 
   it('answers a repeated Idempotency-Key with the original lead', async () => {
@@ -215,6 +221,11 @@ describe('duplicates', () => {
     expect(again.body.error.code).toBe('LEAD_DUPLICATE_PHONE');
     expect(again.body.order_id).toBe(first.body.order_id);
     expect(again.body.error.order_id).toBe(first.body.order_id);
+    const rows = await auditRows(again.body.error.request_id);
+    expect(rows.map((row) => [row.event, row.outcome])).toEqual([
+      ['lead.received', 'received'],
+      ['lead.refused', 'LEAD_DUPLICATE_PHONE'],
+    ]);
   });
 
   it('takes the same phone again once the window has passed', async () => {
@@ -233,6 +244,13 @@ describe('duplicates', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 201]);
     expect(new Set(answers.map((answer) => answer.body.lead_id)).size).toBe(1);
     expect(h.sandbox.companies.get('1')!.orders.size).toBe(before + 1);
+    // Every request's raw body is on record exactly once, also those whose insert lost the race and
+    // was rolled back with the statement that carried the raw request.
+    for (const answer of answers) {
+      const events = (await auditRows(String(answer.headers['x-request-id']))).map((row) => row.event);
+      expect(events.filter((event) => event === 'lead.received')).toHaveLength(1);
+      expect(events[0]).toBe('lead.received');
+    }
   });
 });
 
@@ -256,7 +274,15 @@ describe('the audit trail of a created lead', () => {
     expect((call.detail.request as any).query).toContain('addOrder(input: $input)');
     expect((call.detail.request as any).variables.input.orderData.phoneFields[0].value).toBe('+79127776655');
     expect((call.detail.response as any).data.orderMutation.addOrder.id).toBe(response.body.order_id);
-    const received = (await auditRows(call.requestId!))[0]!;
+    const requestRows = await auditRows(call.requestId!);
+    // In id order: the raw request is recorded before (here: with) the lead it produced.
+    expect(requestRows.map((row) => row.event)).toEqual([
+      'lead.received',
+      'lead.accepted',
+      'salesrender.call',
+      'order.created',
+    ]);
+    const received = requestRows[0]!;
     expect(received.event).toBe('lead.received');
     expect(received.detail.headers).toMatchObject({ 'x-api-key': '[redacted]' });
   });

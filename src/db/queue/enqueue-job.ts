@@ -19,14 +19,17 @@ export interface NewJob {
  * The INSERT for a job (nothing when a job with the same `dedupeKey` exists), as an SQL fragment a
  * caller can put in a data-modifying CTE next to the change that needs the job.
  */
-export function jobInsertSql(job: NewJob, now: Date): SQL {
+export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } = {}): SQL {
   const at = now.toISOString();
+  // Typed values, so the row also works as `select ... where <onlyIf>` (no target column to infer from).
+  const row = sql`${job.id}::text, ${job.kind}::text, ${job.campaignId ?? null}::text, ${job.leadId ?? null}::text,
+      ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.claimFor ? 'running' : 'pending'}::text,
+      ${job.claimFor ? 1 : 0}::int, ${job.maxAttempts}::int, ${job.runAt.toISOString()}::timestamptz,
+      ${job.claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${job.claimFor?.workerId ?? null}::text,
+      ${job.dedupeKey ?? null}::text, ${at}::timestamptz, ${at}::timestamptz`;
   return sql`insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts,
       next_attempt_at, locked_until, locked_by, dedupe_key, created_at, updated_at)
-    values (${job.id}, ${job.kind}, ${job.campaignId ?? null}, ${job.leadId ?? null},
-      ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.claimFor ? 'running' : 'pending'}, ${job.claimFor ? 1 : 0},
-      ${job.maxAttempts}, ${job.runAt.toISOString()}, ${job.claimFor?.leaseUntil.toISOString() ?? null},
-      ${job.claimFor?.workerId ?? null}, ${job.dedupeKey ?? null}, ${at}, ${at})
+    ${options.onlyIf ? sql`select ${row} where ${options.onlyIf}` : sql`values (${row})`}
     on conflict do nothing`;
 }
 
