@@ -1,5 +1,5 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
-import { and, desc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';

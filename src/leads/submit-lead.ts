@@ -6,7 +6,7 @@ import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
 import { queryRows } from '../db/connection.js';
-import { jobInsertSql } from '../db/queue/enqueue-job.js';
+import { claimedJob, jobInsertSql } from '../db/queue/enqueue-job.js';
 import { AppError } from '../errors.js';
 import {
   attemptCreateOrder,
@@ -251,15 +251,7 @@ export async function submitLead(
     });
   }
 
-  const claimed = {
-    ...job,
-    state: 'running' as const,
-    attempts: 1,
-    nextAttemptAt: now,
-    lockedUntil: job.claimFor.leaseUntil,
-    lockedBy: deps.workerId,
-    payload: job.payload,
-  };
+  const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
     result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign });

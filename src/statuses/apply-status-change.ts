@@ -4,7 +4,8 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
 import { type Executor, queryRows } from '../db/connection.js';
-import { jobInsertSql } from '../db/queue/enqueue-job.js';
+import { claimedJob, jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
+import type { Job } from '../db/queue/job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { StatusSource } from '../db/schema.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
@@ -25,7 +26,14 @@ export type StatusChangeResult =
   | { kind: 'duplicate' }
   | { kind: 'stale' }
   | { kind: 'unchanged' }
-  | { kind: 'changed'; label: string | null; previousLabel: string | null; postbackId: string | null };
+  | {
+      kind: 'changed';
+      label: string | null;
+      previousLabel: string | null;
+      postbackId: string | null;
+      /** The postback job, when it was queued already claimed (`claimPostbackFor`): the caller runs it. */
+      claimedPostback: Job | null;
+    };
 
 export interface StatusChangeDeps {
   clock: Clock;
@@ -45,6 +53,13 @@ export async function applyStatusChange(
   campaign: Campaign,
   staleLead: Pick<LeadRow, 'id'>,
   observation: StatusObservation,
+  options: {
+    /**
+     * Queue the postback claimed by this worker, so it can be sent as soon as the transaction commits,
+     * in the same worker slot (no NOTIFY, no claim). The lease covers a crash before it is sent.
+     */
+    claimPostbackFor?: { workerId: string; leaseUntil: Date };
+  } = {},
 ): Promise<StatusChangeResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -107,6 +122,7 @@ export async function applyStatusChange(
   }
 
   let postbackId: string | null = null;
+  let postbackJob: NewJob | null = null;
   let queuePostback = sql``;
   const postback = campaign.postback;
   if (label && label !== previousLabel && postback?.on.includes(label) && lead.orderId) {
@@ -122,7 +138,7 @@ export async function applyStatusChange(
       comment,
       changedAt: observation.changedAt,
     });
-    const job = {
+    postbackJob = {
       id: postbackId,
       kind: postbackJobKind,
       campaignId: campaign.id,
@@ -131,11 +147,16 @@ export async function applyStatusChange(
       maxAttempts: postbackRetrySchedule.maxAttempts,
       runAt: now,
       dedupeKey: `postback:${lead.id}:${locked.history_id}`,
+      ...(options.claimPostbackFor ? { claimFor: options.claimPostbackFor } : {}),
     };
-    queuePostback = sql`queued as (${jobInsertSql(job, now)}),`;
+    queuePostback = sql`queued as (${jobInsertSql(postbackJob, now)} returning id),`;
   }
-  // Label, outbox job and audit in one statement; NOTIFY reaches workers when the transaction commits.
-  await tx.execute(sql`with updated as (${updateLead}),
+  // Label, outbox job and audit in one statement. An unclaimed job is announced by NOTIFY, which reaches
+  // workers when the transaction commits; a claimed one is the caller's to run.
+  const wake = postbackJob && !postbackJob.claimFor;
+  const [written] = await queryRows(
+    tx,
+    sql`with updated as (${updateLead}),
     ${queuePostback}
     audited as (${deps.audit.insert({
       ...base,
@@ -151,6 +172,12 @@ export async function applyStatusChange(
         postback_id: postbackId,
       },
     })})
-    select ${postbackId ? sql`pg_notify(${jobsChannel}, '')` : sql`1`}`);
-  return { kind: 'changed', label, previousLabel, postbackId };
+    select ${postbackJob ? sql`(select count(*) from queued)::int` : sql`0`} as queued
+      ${wake ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`,
+  );
+  const claimedPostback =
+    postbackJob?.claimFor && Number(written?.queued) === 1
+      ? claimedJob({ ...postbackJob, claimFor: postbackJob.claimFor })
+      : null;
+  return { kind: 'changed', label, previousLabel, postbackId, claimedPostback };
 }

@@ -4,7 +4,9 @@ import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock, IdSource } from '../db/clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
+import { claimedJob } from '../db/queue/enqueue-job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
+import type { JobWorker } from '../db/queue/worker.js';
 import { AppError } from '../errors.js';
 import { refreshOrderJobKind, refreshOrderRetrySchedule } from './refresh-order.js';
 
@@ -60,6 +62,11 @@ export interface WebhookDeps {
   clock: Clock;
   ids: IdSource;
   audit: AuditWriter;
+  /**
+   * This process's job worker: when it has a free slot, the re-read is queued already claimed for it and
+   * handed over at once (no NOTIFY and claim round); otherwise it is queued for any worker.
+   */
+  worker?: Pick<JobWorker, 'reserve' | 'id' | 'leaseUntil'>;
 }
 
 /**
@@ -83,32 +90,46 @@ export async function receiveWebhook(
   }
   const { campaign } = input;
   const now = deps.clock.now();
+  const slot = deps.worker?.reserve() ?? null;
+  const claimFor =
+    slot && deps.worker ? { workerId: deps.worker.id, leaseUntil: deps.worker.leaseUntil(now) } : null;
   const job = {
     id: deps.ids.next('job'),
     kind: refreshOrderJobKind,
     campaignId: campaign.id,
-    leadId: null,
     payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
     maxAttempts: refreshOrderRetrySchedule.maxAttempts,
     runAt: now,
   };
   // One statement: find the order's lead (the newest, should SalesRender ever repeat an id), queue the
-  // refresh job for it and wake the workers (NOTIFY is delivered when the statement commits).
-  const queued = await queryRows<{ lead_id: string }>(
-    deps.db,
-    sql`with ${input.received ? sql`received as (${deps.audit.insert(input.received)}),` : sql``}
-      lead as (
-        select id from leads where campaign_id = ${campaign.id} and order_id = ${hint.orderId}
-        order by created_at desc limit 1),
-      queued as (
-        insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
-          created_at, updated_at)
-        select ${job.id}, ${job.kind}, ${job.campaignId}, lead.id, ${JSON.stringify(job.payload)}::jsonb, 'pending', 0,
-          ${job.maxAttempts}, ${now.toISOString()}, ${now.toISOString()}, ${now.toISOString()}
-        from lead
-        returning lead_id)
-      select lead_id, pg_notify(${jobsChannel}, '') from queued`,
-  );
+  // refresh job for it, and either claim it for this worker or wake all workers (NOTIFY is delivered
+  // when the statement commits).
+  let queued: { lead_id: string }[];
+  try {
+    queued = await queryRows<{ lead_id: string }>(
+      deps.db,
+      sql`with ${input.received ? sql`received as (${deps.audit.insert(input.received)}),` : sql``}
+        lead as (
+          select id from leads where campaign_id = ${campaign.id} and order_id = ${hint.orderId}
+          order by created_at desc limit 1),
+        queued as (
+          insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
+            locked_until, locked_by, created_at, updated_at)
+          select ${job.id}, ${job.kind}, ${job.campaignId}, lead.id, ${JSON.stringify(job.payload)}::jsonb,
+            ${claimFor ? 'running' : 'pending'}, ${claimFor ? 1 : 0}, ${job.maxAttempts}, ${now.toISOString()},
+            ${claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${claimFor?.workerId ?? null}::text,
+            ${now.toISOString()}, ${now.toISOString()}
+          from lead
+          returning lead_id)
+        select lead_id${claimFor ? sql`` : sql`, pg_notify(${jobsChannel}, '')`} from queued`,
+    );
+  } catch (error) {
+    slot?.release();
+    throw error;
+  }
+  const leadId = queued[0]?.lead_id;
+  if (slot && claimFor && leadId) slot.run(claimedJob({ ...job, leadId, claimFor }));
+  else slot?.release();
   if (queued.length === 0) {
     await deps.audit.write(deps.db, {
       event: 'webhook.unknown_order',

@@ -27,6 +27,12 @@ export interface RefreshOrderDeps extends CreateOrderDeps {
   ids: IdSource;
   /** Cached campaign reads (see HotLookups); without it the campaign is read from the database. */
   lookups?: HotLookups;
+  /**
+   * The worker running these jobs and its lease: a postback the change queues is then claimed for it and
+   * answered as the job's follow-up, sent at once in the same slot (JobHandler).
+   */
+  workerId?: string;
+  leaseMs?: number;
 }
 
 interface RefreshPayload {
@@ -35,8 +41,8 @@ interface RefreshPayload {
   hint?: { statusId: string | null; statusChangedAt: string | null };
 }
 
-/** Runs one claimed `refresh_order` job to its recorded outcome. */
-export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Promise<void> {
+/** Runs one claimed `refresh_order` job to its recorded outcome; answers the postback it queued claimed, if any. */
+export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Promise<Job | null> {
   const payload = job.payload as unknown as RefreshPayload;
   // The lead itself is read (and locked) when the change is applied; the campaign comes from the cache.
   const lead = job.leadId ? { id: job.leadId } : null;
@@ -86,11 +92,11 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
         schedule: refreshOrderRetrySchedule,
         random: deps.random,
       });
-      return;
+      return null;
     }
   }
 
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     // The job's outcome and the re-read's audit rows in one statement; they commit with the change below.
     const entries = exchanges.take();
@@ -101,14 +107,26 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
     );
     if (!snapshot) {
       await deps.audit.write(tx, { ...base, event: 'webhook.order_missing', outcome: 'ignored' });
-    } else {
-      await applyStatusChange(tx, deps, campaign, lead, {
+      return null;
+    }
+    const change = await applyStatusChange(
+      tx,
+      deps,
+      campaign,
+      lead,
+      {
         statusId: snapshot.statusId,
         changedAt: snapshot.statusChangedAt,
         comment: snapshot.comment,
         source: 'webhook',
         requestId,
-      });
-    }
+      },
+      deps.workerId && deps.leaseMs
+        ? {
+            claimPostbackFor: { workerId: deps.workerId, leaseUntil: new Date(now.getTime() + deps.leaseMs) },
+          }
+        : {},
+    );
+    return change.kind === 'changed' ? change.claimedPostback : null;
   });
 }

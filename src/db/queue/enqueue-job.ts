@@ -1,6 +1,7 @@
 // Inserts a job, usually in the same transaction (or the same statement) as the change that makes it necessary.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../connection.js';
+import type { Job } from './job.js';
 
 export interface NewJob {
   id: string;
@@ -37,4 +38,21 @@ export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } =
 export async function enqueueJob(db: Executor, job: NewJob, now: Date): Promise<boolean> {
   const inserted = await queryRows(db, sql`${jobInsertSql(job, now)} returning id`);
   return inserted.length > 0;
+}
+
+/** The Job a worker runs for `job` inserted with `claimFor` (its first attempt, leased to that worker). */
+export function claimedJob(job: NewJob & { claimFor: { workerId: string; leaseUntil: Date } }): Job {
+  return {
+    id: job.id,
+    kind: job.kind,
+    campaignId: job.campaignId ?? null,
+    leadId: job.leadId ?? null,
+    payload: job.payload ?? {},
+    state: 'running',
+    attempts: 1,
+    maxAttempts: job.maxAttempts,
+    nextAttemptAt: job.runAt,
+    lockedUntil: job.claimFor.leaseUntil,
+    lockedBy: job.claimFor.workerId,
+  };
 }

@@ -7,8 +7,22 @@ import { retryOrFailJob } from './finish-job.js';
 import type { Job } from './job.js';
 import { sweepExpiredLeases } from './sweep-expired-leases.js';
 
-/** A handler records its own outcome (complete, retry, fail) in the transaction that applies its result. */
-export type JobHandler = (job: Job) => Promise<void>;
+/**
+ * A handler records its own outcome (complete, retry, fail) in the transaction that applies its result.
+ * It may answer a follow-up job it inserted already claimed by this worker (see `NewJob.claimFor`): the
+ * worker runs it next in the same slot, without waiting for a NOTIFY and a claim. Should the process die
+ * first, the follow-up's lease expires and any worker takes it.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: most handlers have no follow-up and return nothing
+export type JobHandler = (job: Job) => Promise<Job | null | undefined | void>;
+
+/** A slot held for a job this process is about to insert already claimed (see `JobWorker.reserve`). */
+export interface SlotReservation {
+  /** Runs the job (committed, claimed by this worker) in the held slot. */
+  run(job: Job): void;
+  /** Gives the slot back unused (the job was not inserted, or was inserted unclaimed). */
+  release(): void;
+}
 
 export interface WorkerOptions {
   db: Orm;
@@ -30,6 +44,8 @@ export class JobWorker {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Slots promised by `reserve` and not yet running or released. */
+  private reserved = 0;
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
@@ -69,6 +85,40 @@ export class JobWorker {
     wakeUp?.();
   }
 
+  get id(): string {
+    return this.options.workerId;
+  }
+
+  /** The lease a job claimed now by this worker gets (for jobs inserted already claimed). */
+  leaseUntil(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs);
+  }
+
+  /**
+   * Holds a slot for a job the caller will insert already claimed by this worker and hand over with
+   * `run`, skipping the NOTIFY-and-claim round (the webhook path uses it). Null when the worker is not
+   * running or every slot is busy: then insert the job unclaimed and let the queue schedule it.
+   */
+  reserve(): SlotReservation | null {
+    if (!this.running || this.inFlight.size + this.reserved >= this.concurrency) return null;
+    this.reserved++;
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
+      this.reserved--;
+      return true;
+    };
+    return {
+      run: (job) => {
+        if (settle()) this.track(job);
+      },
+      release: () => {
+        if (settle()) this.wake();
+      },
+    };
+  }
+
   /** One pass for tests: sweep, claim up to the free slots, run them all and wait. Returns how many ran. */
   async runOnce(): Promise<number> {
     const jobs = await this.claim(this.concurrency);
@@ -88,12 +138,18 @@ export class JobWorker {
     return claimJobs(db, { workerId, now, leaseMs: this.leaseMs, limit, kinds: Object.keys(handlers) });
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(first: Job): Promise<void> {
+    let job: Job | null = first;
+    while (job) job = await this.executeOne(job);
+  }
+
+  /** Runs one job; answers its claimed follow-up, if any. */
+  private async executeOne(job: Job): Promise<Job | null> {
     const { db, clock, handlers, logger } = this.options;
     const handler = handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(job);
+      return (await handler(job)) ?? null;
     } catch (error) {
       // A handler that throws has not recorded an outcome; retry in a minute rather than wait for the lease.
       logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job handler failed unexpectedly');
@@ -101,7 +157,19 @@ export class JobWorker {
         (finishError: unknown) =>
           logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
       );
+      return null;
     }
+  }
+
+  /** Runs a claimed job in a slot of its own, counted in `inFlight` until it (and its follow-ups) end. */
+  private track(job: Job): void {
+    const running: Promise<void> = this.execute(job).finally(() => {
+      this.inFlight.delete(running);
+      // Only when the queue may hold more: otherwise new jobs announce themselves (NOTIFY) and
+      // each finished job would cost an empty claim.
+      if (this.mayHaveMore || this.inFlight.size + this.reserved + 1 >= this.concurrency) this.wake();
+    });
+    this.inFlight.add(running);
   }
 
   private async run(): Promise<void> {
@@ -110,21 +178,13 @@ export class JobWorker {
       await new Promise((resolve) => setImmediate(resolve));
       this.woken = false;
       let claimed = 0;
-      const free = this.concurrency - this.inFlight.size;
+      const free = this.concurrency - this.inFlight.size - this.reserved;
       if (free > 0) {
         try {
           const jobs = await this.claim(free);
           claimed = jobs.length;
           this.mayHaveMore = jobs.length === free;
-          for (const job of jobs) {
-            const running: Promise<void> = this.execute(job).finally(() => {
-              this.inFlight.delete(running);
-              // Only when the queue may hold more: otherwise new jobs announce themselves (NOTIFY) and
-              // each finished job would cost an empty claim.
-              if (this.mayHaveMore || this.inFlight.size + 1 >= this.concurrency) this.wake();
-            });
-            this.inFlight.add(running);
-          }
+          for (const job of jobs) this.track(job);
         } catch (error) {
           // The database may be restarting: log, wait a poll interval, try again. Never leave the loop.
           this.options.logger.error({ err: error }, 'job worker pass failed');
@@ -133,7 +193,7 @@ export class JobWorker {
       if (!this.running) break;
       // Every slot busy: wait for one to free (its job's end wakes us). Nothing found: wait for a
       // NOTIFY or the poll. Each path awaits, so a stream of wake-ups can never spin the loop.
-      if (this.inFlight.size >= this.concurrency) await this.sleep();
+      if (this.inFlight.size + this.reserved >= this.concurrency) await this.sleep();
       else if (claimed === 0 && !this.woken) await this.sleep();
     }
   }

@@ -6,7 +6,13 @@ import { receiveWebhook } from '../../statuses/receive-webhook.js';
 import { auditIncomingRequest, incomingRequestEntry } from '../request-audit.js';
 
 export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: AppContext): void {
-  const deps = { db: context.database.orm, clock: context.clock, ids: context.ids, audit: context.audit };
+  const deps = {
+    db: context.database.orm,
+    clock: context.clock,
+    ids: context.ids,
+    audit: context.audit,
+    worker: context.worker,
+  };
 
   async function handleWebhook(request: FastifyRequest<{ Params: { secret: string } }>, reply: FastifyReply) {
     const campaign = await context.leadDeps.lookups.campaignByWebhookSecret(request.params.secret);

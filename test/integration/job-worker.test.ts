@@ -1,0 +1,135 @@
+// The job worker's hand-offs: slots reserved for jobs inserted already claimed, and follow-up jobs.
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/db/clock.js';
+import { migrate } from '../../src/db/migrate.js';
+import { claimedJob, enqueueJob, type NewJob } from '../../src/db/queue/enqueue-job.js';
+import { completeJob } from '../../src/db/queue/finish-job.js';
+import { type JobHandler, JobWorker } from '../../src/db/queue/worker.js';
+import { jobs } from '../../src/db/schema.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let testDatabase: TestDatabase;
+const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
+let worker: JobWorker | null = null;
+let counter = 0;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  await migrate(testDatabase.database);
+});
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+});
+afterAll(async () => {
+  await testDatabase?.drop();
+});
+
+const db = () => testDatabase.database.orm;
+const jobRow = async (id: string) => (await db().select().from(jobs).where(eq(jobs.id, id)))[0]!;
+const newJob = (kind: string, claimFor?: NewJob['claimFor']): NewJob => ({
+  id: `job_w${counter++}`,
+  kind,
+  maxAttempts: 3,
+  runAt: clock.now(),
+  ...(claimFor ? { claimFor } : {}),
+});
+
+/** Resolves when `check` holds, polling; fails the test after two seconds. */
+async function eventually(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let waited = 0; waited < 2_000; waited += 10) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met within 2 s');
+}
+
+function startWorker(handlers: Record<string, JobHandler>) {
+  worker = new JobWorker({
+    db: db(),
+    clock,
+    workerId: 'worker-under-test',
+    handlers,
+    logger: pino({ level: 'silent' }),
+    pollMs: 50,
+    concurrency: 2,
+  });
+  worker.start();
+  return worker;
+}
+
+describe('slot reservations', () => {
+  it('are refused when the worker is not running, so callers queue the job for any worker', () => {
+    const idle = new JobWorker({
+      db: db(),
+      clock,
+      workerId: 'idle',
+      handlers: {},
+      logger: pino({ level: 'silent' }),
+    });
+    expect(idle.reserve()).toBeNull();
+  });
+
+  it('run a job inserted already claimed, and count against the concurrency until it ends', async () => {
+    const ran: string[] = [];
+    let finish: () => void = () => {};
+    const running = startWorker({
+      hold: async (job) => {
+        ran.push(job.id);
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        await completeJob(db(), job, clock.now());
+      },
+    });
+    const first = running.reserve();
+    const second = running.reserve();
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    expect(running.reserve()).toBeNull(); // both slots promised
+
+    second!.release();
+    const third = running.reserve();
+    expect(third).not.toBeNull(); // a released slot is free again
+    third!.release();
+
+    const job = newJob('hold', { workerId: running.id, leaseUntil: running.leaseUntil(clock.now()) });
+    await enqueueJob(db(), job, clock.now());
+    first!.run(claimedJob({ ...job, claimFor: job.claimFor! }));
+    await eventually(() => ran.length === 1);
+    expect(ran).toEqual([job.id]);
+    expect(await jobRow(job.id)).toMatchObject({ state: 'running', lockedBy: 'worker-under-test' });
+    finish();
+    await eventually(async () => (await jobRow(job.id)).state === 'done');
+  });
+});
+
+describe('follow-up jobs', () => {
+  it('run next in the same slot, without a claim', async () => {
+    const order: string[] = [];
+    const follow = newJob('second');
+    const running = startWorker({
+      first: async (job) => {
+        order.push(`first:${job.id}`);
+        const claimFor = { workerId: running.id, leaseUntil: running.leaseUntil(clock.now()) };
+        const next = { ...follow, claimFor };
+        await enqueueJob(db(), next, clock.now());
+        await completeJob(db(), job, clock.now());
+        return claimedJob(next);
+      },
+      second: async (job) => {
+        order.push(`second:${job.id}:${job.attempts}`);
+        await completeJob(db(), job, clock.now());
+      },
+    });
+    const first = newJob('first');
+    await enqueueJob(db(), first, clock.now());
+    running.wake();
+    await eventually(async () => (await jobRow(follow.id))?.state === 'done');
+    // Claimed once at insert (attempt 1), never claimed again by the queue.
+    expect(order).toEqual([`first:${first.id}`, `second:${follow.id}:1`]);
+    expect(await jobRow(follow.id)).toMatchObject({ attempts: 1, lockedBy: 'worker-under-test' });
+  });
+});
