@@ -16,6 +16,13 @@ const delayMs = Number(process.env.BENCH_SALESRENDER_DELAY_MS ?? 50);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const postgresUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A closed-loop phase ends with requests still in flight (autocannon stops sending, LeadBridge is still
+ * answering): the next phase waits this long, and for an empty job queue, so it measures itself.
+ */
+const settleMs = 2_000;
+
 interface LoadResult {
   requestsPerSecond: number;
   p50: number;
@@ -72,6 +79,7 @@ async function benchBaseline() {
   const baseline = await startBaseline(standIns.salesrenderUrl);
   const c50 = await load({ url: baseline.url, connections: 50, body: leadBody });
   const c200 = await load({ url: baseline.url, connections: 200, body: leadBody });
+  await pause(settleMs);
   const at500 = await pacedLoad({ url: baseline.url, rate: 500, amount: 500 * seconds, body: leadBody });
   const accepted = c50.ok + c200.ok + at500.ok;
   const created = standIns.ordersCreated();
@@ -122,8 +130,21 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   });
   const headers = { 'x-api-key': lb.apiKey };
   const intakeUrl = `${lb.url}/v1/leads/bench`;
+  // Jobs pending or running, from /metrics: phases that measure latency start on an empty queue.
+  const queued = async () => {
+    const text = await (await fetch(`${lb.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => /^leadbridge_jobs\{.*state="(pending|running)"/.test(line))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  };
+  const settle = async () => {
+    await pause(settleMs);
+    for (let waited = 0; (await queued()) > 0 && waited < 120_000; waited += 200) await pause(200);
+  };
   const c50 = await load({ url: intakeUrl, connections: 50, headers, body: leadBody });
   const c200 = await load({ url: intakeUrl, connections: 200, headers, body: leadBody });
+  await settle();
   const at500 = await pacedLoad({
     url: intakeUrl,
     rate: 500,
@@ -148,17 +169,8 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   };
   await drain(1000);
   // Repeated webhooks leave refresh jobs queued after the last distinct postback; the delay phase must
-  // start on an empty queue or it measures the backlog. The queue depth is read from /metrics.
-  const queued = async () => {
-    const text = await (await fetch(`${lb.url}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((line) => /^leadbridge_jobs\{.*state="(pending|running)"/.test(line))
-      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-  };
-  for (let waited = 0; (await queued()) > 0 && waited < 120_000; waited += 200) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // start on an empty queue or it measures the backlog.
+  await settle();
   const backlog = await queued();
   if (backlog > 0) console.warn(`the delay phase starts with ${backlog} jobs still queued`);
 
