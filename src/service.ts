@@ -18,6 +18,7 @@ import { JobWorker } from './db/queue/worker.js';
 import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
+import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
 import { registerQueueGauge } from './metrics.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
@@ -120,6 +121,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     leaseMs,
     pollMs: settings.WORKER_POLL_MS,
+    sweeps: {
+      inline_create_order: (now) => recoverInlineAttempts(database.orm, { now, ids }),
+    },
     handlers: {
       [createOrderJobKind]: async (job) => {
         await attemptCreateOrder(leadDeps, job);

@@ -90,6 +90,8 @@ export const leads = pgTable('leads', {
   errorCode: text('error_code'),
   errorMessage: text('error_message'),
   statusChangedAt: timestamptz('status_changed_at'),
+  /** While the intake's inline SalesRender attempt may still be running (migration 0005). */
+  inlineLeaseUntil: timestamptz('inline_lease_until'),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });

@@ -7,6 +7,7 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
+import { jobInsertSql } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
@@ -78,15 +79,20 @@ async function sendToSalesRender(
 export async function attemptCreateOrder(
   deps: CreateOrderDeps,
   job: Job,
-  /** The intake path has both in hand already; the worker loads them. */
-  loaded?: { lead: LeadRow; campaign: Campaign },
+  /**
+   * The intake path has both in hand already; the worker loads them. `jobUnsaved`: the job exists only
+   * in memory (the intake's inline attempt, leased on the lead): nothing to complete on success, and a
+   * failure writes it to carry the retries.
+   */
+  loaded?: { lead: LeadRow; campaign: Campaign; jobUnsaved?: boolean },
 ): Promise<CreateOrderOutcome> {
+  const jobUnsaved = loaded?.jobUnsaved === true;
   const { db, clock, audit } = deps;
   const leadId = job.leadId ?? '';
   const lead = loaded?.lead ?? (await findLeadById(db, leadId));
   const campaign = loaded?.campaign ?? (job.campaignId ? await findCampaignById(db, job.campaignId) : null);
   if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
-  if (lead.state !== 'queued') {
+  if (!jobUnsaved && lead.state !== 'queued') {
     // Finished by an earlier attempt whose answer arrived after its lease was swept.
     await completeJob(db, job, clock.now());
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
@@ -126,9 +132,9 @@ export async function attemptCreateOrder(
     const at = now.toISOString();
     await db.execute(sql`with created_lead as (
         update leads set state = 'created', order_id = ${orderId}, status_id = ${statusId}, label = ${label},
-          error_code = null, error_message = null, updated_at = ${at}
+          error_code = null, error_message = null, inline_lease_until = null, updated_at = ${at}
         where id = ${leadId}),
-      finished_job as (${completeJobSql(job, now)}),
+      ${jobUnsaved ? sql`` : sql`finished_job as (${completeJobSql(job, now)}),`}
       ${
         statusId
           ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
@@ -155,7 +161,7 @@ export async function attemptCreateOrder(
       await writeExchanges(deps, exchanges.take());
       throw error;
     }
-    return recordFailure(deps, job, lead, campaign, error, requestId, exchanges.take());
+    return recordFailure(deps, job, lead, campaign, error, requestId, exchanges.take(), jobUnsaved);
   }
 }
 
@@ -175,11 +181,32 @@ async function recordFailure(
   error: SalesRenderError,
   requestId: string | null,
   exchangeEntries: AuditEntry[],
+  jobUnsaved: boolean,
 ): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;
   return db.transaction(async (tx) => {
     if (exchangeEntries.length > 0) await tx.execute(audit.insertMany(exchangeEntries));
     const now = clock.now();
+    if (jobUnsaved) {
+      // The inline attempt's job is written as it ran (claimed, attempt 1) so the usual outcome below
+      // applies to it; the lead's inline lease is cleared with the outcome.
+      await tx.execute(
+        jobInsertSql(
+          {
+            id: job.id,
+            kind: job.kind,
+            campaignId: job.campaignId,
+            leadId: job.leadId,
+            payload: job.payload,
+            maxAttempts: job.maxAttempts,
+            runAt: job.nextAttemptAt,
+            dedupeKey: `${createOrderJobKind}:${lead.id}`,
+            claimFor: { workerId: job.lockedBy ?? '', leaseUntil: job.lockedUntil ?? now },
+          },
+          now,
+        ),
+      );
+    }
     const detail = {
       attempt: job.attempts,
       code: error.code,
@@ -203,6 +230,7 @@ async function recordFailure(
           state: state === 'failed' ? 'failed' : 'queued',
           errorCode: error.code,
           errorMessage: error.message,
+          inlineLeaseUntil: null,
           updatedAt: now,
         })
         .where(eq(leads.id, lead.id))
@@ -230,7 +258,13 @@ async function recordFailure(
     });
     const [updated] = await tx
       .update(leads)
-      .set({ state: 'rejected', errorCode: error.code, errorMessage: error.message, updatedAt: now })
+      .set({
+        state: 'rejected',
+        errorCode: error.code,
+        errorMessage: error.message,
+        inlineLeaseUntil: null,
+        updatedAt: now,
+      })
       .where(eq(leads.id, lead.id))
       .returning();
     await audit.write(tx, {

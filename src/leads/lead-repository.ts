@@ -15,9 +15,10 @@ export function leadInsertSql(row: LeadRow, options: { onlyIf?: SQL } = {}): SQL
   const values = sql`${row.id}::text, ${row.campaignId}::text, ${row.partnerId}::text, ${row.state}::text,
       ${row.clickId}::text, ${row.idempotencyKey}::text, ${row.phone}::text, ${row.name}::text, ${row.country}::text,
       ${row.ip}::text, ${row.userAgent}::text, ${JSON.stringify(row.subs)}::jsonb, ${JSON.stringify(row.extras)}::jsonb,
-      ${row.createdAt.toISOString()}::timestamptz, ${row.updatedAt.toISOString()}::timestamptz`;
+      ${row.inlineLeaseUntil?.toISOString() ?? null}::timestamptz, ${row.createdAt.toISOString()}::timestamptz,
+      ${row.updatedAt.toISOString()}::timestamptz`;
   return sql`insert into leads (id, campaign_id, partner_id, state, click_id, idempotency_key, phone, name, country,
-      ip, user_agent, subs, extras, created_at, updated_at)
+      ip, user_agent, subs, extras, inline_lease_until, created_at, updated_at)
     ${options.onlyIf ? sql`select ${values} where ${options.onlyIf}` : sql`values (${values})`}`;
 }
 
@@ -47,6 +48,7 @@ export function leadFromRow(row: Record<string, unknown>): LeadRow {
     errorCode: (row.error_code as string | null) ?? null,
     errorMessage: (row.error_message as string | null) ?? null,
     statusChangedAt: date(row.status_changed_at),
+    inlineLeaseUntil: date(row.inline_lease_until),
     createdAt: date(row.created_at) ?? new Date(0),
     updatedAt: date(row.updated_at) ?? new Date(0),
   };

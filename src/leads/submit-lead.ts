@@ -6,7 +6,7 @@ import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { IdSource } from '../db/clock.js';
 import { queryRows } from '../db/connection.js';
-import { claimedJob, jobInsertSql } from '../db/queue/enqueue-job.js';
+import { claimedJob } from '../db/queue/enqueue-job.js';
 import { AppError } from '../errors.js';
 import {
   attemptCreateOrder,
@@ -119,9 +119,9 @@ async function runWithReceived(
 
 /**
  * Accepts one lead. Order of work: authorise (401/403/404) -> idempotency key -> validate (422) ->
- * click id (200 duplicate) -> phone window (409) -> store lead + job + audit in one transaction ->
+ * click id (200 duplicate) -> phone window (409) -> store lead + audit in one statement ->
  * one inline SalesRender attempt. Once stored, the lead cannot be lost: if this process dies, the
- * job's lease expires and a worker retries it.
+ * lead's inline lease expires and a worker retries it.
  */
 export async function submitLead(
   deps: SubmitLeadDeps,
@@ -155,6 +155,10 @@ export async function submitLead(
 
   const leadId = ids.next('lead');
   const now = clock.now();
+  // The inline attempt's job exists only in memory: it is written only if the attempt fails (to carry the
+  // retries). While the attempt runs, the lead's own lease stands for it: if this process dies, the
+  // worker's sweep gives the lead a job once the lease has passed (recover-inline-attempts.ts).
+  const leaseUntil = new Date(now.getTime() + deps.leaseMs);
   const job = {
     id: ids.next('job'),
     kind: createOrderJobKind,
@@ -164,7 +168,7 @@ export async function submitLead(
     maxAttempts: createOrderRetrySchedule.maxAttempts,
     runAt: now,
     dedupeKey: `create_order:${leadId}`,
-    claimFor: { workerId: deps.workerId, leaseUntil: new Date(now.getTime() + deps.leaseMs) },
+    claimFor: { workerId: deps.workerId, leaseUntil },
   };
   const stored: LeadRow = {
     id: leadId,
@@ -187,13 +191,14 @@ export async function submitLead(
     errorCode: null,
     errorMessage: null,
     statusChangedAt: null,
+    inlineLeaseUntil: leaseUntil,
     createdAt: now,
     updatedAt: now,
   };
-  // Duplicate check, lead, job and audit row in one statement: atomic like a transaction, and one round
-  // trip instead of six (round trips were the largest cost per lead in the profile, bench/README.md).
-  // The lead, its job and its audit row are written only when no earlier lead matches; the statement
-  // answers the earlier lead otherwise.
+  // Duplicate check, lead (with its inline lease) and audit rows in one statement: atomic like a
+  // transaction, and one round trip instead of six (round trips were the largest cost per lead in the
+  // profile, bench/README.md). The lead and its acceptance are written only when no earlier lead
+  // matches; the statement answers the earlier lead otherwise.
   const earlier = earlierLeadSql(campaign.id, match);
   const accepted: AuditEntry = {
     event: 'lead.accepted',
@@ -213,7 +218,6 @@ export async function submitLead(
       (received) => sql`with ${earlier ? sql`earlier as (${earlier}), ` : sql``}
         stored_lead as (${leadInsertSql(stored, earlier ? { onlyIf: sql`not exists (select 1 from earlier)` } : {})}
           returning id),
-        stored_job as (${jobInsertSql(job, now, { onlyIf: isNew })}),
         audited as (${audit.insertManyWhere(
           [
             // The raw request first (ids in this order), whatever the outcome; the acceptance only if stored.
@@ -254,10 +258,10 @@ export async function submitLead(
   const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
-    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign });
+    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign, jobUnsaved: true });
   } catch (error) {
-    // The lead and its job are stored: an unexpected fault here must not turn an accepted lead into a
-    // 500 (the buyer would resend). The job's lease expires and the worker retries it.
+    // The lead is stored: an unexpected fault here must not turn an accepted lead into a 500 (the buyer
+    // would resend). The lead's inline lease expires and the worker's sweep retries it.
     deps.logger.error(
       { err: error, leadId: stored.id },
       'inline order creation failed; the worker will retry',

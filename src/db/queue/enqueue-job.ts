@@ -14,6 +14,8 @@ export interface NewJob {
   dedupeKey?: string | null;
   /** Claim it for this worker at once (the caller runs the first attempt inline), until `leaseUntil`. */
   claimFor?: { workerId: string; leaseUntil: Date };
+  /** Attempts already made (default 0; a claimed job is on its first). */
+  attempts?: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } =
   // Typed values, so the row also works as `select ... where <onlyIf>` (no target column to infer from).
   const row = sql`${job.id}::text, ${job.kind}::text, ${job.campaignId ?? null}::text, ${job.leadId ?? null}::text,
       ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.claimFor ? 'running' : 'pending'}::text,
-      ${job.claimFor ? 1 : 0}::int, ${job.maxAttempts}::int, ${job.runAt.toISOString()}::timestamptz,
+      ${job.claimFor ? Math.max(job.attempts ?? 1, 1) : (job.attempts ?? 0)}::int, ${job.maxAttempts}::int, ${job.runAt.toISOString()}::timestamptz,
       ${job.claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${job.claimFor?.workerId ?? null}::text,
       ${job.dedupeKey ?? null}::text, ${at}::timestamptz, ${at}::timestamptz`;
   return sql`insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts,

@@ -36,6 +36,11 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Jobs running at once. A slow tracker holds one slot, not the whole worker. Default 32. */
   concurrency?: number;
+  /**
+   * Other recoveries to run with the lease sweep (e.g. leads whose inline attempt died): each returns
+   * how many items it put back to work.
+   */
+  sweeps?: Record<string, (now: Date) => Promise<number>>;
 }
 
 export class JobWorker {
@@ -134,6 +139,11 @@ export class JobWorker {
       this.lastSweep = now.getTime();
       const swept = await sweepExpiredLeases(db, now);
       if (swept > 0) logger.warn({ swept }, 'returned jobs with expired leases to the queue');
+      for (const [name, sweep] of Object.entries(this.options.sweeps ?? {})) {
+        const recovered = await sweep(now);
+        if (recovered > 0)
+          logger.warn({ recovered, sweep: name }, 'recovered work abandoned by a dead process');
+      }
     }
     return claimJobs(db, { workerId, now, leaseMs: this.leaseMs, limit, kinds: Object.keys(handlers) });
   }

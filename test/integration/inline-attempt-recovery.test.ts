@@ -1,0 +1,134 @@
+// A lead whose inline SalesRender attempt died with its process gets a create_order job; live ones don't.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomIds } from '../../src/db/clock.js';
+import { jobs, leads } from '../../src/db/schema.js';
+import { type LeadRow, leadInsertSql } from '../../src/leads/lead-repository.js';
+import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+let h: Harness;
+let campaignId: string;
+let counter = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  campaignId = (await h.createCampaign('recovery')).id;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const db = () => h.testDatabase.database.orm;
+
+/** Stores a lead as the intake does, with its acceptance audited under `requestId`. */
+async function storedLead(fields: Partial<LeadRow>): Promise<LeadRow> {
+  const now = h.clock.now();
+  const lead: LeadRow = {
+    id: `lead_recovery${counter++}`,
+    campaignId,
+    partnerId: null,
+    state: 'queued',
+    clickId: null,
+    idempotencyKey: null,
+    phone: `+7912000${String(1000 + counter)}`,
+    name: null,
+    country: 'RU',
+    ip: null,
+    userAgent: null,
+    subs: {},
+    extras: {},
+    orderId: null,
+    statusId: null,
+    label: null,
+    comment: null,
+    errorCode: null,
+    errorMessage: null,
+    statusChangedAt: null,
+    inlineLeaseUntil: null,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+  await db().execute(leadInsertSql(lead));
+  await h.service.context.audit.write(db(), {
+    event: 'lead.accepted',
+    requestId: `req-${lead.id}`,
+    campaignId,
+    leadId: lead.id,
+  });
+  return lead;
+}
+
+const jobsOf = (leadId: string) => db().select().from(jobs).where(eq(jobs.leadId, leadId));
+const leadRow = async (id: string) => (await db().select().from(leads).where(eq(leads.id, id)))[0]!;
+
+describe('recovering inline attempts', () => {
+  it('gives a lead whose lease has passed one pending job, its attempt counted, its request kept', async () => {
+    const now = h.clock.now();
+    const dead = await storedLead({ inlineLeaseUntil: new Date(now.getTime() - 1) });
+    const alive = await storedLead({ inlineLeaseUntil: new Date(now.getTime() + 60_000) });
+    const created = await storedLead({
+      state: 'created',
+      orderId: '77',
+      inlineLeaseUntil: new Date(now.getTime() - 1),
+    });
+
+    expect(await recoverInlineAttempts(db(), { now, ids: randomIds })).toBe(1);
+    const [job] = await jobsOf(dead.id);
+    expect(job).toMatchObject({
+      kind: 'create_order',
+      state: 'pending',
+      attempts: 1,
+      dedupeKey: `create_order:${dead.id}`,
+      payload: { requestId: `req-${dead.id}` },
+    });
+    expect((await leadRow(dead.id)).inlineLeaseUntil).toBeNull();
+    expect(await jobsOf(alive.id)).toHaveLength(0);
+    expect(await jobsOf(created.id)).toHaveLength(0);
+
+    // A second sweep finds nothing: the lead's lease was cleared with its job.
+    expect(await recoverInlineAttempts(db(), { now, ids: randomIds })).toBe(0);
+    expect(await jobsOf(dead.id)).toHaveLength(1);
+  });
+
+  it('lets the worker create the order of a recovered lead once', async () => {
+    const now = h.clock.now();
+    await h.service.context.worker.runOnce(); // the job recovered in the test above
+    const dead = await storedLead({ inlineLeaseUntil: new Date(now.getTime() - 1) });
+    const ordersBefore = h.sandbox.companies.get('1')!.orders.size;
+    await recoverInlineAttempts(db(), { now, ids: randomIds });
+    await h.service.context.worker.runOnce();
+    const lead = await leadRow(dead.id);
+    expect(lead).toMatchObject({ state: 'created', inlineLeaseUntil: null });
+    expect(lead.orderId).toEqual(expect.any(String));
+    expect(h.sandbox.companies.get('1')!.orders.size).toBe(ordersBefore + 1);
+    const [job] = await jobsOf(dead.id);
+    expect(job).toMatchObject({ state: 'done', attempts: 2 });
+  });
+
+  it('writes no job for a lead whose inline attempt succeeded, and one for a retry', async () => {
+    const key = await h.createPartner(['recovery']);
+    const created = await h.request({
+      method: 'POST',
+      url: '/v1/leads/recovery',
+      body: { phone: '+79120009999', click_id: 'recovery-ok' },
+      headers: { 'x-api-key': key },
+    });
+    expect(created.status).toBe(201);
+    expect(await jobsOf(created.body.lead_id)).toHaveLength(0);
+    expect((await leadRow(created.body.lead_id)).inlineLeaseUntil).toBeNull();
+
+    h.sandbox.faults.set('http500', 1);
+    const queued = await h.request({
+      method: 'POST',
+      url: '/v1/leads/recovery',
+      body: { phone: '+79120009998', click_id: 'recovery-retry' },
+      headers: { 'x-api-key': key },
+    });
+    expect(queued.status).toBe(202);
+    const [job] = await jobsOf(queued.body.lead_id);
+    expect(job).toMatchObject({ kind: 'create_order', state: 'pending', attempts: 1 });
+    expect((await leadRow(queued.body.lead_id)).inlineLeaseUntil).toBeNull();
+  });
+});
