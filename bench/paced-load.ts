@@ -8,16 +8,19 @@
 // (server or generator) is counted, not hidden.
 import { Pool } from 'undici';
 
-export interface PacedResult {
-  /** What was asked for. */
-  offeredPerSecond: number;
-  /** Answers per second over the whole phase, the drain of the last requests included. */
+/** What every load phase reports (latencies in ms). */
+export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p95: number;
   p99: number;
   ok: number;
   errors: number;
+}
+
+export interface PacedResult extends LoadResult {
+  /** What was asked for. `requestsPerSecond`: answers over the whole phase, the last ones' drain included. */
+  offeredPerSecond: number;
   /** The generator's own worst lateness sending a request (ms): large values mean the figures are not trustworthy. */
   maxSendLagMs: number;
 }

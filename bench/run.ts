@@ -7,7 +7,7 @@ import pg from 'pg';
 import { openPglite } from '../src/db/connection.js';
 import { startBaseline } from './baseline-forwarder.js';
 import { startLeadBridge } from './leadbridge-process.js';
-import { type PacedResult, pacedLoad } from './paced-load.js';
+import { type LoadResult, type PacedResult, pacedLoad } from './paced-load.js';
 import { startStandIns } from './stand-ins.js';
 
 const quick = process.argv.includes('--quick');
@@ -22,15 +22,6 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * answering): the next phase waits this long, and for an empty job queue, so it measures itself.
  */
 const settleMs = 2_000;
-
-interface LoadResult {
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  ok: number;
-  errors: number;
-}
 
 let phone = 0;
 /** Fresh leads: unique phones and click ids (the campaign's dedupe window is 0). */
