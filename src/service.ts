@@ -76,7 +76,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const ids = options.ids ?? randomIds;
   const random = options.random ?? Math.random;
   const database =
-    options.database ?? (await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR }));
+    options.database ??
+    (await openDatabase({
+      url: settings.DATABASE_URL,
+      dataDir: settings.DATA_DIR,
+      preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
+    }));
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   const key = await resolveSecretKey({

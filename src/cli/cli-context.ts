@@ -17,7 +17,11 @@ export interface CliContext {
 
 export async function openCliContext(): Promise<CliContext> {
   const settings = loadSettings();
-  const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+  const database = await openDatabase({
+    url: settings.DATABASE_URL,
+    dataDir: settings.DATA_DIR,
+    preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
+  });
   await migrate(database);
   const key = await resolveSecretKey({
     configured: settings.LEADBRIDGE_SECRET_KEY,

@@ -32,7 +32,11 @@ program
   .description('apply database migrations and exit')
   .action(async () => {
     const settings = loadSettings();
-    const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+    const database = await openDatabase({
+      url: settings.DATABASE_URL,
+      dataDir: settings.DATA_DIR,
+      preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
+    });
     const applied = await migrate(database);
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();

@@ -14,6 +14,11 @@ const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Named prepared statements on PostgreSQL (default on); `0` for poolers that cannot keep them. */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((value) => value !== '0' && value !== 'false'),
   LEADBRIDGE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LEADBRIDGE_SECRET_KEY: z
     .string()

@@ -32,8 +32,13 @@ export interface Database {
 }
 
 /** Opens PostgreSQL when `url` is given, otherwise PGlite in `dataDir/pglite` (or in memory when `dataDir` is null). */
-export async function openDatabase(options: { url?: string; dataDir: string | null }): Promise<Database> {
-  if (options.url) return openPostgres(options.url);
+export async function openDatabase(options: {
+  url?: string;
+  dataDir: string | null;
+  /** PostgreSQL only: run statements as named prepared statements (default true). */
+  preparedStatements?: boolean;
+}): Promise<Database> {
+  if (options.url) return openPostgres(options.url, { preparedStatements: options.preparedStatements });
   return openPglite(options.dataDir);
 }
 
@@ -129,7 +134,9 @@ function prepareStatementsOn(client: pg.PoolClient): void {
     ...rest: unknown[]
   ) => {
     const values = rest[0];
-    if (
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      config = { text: config, name: statementName(config) };
+    } else if (
       config !== null &&
       typeof config === 'object' &&
       typeof (config as { text?: unknown }).text === 'string' &&
@@ -143,11 +150,15 @@ function prepareStatementsOn(client: pg.PoolClient): void {
   };
 }
 
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { preparedStatements?: boolean } = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A dropped idle connection must not crash the process; the pool replaces it on next use.
   pool.on('error', () => {});
-  pool.on('connect', prepareStatementsOn);
+  // Off for a transaction-mode pooler that cannot keep them (PgBouncer before 1.21): README, production.
+  if (options.preparedStatements ?? true) pool.on('connect', prepareStatementsOn);
   const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
   return {
     kind: 'postgres',

@@ -1,4 +1,4 @@
-// What happens when a buyer posts a lead: authorise, normalise, dedupe, store with its job, try SalesRender once.
+// What happens when a buyer posts a lead: authorise, normalise, dedupe, store (leased for the inline attempt), try SalesRender once.
 
 import { type SQL, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';

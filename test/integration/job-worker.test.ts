@@ -104,6 +104,23 @@ describe('slot reservations', () => {
     finish();
     await eventually(async () => (await jobRow(job.id)).state === 'done');
   });
+
+  it('are honoured by stop(): a job handed over after the stop began still runs before it returns', async () => {
+    const running = startWorker({
+      quick: async (job) => {
+        await completeJob(db(), job, clock.now());
+      },
+    });
+    const slot = running.reserve()!;
+    const stopped = running.stop();
+    expect(running.reserve()).toBeNull(); // no new reservations once stopping
+    const job = newJob('quick', { workerId: running.id, leaseUntil: running.leaseUntil(clock.now()) });
+    await enqueueJob(db(), job, clock.now());
+    slot.run(claimedJob({ ...job, claimFor: job.claimFor! }));
+    await stopped;
+    expect((await jobRow(job.id)).state).toBe('done');
+    worker = null;
+  });
 });
 
 describe('follow-up jobs', () => {

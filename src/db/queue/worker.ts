@@ -79,7 +79,11 @@ export class JobWorker {
     this.running = false;
     this.wake();
     await this.loop;
-    await Promise.all([...this.inFlight]);
+    // Slots reserved before the stop are still handed their (already claimed) jobs: wait for those too.
+    while (this.inFlight.size > 0 || this.reserved > 0) {
+      if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** New jobs exist: look now instead of at the next poll. */
