@@ -9,6 +9,7 @@ export const errorCatalogue = {
     message: 'An API key is required (X-Api-Key header or api_key parameter)',
   },
   AUTH_KEY_INVALID: { status: 401, message: 'The API key is not valid' },
+  METRICS_UNAUTHORIZED: { status: 401, message: 'The metrics token is required (Authorization: Bearer)' },
   AUTH_CAMPAIGN_FORBIDDEN: { status: 403, message: 'This API key is not allowed for this campaign' },
   AUTH_KEY_WRONG_KIND: {
     status: 403,

@@ -26,6 +26,8 @@ const settingsSchema = z.object({
     .optional(),
   PUBLIC_BASE_URL: z.url('must be an absolute URL').optional(),
   LEADBRIDGE_ALLOW_PRIVATE_TARGETS: flag,
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -1,8 +1,10 @@
 // /healthz (the process answers) and /readyz (database reachable, migrations applied, worker running).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { AppError } from '../../errors.js';
 import { metricsRegistry } from '../../metrics.js';
 
 export function registerHealthRoutes(app: FastifyInstance, context: AppContext): void {
@@ -10,7 +12,16 @@ export function registerHealthRoutes(app: FastifyInstance, context: AppContext):
     return { status: 'ok' };
   });
 
-  app.get('/metrics', async function metrics(_request, reply) {
+  // Digest of the configured token, so the comparison takes the same time whatever is offered.
+  const metricsToken = context.settings.METRICS_TOKEN;
+  const expected = metricsToken ? createHash('sha256').update(metricsToken).digest() : null;
+  app.get('/metrics', async function metrics(request, reply) {
+    if (expected) {
+      const offered = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(offered).digest(), expected)) {
+        throw new AppError('METRICS_UNAUTHORIZED');
+      }
+    }
     return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
