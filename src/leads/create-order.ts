@@ -7,7 +7,7 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
-import { jobInsertSql } from '../db/queue/enqueue-job.js';
+import { jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql, failJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
@@ -80,13 +80,14 @@ export async function attemptCreateOrder(
   deps: CreateOrderDeps,
   job: Job,
   /**
-   * The intake path has both in hand already; the worker loads them. `jobUnsaved`: the job exists only
-   * in memory (the intake's inline attempt, leased on the lead): nothing to complete on success, and a
-   * failure writes it to carry the retries.
+   * The intake path has both in hand already; the worker loads them. `unsavedJob`: `job` exists only in
+   * memory (the intake's inline attempt, leased on the lead): nothing to complete on success, and a
+   * failure writes it as it ran (claimed, attempt 1) to carry the retries.
    */
-  loaded?: { lead: LeadRow; campaign: Campaign; jobUnsaved?: boolean },
+  loaded?: { lead: LeadRow; campaign: Campaign; unsavedJob?: NewJob },
 ): Promise<CreateOrderOutcome> {
-  const jobUnsaved = loaded?.jobUnsaved === true;
+  const unsavedJob = loaded?.unsavedJob ?? null;
+  const jobUnsaved = unsavedJob !== null;
   const { db, clock, audit } = deps;
   const leadId = job.leadId ?? '';
   const lead = loaded?.lead ?? (await findLeadById(db, leadId));
@@ -161,7 +162,7 @@ export async function attemptCreateOrder(
       await writeExchanges(deps, exchanges.take());
       throw error;
     }
-    return recordFailure(deps, job, lead, campaign, error, requestId, exchanges.take(), jobUnsaved);
+    return recordFailure(deps, job, lead, campaign, error, requestId, exchanges.take(), unsavedJob);
   }
 }
 
@@ -181,32 +182,15 @@ async function recordFailure(
   error: SalesRenderError,
   requestId: string | null,
   exchangeEntries: AuditEntry[],
-  jobUnsaved: boolean,
+  unsavedJob: NewJob | null,
 ): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;
   return db.transaction(async (tx) => {
     if (exchangeEntries.length > 0) await tx.execute(audit.insertMany(exchangeEntries));
     const now = clock.now();
-    if (jobUnsaved) {
-      // The inline attempt's job is written as it ran (claimed, attempt 1) so the usual outcome below
-      // applies to it; the lead's inline lease is cleared with the outcome.
-      await tx.execute(
-        jobInsertSql(
-          {
-            id: job.id,
-            kind: job.kind,
-            campaignId: job.campaignId,
-            leadId: job.leadId,
-            payload: job.payload,
-            maxAttempts: job.maxAttempts,
-            runAt: job.nextAttemptAt,
-            dedupeKey: `${createOrderJobKind}:${lead.id}`,
-            claimFor: { workerId: job.lockedBy ?? '', leaseUntil: job.lockedUntil ?? now },
-          },
-          now,
-        ),
-      );
-    }
+    // The inline attempt's job is written as it ran so the usual outcome below applies to it; the
+    // lead's inline lease is cleared with the outcome.
+    if (unsavedJob) await tx.execute(jobInsertSql(unsavedJob, now));
     const detail = {
       attempt: job.attempts,
       code: error.code,

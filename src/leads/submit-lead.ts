@@ -258,7 +258,7 @@ export async function submitLead(
   const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
-    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign, jobUnsaved: true });
+    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign, unsavedJob: job });
   } catch (error) {
     // The lead is stored: an unexpected fault here must not turn an accepted lead into a 500 (the buyer
     // would resend). The lead's inline lease expires and the worker's sweep retries it.
