@@ -58,6 +58,9 @@ async function load(options: {
   };
 }
 
+/** LeadBridge's latency minus the baseline's, signed, to 0.1 ms. */
+const added = (ms: number, baseline: number) => `${ms >= baseline ? '+' : '-'}${Math.abs(ms - baseline).toFixed(1)} ms`;
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length
@@ -252,7 +255,7 @@ for (const run of runs.slice(1) as {
   console.log(
     `\n${run.target}: throughput ${Math.round((run.intake.c50.requestsPerSecond / base.c50.requestsPerSecond) * 100)}% of the baseline at c50, ` +
       `${Math.round((run.intake.c200.requestsPerSecond / base.c200.requestsPerSecond) * 100)}% at c200; ` +
-      `added latency at 500/s: p50 +${run.intake.at500.p50 - base.at500.p50} ms, p99 +${run.intake.at500.p99 - base.at500.p99} ms`,
+      `added latency at 500/s: p50 ${added(run.intake.at500.p50, base.at500.p50)}, p99 ${added(run.intake.at500.p99, base.at500.p99)}`,
   );
   console.log(
     JSON.stringify((run as Record<string, unknown>).webhooks),

@@ -64,3 +64,28 @@ export function registerQueueGauge(
     },
   });
 }
+
+/**
+ * Items written and statements run by each shared-statement writer (db/statement-batcher.ts): their ratio
+ * is the average batch, 1 when the load is light.
+ */
+export function registerSharedStatementMetrics(
+  writers: Record<string, { stats: { items: number; statements: number } }>,
+): void {
+  for (const [name, help, pick] of [
+    ['leadbridge_shared_statement_items_total', 'Rows written by each shared-statement writer', 'items'],
+    ['leadbridge_shared_statements_total', 'Statements run by each shared-statement writer', 'statements'],
+  ] as const) {
+    metricsRegistry.removeSingleMetric(name);
+    new Counter({
+      name,
+      help,
+      labelNames: ['writer'] as const,
+      registers: [metricsRegistry],
+      collect() {
+        this.reset();
+        for (const [writer, { stats }] of Object.entries(writers)) this.inc({ writer }, stats[pick]);
+      },
+    });
+  }
+}

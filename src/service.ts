@@ -18,8 +18,10 @@ import { JobWorker } from './db/queue/worker.js';
 import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
+import { createOrderCreatedWriter } from './leads/record-order-created.js';
 import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
-import { registerQueueGauge } from './metrics.js';
+import { createLeadStore } from './leads/store-lead.js';
+import { registerQueueGauge, registerSharedStatementMetrics } from './metrics.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
 import { SalesRenderError } from './salesrender/errors.js';
@@ -105,6 +107,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     workerId,
     leaseMs,
     lookups: new HotLookups(database.orm),
+    ordersCreated: createOrderCreatedWriter(database.orm, audit),
+    leadStore: createLeadStore(database.orm, audit),
   };
   const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
   const deliveryDeps = {
@@ -168,6 +172,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     advertiserDeps: leadDeps,
     inFlight: new InFlightWork(),
   };
+  registerSharedStatementMetrics({ leads: leadDeps.leadStore, orders_created: leadDeps.ordersCreated });
   registerQueueGauge(async () =>
     (
       await queryRows(

@@ -46,6 +46,13 @@ export interface AuditWriter {
    * (e.g. `exists (select 1 from stored_lead)` in a CTE); the others always. Ids follow the order given.
    */
   insertManyWhere(rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL;
+  /**
+   * One INSERT for any number of rows, its text the same whatever the count (the values travel as one
+   * array per column): for statements that concurrent writes share (db/statement-batcher.ts). A row with
+   * `onlyIfIn` is written only when that id is among those `present` selects (e.g. the leads a CTE
+   * stored); the others always. Ids follow the order given.
+   */
+  insertBatch(rows: { entry: AuditEntry; onlyIfIn?: string | null }[], present?: SQL): SQL;
 }
 
 /** An audit writer that stamps rows with `clock` and redacts `knownSecrets()` (e.g. tokens in use) from details. */
@@ -77,11 +84,30 @@ export function createAuditWriter(
       )}) as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms,
         detail, conditional)
       where not row.conditional or (${onlyIf})`;
+  const insertBatch = (rows: { entry: AuditEntry; onlyIfIn?: string | null }[], present?: SQL): SQL => {
+    const column = <T>(pick: (entry: AuditEntry) => T) => sql.param(rows.map((row) => pick(row.entry)));
+    const now = clock.now();
+    return sql`insert into audit_log ${columns}
+      select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
+      from unnest(${column((entry) => (entry.at ?? now).toISOString())}::timestamptz[],
+        ${column((entry) => entry.requestId ?? null)}::text[], ${column((entry) => entry.campaignId ?? null)}::text[],
+        ${column((entry) => entry.leadId ?? null)}::text[], ${column((entry) => entry.orderId ?? null)}::text[],
+        ${column((entry) => entry.actor ?? null)}::text[], ${column((entry) => entry.event)}::text[],
+        ${column((entry) => entry.outcome ?? null)}::text[], ${column((entry) => entry.httpStatus ?? null)}::int[],
+        ${column((entry) => entry.latencyMs ?? null)}::int[],
+        ${column((entry) => JSON.stringify(redactValue(entry.detail ?? {}, knownSecrets())))}::jsonb[],
+        ${sql.param(rows.map((row) => row.onlyIfIn ?? null))}::text[])
+        with ordinality as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status,
+          latency_ms, detail, only_if_in, position)
+      ${present ? sql`where row.only_if_in is null or row.only_if_in in (${present})` : sql``}
+      order by row.position`;
+  };
   const insert = (entry: AuditEntry): SQL => insertMany([entry]);
   return {
     insert,
     insertMany,
     insertManyWhere,
+    insertBatch,
     async write(db, entry) {
       // Hand-written rather than drizzle's insert builder: this runs several times per lead, and the
       // builder was the largest CPU cost in the intake profile (bench/README.md).

@@ -1,5 +1,5 @@
 // One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
@@ -17,6 +17,7 @@ import { SalesRenderError } from '../salesrender/errors.js';
 import { buildAddOrderInput, buildCpaLeadBody, type LeadForOrder } from '../salesrender/order-input.js';
 import type { ExchangeObserver } from '../salesrender/transport.js';
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
+import { type OrderCreatedRecord, type OrderCreatedWriter, orderCreatedSql } from './record-order-created.js';
 
 export const createOrderJobKind = 'create_order';
 
@@ -39,6 +40,8 @@ export interface CreateOrderDeps {
   random: () => number;
   logger: Logger;
   salesrenderTimeoutMs: number;
+  /** Where the intake's inline attempts record created orders (shared statements under load); else one statement each. */
+  ordersCreated?: OrderCreatedWriter;
 }
 
 export type CreateOrderOutcome =
@@ -127,22 +130,15 @@ export async function attemptCreateOrder(
       errorMessage: null,
       updatedAt: now,
     };
-    // Lead, job, first history entry and audit in one statement (one round trip; atomic as a transaction).
-    // The history entry is on our clock; statusChangedAt stays null so that only SalesRender's own
-    // timestamps are ever compared with each other (our clock and theirs may disagree).
-    const at = now.toISOString();
-    await db.execute(sql`with created_lead as (
-        update leads set state = 'created', order_id = ${orderId}, status_id = ${statusId}, label = ${label},
-          error_code = null, error_message = null, inline_lease_until = null, updated_at = ${at}
-        where id = ${leadId}),
-      ${jobUnsaved ? sql`` : sql`finished_job as (${completeJobSql(job, now)}),`}
-      ${
-        statusId
-          ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-              values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}) on conflict do nothing),`
-          : sql``
-      }
-      audited as (${audit.insertMany([
+    // Lead, job, first history entry and audit in one statement (one round trip; atomic as a transaction);
+    // the intake's inline attempt shares it with concurrent leads' (record-order-created.ts).
+    const record: OrderCreatedRecord = {
+      leadId,
+      orderId,
+      statusId,
+      label,
+      at: now,
+      entries: [
         ...exchanges.take(),
         {
           event: 'order.created',
@@ -154,8 +150,10 @@ export async function attemptCreateOrder(
           outcome: 'created',
           detail: { attempt: job.attempts, status_id: statusId, label },
         },
-      ])})
-      select 1`);
+      ],
+    };
+    if (jobUnsaved && deps.ordersCreated) await deps.ordersCreated.submit(record);
+    else await db.execute(orderCreatedSql(audit, record, jobUnsaved ? undefined : completeJobSql(job, now)));
     return { kind: 'created', lead: updated };
   } catch (error) {
     if (!(error instanceof SalesRenderError)) {

@@ -16,16 +16,15 @@ import {
 } from './create-order.js';
 import { normaliseLead } from './lead-input.js';
 import {
-  earlierLeadSql,
   findLeadByClickId,
   findLeadByIdempotencyKey,
   isSameClick,
   type LeadRow,
   leadByIdempotencyKeySql,
   leadFromRow,
-  leadInsertSql,
   leadStatusWord,
 } from './lead-repository.js';
+import type { LeadStore } from './store-lead.js';
 
 export interface SubmitLeadDeps extends CreateOrderDeps {
   ids: IdSource;
@@ -35,6 +34,8 @@ export interface SubmitLeadDeps extends CreateOrderDeps {
   leaseMs: number;
   /** Cached campaign and key reads (see HotLookups). */
   lookups: HotLookups;
+  /** Stores accepted leads (store-lead.ts). */
+  leadStore: LeadStore;
 }
 
 export interface LeadSubmission {
@@ -196,10 +197,9 @@ export async function submitLead(
     updatedAt: now,
   };
   // Duplicate check, lead (with its inline lease) and audit rows in one statement: atomic like a
-  // transaction, and one round trip instead of six (round trips were the largest cost per lead in the
-  // profile, bench/README.md). The lead and its acceptance are written only when no earlier lead
-  // matches; the statement answers the earlier lead otherwise.
-  const earlier = earlierLeadSql(campaign.id, match);
+  // transaction, one round trip instead of six, and shared with concurrent leads under load (round trips
+  // were the largest cost per lead in the profile, bench/README.md). The lead and its acceptance are
+  // written only when no earlier lead matches; the statement answers the earlier lead otherwise.
   const accepted: AuditEntry = {
     event: 'lead.accepted',
     requestId: submission.requestId,
@@ -209,25 +209,11 @@ export async function submitLead(
     outcome: 'accepted',
     detail: { normalised: lead },
   };
-  const isNew = sql`exists (select 1 from stored_lead)`;
-  let found: Record<string, unknown> | undefined;
+  let found: Record<string, unknown> | null;
   try {
-    [found] = await runWithReceived(
-      deps,
-      submission,
-      (received) => sql`with ${earlier ? sql`earlier as (${earlier}), ` : sql``}
-        stored_lead as (${leadInsertSql(stored, earlier ? { onlyIf: sql`not exists (select 1 from earlier)` } : {})}
-          returning id),
-        audited as (${audit.insertManyWhere(
-          [
-            // The raw request first (ids in this order), whatever the outcome; the acceptance only if stored.
-            ...(received ? [{ entry: received, conditional: false }] : []),
-            { entry: accepted, conditional: true },
-          ],
-          isNew,
-        )})
-        ${earlier ? sql`select * from earlier` : sql`select 1 where false`}`,
-    );
+    const received = submission.received && !submission.received.written ? submission.received : null;
+    found = await deps.leadStore.submit({ lead: stored, match, received: received?.entry ?? null, accepted });
+    if (received) received.written = true;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent request stored the same click id or idempotency key first; this statement (the raw
