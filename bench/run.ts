@@ -59,7 +59,8 @@ async function load(options: {
 }
 
 /** LeadBridge's latency minus the baseline's, signed, to 0.1 ms. */
-const added = (ms: number, baseline: number) => `${ms >= baseline ? '+' : '-'}${Math.abs(ms - baseline).toFixed(1)} ms`;
+const added = (ms: number, baseline: number) =>
+  `${ms >= baseline ? '+' : '-'}${Math.abs(ms - baseline).toFixed(1)} ms`;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
