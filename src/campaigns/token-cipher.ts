@@ -9,6 +9,10 @@ export interface TokenCipher {
 /** Format `v1.<iv>.<tag>.<ciphertext>` (base64url), so the scheme can change without guessing. */
 export function createTokenCipher(key: Buffer): TokenCipher {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  // Every lead's SalesRender call needs its campaign's token: decrypted once per stored value, not per
+  // lead (a cipher setup per lead showed in the intake profile). A stored value never changes meaning,
+  // so the memo is exact; it only bounds its size.
+  const decrypted = new Map<string, string>();
   return {
     encrypt(plain) {
       const iv = randomBytes(12);
@@ -19,14 +23,20 @@ export function createTokenCipher(key: Buffer): TokenCipher {
         .join('.');
     },
     decrypt(stored) {
+      const known = decrypted.get(stored);
+      if (known !== undefined) return known;
       const [version, iv, tag, body] = stored.split('.');
       if (version !== 'v1' || !iv || !tag || body === undefined)
         throw new Error('unknown token encryption format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
+      const plain = Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+      if (decrypted.size >= 1_000) decrypted.clear();
+      decrypted.set(stored, plain);
+      return plain;
     },
   };
 }

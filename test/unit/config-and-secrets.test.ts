@@ -70,8 +70,9 @@ describe('token cipher', () => {
     expect(cipher.decrypt(first)).toBe('eyJ.token');
     expect(cipher.encrypt('eyJ.token')).not.toBe(first);
   });
-  it('refuses tampered ciphertext', () => {
+  it('refuses tampered ciphertext, also of a value it has decrypted before', () => {
     const stored = cipher.encrypt('eyJ.token');
+    expect(cipher.decrypt(stored)).toBe('eyJ.token');
     const parts = stored.split('.');
     parts[3] = Buffer.from('tampered').toString('base64url');
     expect(() => cipher.decrypt(parts.join('.'))).toThrow();
