@@ -133,8 +133,23 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
       .filter((line) => /^leadbridge_jobs\{.*state="(pending|running)"/.test(line))
       .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
   };
+  /**
+   * This machine's PostgreSQL runs with autovacuum off (`show autovacuum`); a production server has it on,
+   * and it keeps the dead rows that updated leads and jobs leave behind in check (without it, the 500/s
+   * phase after the c200 phase cost PostgreSQL twice the CPU per lead: bench/README.md). The bench does
+   * that work between phases, so a phase does not pay for the previous one's dead rows. PGlite has no
+   * autovacuum at all: LeadBridge vacuums it itself (EMBEDDED_VACUUM_MINUTES).
+   */
+  const vacuum = async () => {
+    if (!databaseUrl) return;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query('vacuum (analyze)');
+    await client.end();
+  };
   const settle = async () => {
     await pause(settleMs);
+    await vacuum();
     for (let waited = 0; (await queued()) > 0 && waited < 120_000; waited += 200) await pause(200);
   };
   const c50 = await load({ url: intakeUrl, connections: 50, headers, body: leadBody });

@@ -11,6 +11,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
+import { embeddedVacuumSweep } from './db/embedded-vacuum.js';
 import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
@@ -123,6 +124,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     timeoutMs: settings.POSTBACK_TIMEOUT_MS,
   };
   const refreshDeps = { ...leadDeps };
+  const embeddedVacuum = embeddedVacuumSweep(database, {
+    intervalMs: settings.EMBEDDED_VACUUM_MINUTES * 60_000,
+    startedAt: clock.now(),
+    logger,
+  });
   const worker = new JobWorker({
     db: database.orm,
     clock,
@@ -132,6 +138,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     pollMs: settings.WORKER_POLL_MS,
     sweeps: {
       inline_create_order: (now) => recoverInlineAttempts(database.orm, { now, ids }),
+      ...(embeddedVacuum ? { embedded_vacuum: embeddedVacuum } : {}),
     },
     handlers: {
       [createOrderJobKind]: async (job) => {

@@ -28,6 +28,12 @@ export interface Database {
    * Returns a function that stops listening.
    */
   listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
+  /**
+   * PGlite only: VACUUM (ANALYZE) the whole database. The embedded database runs in single-user mode,
+   * where no autovacuum runs: without this, the dead rows every lead and job update leaves behind are never
+   * reclaimed and the planner never gets statistics. A PostgreSQL server's autovacuum does this itself.
+   */
+  vacuum?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +101,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
           return [];
         }),
       ),
+    vacuum: () => client.exec('vacuum (analyze)').then(() => undefined),
     async listen(channel, onSignal) {
       // PGlite delivers NOTIFY to listeners of the same instance: the in-process signal.
       const unlisten = await client.listen(channel, onSignal);
