@@ -43,9 +43,7 @@ describe('the vacuum sweep', () => {
     const logger = h.service.context.logger;
     const startedAt = new Date();
     expect(embeddedVacuumSweep({}, { intervalMs: 60_000, startedAt, logger })).toBeNull();
-    expect(
-      embeddedVacuumSweep({ vacuum: async () => {} }, { intervalMs: 0, startedAt, logger }),
-    ).toBeNull();
+    expect(embeddedVacuumSweep({ vacuum: async () => {} }, { intervalMs: 0, startedAt, logger })).toBeNull();
   });
 
   it('logs a failed vacuum and tries again one interval later', async () => {
