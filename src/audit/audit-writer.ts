@@ -47,12 +47,11 @@ export interface AuditWriter {
    */
   insertManyWhere(rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL;
   /**
-   * One INSERT for any number of rows, its text the same whatever the count (the values travel as one
-   * array per column): for statements that concurrent writes share (db/statement-batcher.ts). A row with
-   * `onlyIfIn` is written only when that id is among those `present` selects (e.g. the leads a CTE
-   * stored); the others always. Ids follow the order given.
+   * The rows as one JSON parameter for `auditBatchInsertText`: statements whose text never changes,
+   * whatever the number of rows (db/statement-batcher.ts). A row with `onlyIfIn` is written only when
+   * that id is among those the statement's `present` query selects.
    */
-  insertBatch(rows: { entry: AuditEntry; onlyIfIn?: string | null }[], present?: SQL): SQL;
+  batchJson(rows: { entry: AuditEntry; onlyIfIn?: string | null }[]): string;
 }
 
 /** An audit writer that stamps rows with `clock` and redacts `knownSecrets()` (e.g. tokens in use) from details. */
@@ -84,34 +83,52 @@ export function createAuditWriter(
       )}) as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms,
         detail, conditional)
       where not row.conditional or (${onlyIf})`;
-  const insertBatch = (rows: { entry: AuditEntry; onlyIfIn?: string | null }[], present?: SQL): SQL => {
-    const column = <T>(pick: (entry: AuditEntry) => T) => sql.param(rows.map((row) => pick(row.entry)));
-    const now = clock.now();
-    return sql`insert into audit_log ${columns}
-      select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
-      from unnest(${column((entry) => (entry.at ?? now).toISOString())}::timestamptz[],
-        ${column((entry) => entry.requestId ?? null)}::text[], ${column((entry) => entry.campaignId ?? null)}::text[],
-        ${column((entry) => entry.leadId ?? null)}::text[], ${column((entry) => entry.orderId ?? null)}::text[],
-        ${column((entry) => entry.actor ?? null)}::text[], ${column((entry) => entry.event)}::text[],
-        ${column((entry) => entry.outcome ?? null)}::text[], ${column((entry) => entry.httpStatus ?? null)}::int[],
-        ${column((entry) => entry.latencyMs ?? null)}::int[],
-        ${column((entry) => JSON.stringify(redactValue(entry.detail ?? {}, knownSecrets())))}::jsonb[],
-        ${sql.param(rows.map((row) => row.onlyIfIn ?? null))}::text[])
-        with ordinality as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status,
-          latency_ms, detail, only_if_in, position)
-      ${present ? sql`where row.only_if_in is null or row.only_if_in in (${present})` : sql``}
-      order by row.position`;
+  const batchJson = (rows: { entry: AuditEntry; onlyIfIn?: string | null }[]): string => {
+    const now = clock.now().toISOString();
+    return JSON.stringify(
+      rows.map(({ entry, onlyIfIn }, position) => ({
+        position,
+        at: entry.at?.toISOString() ?? now,
+        request_id: entry.requestId ?? null,
+        campaign_id: entry.campaignId ?? null,
+        lead_id: entry.leadId ?? null,
+        order_id: entry.orderId ?? null,
+        actor: entry.actor ?? null,
+        event: entry.event,
+        outcome: entry.outcome ?? null,
+        http_status: entry.httpStatus ?? null,
+        latency_ms: entry.latencyMs ?? null,
+        detail: redactValue(entry.detail ?? {}, knownSecrets()),
+        only_if_in: onlyIfIn ?? null,
+      })),
+    );
   };
   const insert = (entry: AuditEntry): SQL => insertMany([entry]);
   return {
     insert,
     insertMany,
     insertManyWhere,
-    insertBatch,
+    batchJson,
     async write(db, entry) {
       // Hand-written rather than drizzle's insert builder: this runs several times per lead, and the
       // builder was the largest CPU cost in the intake profile (bench/README.md).
       await db.execute(insert(entry));
     },
   };
+}
+
+/**
+ * The INSERT of the rows `batchJson` made, passed as parameter `param` (e.g. `$2`): text only, built once
+ * by the statements that use it. With `present` (a query selecting ids), a row with `only_if_in` is
+ * written only if its id is among them. Ids follow the rows' order.
+ */
+export function auditBatchInsertText(param: string, present?: string): string {
+  return `insert into audit_log (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status,
+      latency_ms, detail)
+    select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
+    from json_to_recordset(${param}::json) as row (position int, at timestamptz, request_id text, campaign_id text,
+      lead_id text, order_id text, actor text, event text, outcome text, http_status int, latency_ms int, detail jsonb,
+      only_if_in text)
+    ${present ? `where row.only_if_in is null or row.only_if_in in (${present})` : ''}
+    order by row.position`;
 }

@@ -1,7 +1,7 @@
 // Writes an order's creation: the lead's new state, its first status history entry and the audit rows, in one statement.
 import { type SQL, sql } from 'drizzle-orm';
-import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
-import type { Executor } from '../db/connection.js';
+import { type AuditEntry, type AuditWriter, auditBatchInsertText } from '../audit/audit-writer.js';
+import { type Orm, queryText } from '../db/connection.js';
 import { StatementBatcher } from '../db/statement-batcher.js';
 
 export interface OrderCreatedRecord {
@@ -38,23 +38,40 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
     select 1`;
 }
 
-/** Several leads' creations as one statement whose text does not depend on their number (arrays). */
-export function ordersCreatedSql(audit: AuditWriter, records: OrderCreatedRecord[]): SQL {
-  const column = <T>(pick: (record: OrderCreatedRecord) => T) => sql.param(records.map(pick));
-  return sql`with created (id, order_id, status_id, label, at) as (
-      select * from unnest(${column((r) => r.leadId)}::text[], ${column((r) => r.orderId)}::text[],
-        ${column((r) => r.statusId)}::text[], ${column((r) => r.label)}::text[],
-        ${column((r) => r.at.toISOString())}::timestamptz[])),
-    created_lead as (
-      update leads set state = 'created', order_id = created.order_id, status_id = created.status_id,
-        label = created.label, error_code = null, error_message = null, inline_lease_until = null,
-        updated_at = created.at
-      from created where leads.id = created.id),
-    first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-      select id, status_id, label, null, 'created', at, at from created where status_id is not null
-      on conflict do nothing),
-    audited as (${audit.insertBatch(records.flatMap((record) => record.entries.map((entry) => ({ entry }))))})
-    select 1`;
+/**
+ * Several leads' creations in one statement whose text never changes: $1 the creations as JSON, $2 the
+ * audit rows (audit batchJson). One JSON parameter rather than arrays, so PostgreSQL plans it once (see
+ * store-lead.ts).
+ */
+const ordersCreatedText = `with created as (
+    select * from json_to_recordset($1::json) as created (id text, order_id text, status_id text, label text,
+      at timestamptz)),
+  created_lead as (
+    update leads set state = 'created', order_id = created.order_id, status_id = created.status_id,
+      label = created.label, error_code = null, error_message = null, inline_lease_until = null,
+      updated_at = created.at
+    from created where leads.id = created.id),
+  first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
+    select id, status_id, label, null, 'created', at, at from created where status_id is not null
+    on conflict do nothing),
+  audited as (${auditBatchInsertText('$2')})
+  select 1`;
+
+/** Records `records` in one statement. */
+export async function recordOrdersCreated(
+  db: Orm,
+  audit: AuditWriter,
+  records: OrderCreatedRecord[],
+): Promise<void> {
+  const created = records.map((record) => ({
+    id: record.leadId,
+    order_id: record.orderId,
+    status_id: record.statusId,
+    label: record.label,
+    at: record.at.toISOString(),
+  }));
+  const auditRows = records.flatMap((record) => record.entries.map((entry) => ({ entry })));
+  await queryText(db, ordersCreatedText, [JSON.stringify(created), audit.batchJson(auditRows)]);
 }
 
 export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, void>;
@@ -64,18 +81,16 @@ export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, void>;
  * statement and one commit (fewer round trips for LeadBridge and less work per lead for PostgreSQL).
  */
 export function createOrderCreatedWriter(
-  db: Executor,
+  db: Orm,
   audit: AuditWriter,
   options: { maxBatch?: number; maxInFlight?: number } = {},
 ): OrderCreatedWriter {
   return new StatementBatcher<OrderCreatedRecord, void>({
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 4,
-    runOne: async (record) => {
-      await db.execute(orderCreatedSql(audit, record));
-    },
+    runOne: (record) => recordOrdersCreated(db, audit, [record]),
     runBatch: async (records) => {
-      await db.execute(ordersCreatedSql(audit, records));
+      await recordOrdersCreated(db, audit, records);
       return records.map(() => undefined);
     },
   });
