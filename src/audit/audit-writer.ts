@@ -42,11 +42,6 @@ export interface AuditWriter {
   /** One INSERT for several rows, ids assigned in the order given (a CTE's parts run in no set order). */
   insertMany(entries: AuditEntry[]): SQL;
   /**
-   * Like `insertMany`, but a row marked `onlyIf` is written only when the SQL condition `onlyIf` holds
-   * (e.g. `exists (select 1 from stored_lead)` in a CTE); the others always. Ids follow the order given.
-   */
-  insertManyWhere(rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL;
-  /**
    * The rows as one JSON parameter for `auditBatchInsertText`: statements whose text never changes,
    * whatever the number of rows (db/statement-batcher.ts). A row with `onlyIfIn` is written only when
    * that id is among those the statement's `present` query selects.
@@ -59,14 +54,13 @@ export function createAuditWriter(
   clock: Clock,
   knownSecrets: () => readonly string[] = () => [],
 ): AuditWriter {
-  // Every value typed, so the same row also works in `select ... from (values ...)`, where PostgreSQL
-  // cannot infer a parameter's type from the target column.
-  const values = (entry: AuditEntry, extra: SQL = sql``): SQL => {
+  // Every value typed: in a data-modifying CTE PostgreSQL cannot always infer a parameter's type.
+  const values = (entry: AuditEntry): SQL => {
     const detail = JSON.stringify(redactValue(entry.detail ?? {}, knownSecrets()));
     return sql`(${(entry.at ?? clock.now()).toISOString()}::timestamptz, ${entry.requestId ?? null}::text,
       ${entry.campaignId ?? null}::text, ${entry.leadId ?? null}::text, ${entry.orderId ?? null}::text,
       ${entry.actor ?? null}::text, ${entry.event}::text, ${entry.outcome ?? null}::text,
-      ${entry.httpStatus ?? null}::int, ${entry.latencyMs ?? null}::int, ${detail}::jsonb${extra})`;
+      ${entry.httpStatus ?? null}::int, ${entry.latencyMs ?? null}::int, ${detail}::jsonb)`;
   };
   const columns = sql`(at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail)`;
   const insertMany = (entries: AuditEntry[]): SQL =>
@@ -74,15 +68,6 @@ export function createAuditWriter(
       entries.map((entry) => values(entry)),
       sql`, `,
     )}`;
-  const insertManyWhere = (rows: { entry: AuditEntry; conditional: boolean }[], onlyIf: SQL): SQL =>
-    sql`insert into audit_log ${columns}
-      select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
-      from (values ${sql.join(
-        rows.map((row) => values(row.entry, sql`, ${row.conditional}::boolean`)),
-        sql`, `,
-      )}) as row (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms,
-        detail, conditional)
-      where not row.conditional or (${onlyIf})`;
   const batchJson = (rows: { entry: AuditEntry; onlyIfIn?: string | null }[]): string => {
     const now = clock.now().toISOString();
     return JSON.stringify(
@@ -107,7 +92,6 @@ export function createAuditWriter(
   return {
     insert,
     insertMany,
-    insertManyWhere,
     batchJson,
     async write(db, entry) {
       // Hand-written rather than drizzle's insert builder: this runs several times per lead, and the

@@ -6,22 +6,6 @@ import type { LeadForOrder } from '../salesrender/order-input.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-/**
- * The INSERT for a new lead row, as an SQL fragment for a combined statement (see submitLead). With
- * `onlyIf`, the row is inserted only when that SQL condition holds (e.g. no earlier lead was found).
- */
-export function leadInsertSql(row: LeadRow, options: { onlyIf?: SQL } = {}): SQL {
-  // Typed values: in `select ... where` PostgreSQL cannot infer a parameter's type from the column.
-  const values = sql`${row.id}::text, ${row.campaignId}::text, ${row.partnerId}::text, ${row.state}::text,
-      ${row.clickId}::text, ${row.idempotencyKey}::text, ${row.phone}::text, ${row.name}::text, ${row.country}::text,
-      ${row.ip}::text, ${row.userAgent}::text, ${JSON.stringify(row.subs)}::jsonb, ${JSON.stringify(row.extras)}::jsonb,
-      ${row.inlineLeaseUntil?.toISOString() ?? null}::timestamptz, ${row.createdAt.toISOString()}::timestamptz,
-      ${row.updatedAt.toISOString()}::timestamptz`;
-  return sql`insert into leads (id, campaign_id, partner_id, state, click_id, idempotency_key, phone, name, country,
-      ip, user_agent, subs, extras, inline_lease_until, created_at, updated_at)
-    ${options.onlyIf ? sql`select ${values} where ${options.onlyIf}` : sql`values (${values})`}`;
-}
-
 /** A `leads` row read with hand-written SQL (snake_case columns) in drizzle's shape. */
 export function leadFromRow(row: Record<string, unknown>): LeadRow {
   const date = (value: unknown) =>
@@ -94,24 +78,7 @@ export interface EarlierLeadMatch {
   since: Date | null;
 }
 
-/**
- * One SELECT for both duplicate rules: the live lead with this click id (a repeat: 200), else the newest
- * live lead with this phone since `since` (409). Click-id matches sort first. Null when neither rule
- * applies (no click id, phone rule off).
- */
-export function earlierLeadSql(campaignId: string, match: EarlierLeadMatch): SQL | null {
-  const byClick = match.clickId ? sql`click_id = ${match.clickId}` : null;
-  const byPhone = match.since
-    ? sql`(phone = ${match.phone} and created_at > ${match.since.toISOString()}::timestamptz)`
-    : null;
-  if (!byClick && !byPhone) return null;
-  const either = byClick && byPhone ? sql`(${byClick} or ${byPhone})` : (byClick ?? byPhone);
-  const clickFirst = match.clickId ? sql`(click_id is not distinct from ${match.clickId}) desc, ` : sql``;
-  return sql`select * from leads where campaign_id = ${campaignId} and state <> 'rejected' and ${either}
-    order by ${clickFirst}created_at desc limit 1`;
-}
-
-/** Whether an earlier lead found by `earlierLeadSql` is a repeat of the same click (else the same phone). */
+/** Whether an earlier lead the duplicate check found (store-lead.ts) is a repeat of the same click (else the same phone). */
 export const isSameClick = (earlier: LeadRow, match: EarlierLeadMatch): boolean =>
   match.clickId !== null && earlier.clickId === match.clickId;
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomIds } from '../../src/db/clock.js';
 import { jobs, leads } from '../../src/db/schema.js';
-import { type LeadRow, leadInsertSql } from '../../src/leads/lead-repository.js';
+import type { LeadRow } from '../../src/leads/lead-repository.js';
 import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
@@ -50,7 +50,7 @@ async function storedLead(fields: Partial<LeadRow>): Promise<LeadRow> {
     updatedAt: now,
     ...fields,
   };
-  await db().execute(leadInsertSql(lead));
+  await db().insert(leads).values(lead);
   await h.service.context.audit.write(db(), {
     event: 'lead.accepted',
     requestId: `req-${lead.id}`,
