@@ -6,6 +6,7 @@ import { jobs, leads } from '../../src/db/schema.js';
 import type { LeadRow } from '../../src/leads/lead-repository.js';
 import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queuedLeadRow } from '../support/lead-row.js';
 
 let h: Harness;
 let campaignId: string;
@@ -24,32 +25,10 @@ const db = () => h.testDatabase.database.orm;
 /** Stores a lead as the intake does, with its acceptance audited under `requestId`. */
 async function storedLead(fields: Partial<LeadRow>): Promise<LeadRow> {
   const now = h.clock.now();
-  const lead: LeadRow = {
-    id: `lead_recovery${counter++}`,
-    campaignId,
-    partnerId: null,
-    state: 'queued',
-    clickId: null,
-    idempotencyKey: null,
-    phone: `+7912000${String(1000 + counter)}`,
-    name: null,
-    country: 'RU',
-    ip: null,
-    userAgent: null,
-    subs: {},
-    extras: {},
-    orderId: null,
-    statusId: null,
-    label: null,
-    comment: null,
-    errorCode: null,
-    errorMessage: null,
-    statusChangedAt: null,
-    inlineLeaseUntil: null,
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  };
+  const lead = queuedLeadRow(
+    { id: `lead_recovery${counter++}`, campaignId, phone: `+7912000${String(1000 + counter)}`, ...fields },
+    now,
+  );
   await db().insert(leads).values(lead);
   await h.service.context.audit.write(db(), {
     event: 'lead.accepted',

@@ -7,6 +7,7 @@ import type { EarlierLeadMatch, LeadRow } from '../../src/leads/lead-repository.
 import { createOrderCreatedWriter, type OrderCreatedRecord } from '../../src/leads/record-order-created.js';
 import { createLeadStore, type LeadToStore } from '../../src/leads/store-lead.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queuedLeadRow } from '../support/lead-row.js';
 
 let h: Harness;
 let campaignId: string;
@@ -33,32 +34,20 @@ const audit = () => h.service.context.audit;
 function newLead(fields: Partial<LeadRow> = {}, ageMs = 0): LeadRow {
   serial++;
   const at = new Date(h.clock.now().getTime() - ageMs);
-  return {
-    id: `lead_shared_${serial}`,
-    campaignId,
-    partnerId,
-    state: 'queued',
-    clickId: `click-${serial}`,
-    idempotencyKey: null,
-    phone: `+7913${String(1_000_000 + serial)}`,
-    name: 'Shared Statement',
-    country: 'RU',
-    ip: null,
-    userAgent: null,
-    subs: { sub1: `s"\\,{}${serial}` },
-    extras: {},
-    orderId: null,
-    statusId: null,
-    label: null,
-    comment: null,
-    errorCode: null,
-    errorMessage: null,
-    statusChangedAt: null,
-    inlineLeaseUntil: new Date(at.getTime() + 60_000),
-    createdAt: at,
-    updatedAt: at,
-    ...fields,
-  };
+  return queuedLeadRow(
+    {
+      id: `lead_shared_${serial}`,
+      campaignId,
+      partnerId,
+      clickId: `click-${serial}`,
+      phone: `+7913${String(1_000_000 + serial)}`,
+      name: 'Shared Statement',
+      subs: { sub1: `s"\\,{}${serial}` },
+      inlineLeaseUntil: new Date(at.getTime() + 60_000),
+      ...fields,
+    },
+    at,
+  );
 }
 
 /** What the intake hands the store for `lead`: both duplicate rules on (a 24 h phone window). */
