@@ -102,6 +102,22 @@ async function databaseSize(kind: 'pglite' | 'postgres', url: string | null, dat
   return rows[0] as { leads: number; rows: number; bytes: string };
 }
 
+/**
+ * Removes the run's database: left behind, each run's half a gigabyte stays in PostgreSQL's cluster and
+ * competes for its buffer cache with the next run's (BENCH_KEEP_DATABASE=1 keeps it for inspection).
+ */
+async function dropDatabase(url: string | null, dataDir: string) {
+  if (process.env.BENCH_KEEP_DATABASE === '1') return;
+  await rm(dataDir, { recursive: true, force: true });
+  if (!url || !postgresUrl) return;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(
+    `drop database if exists ${pg.escapeIdentifier(new URL(url).pathname.slice(1))} with (force)`,
+  );
+  await admin.end();
+}
+
 async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   const standIns = await startStandIns(delayMs);
   const dataDir = await mkdtemp(join(tmpdir(), 'leadbridge-bench-'));
@@ -205,6 +221,7 @@ async function benchLeadBridge(kind: 'pglite' | 'postgres') {
   const peakRss = await lb.peakRssBytes();
   await lb.stop();
   const size = await databaseSize(kind, databaseUrl, dataDir);
+  await dropDatabase(databaseUrl, dataDir);
   const result = {
     target: `leadbridge-${kind}`,
     intake: { c50, c200, at500 },
