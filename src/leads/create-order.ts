@@ -40,8 +40,12 @@ export interface CreateOrderDeps {
   random: () => number;
   logger: Logger;
   salesrenderTimeoutMs: number;
-  /** Where the intake's inline attempts record created orders (shared statements under load); else one statement each. */
-  ordersCreated?: OrderCreatedWriter;
+}
+
+/** The intake's inline attempt: its job exists only in memory, and created orders share statements. */
+export interface InlineAttempt {
+  unsavedJob: NewJob;
+  ordersCreated: OrderCreatedWriter;
 }
 
 export type CreateOrderOutcome =
@@ -83,20 +87,20 @@ export async function attemptCreateOrder(
   deps: CreateOrderDeps,
   job: Job,
   /**
-   * The intake path has both in hand already; the worker loads them. `unsavedJob`: `job` exists only in
-   * memory (the intake's inline attempt, leased on the lead): nothing to complete on success, and a
-   * failure writes it as it ran (claimed, attempt 1) to carry the retries.
+   * The intake path has both in hand already; the worker loads them. `inline`: `job` exists only in
+   * memory (the intake's attempt, leased on the lead): nothing to complete on success (the creation goes
+   * to the shared writer), and a failure writes the job as it ran (claimed, attempt 1) to carry the retries.
    */
-  loaded?: { lead: LeadRow; campaign: Campaign; unsavedJob?: NewJob },
+  loaded?: { lead: LeadRow; campaign: Campaign; inline?: InlineAttempt },
 ): Promise<CreateOrderOutcome> {
-  const unsavedJob = loaded?.unsavedJob ?? null;
-  const jobUnsaved = unsavedJob !== null;
+  const inline = loaded?.inline ?? null;
+  const unsavedJob = inline?.unsavedJob ?? null;
   const { db, clock, audit } = deps;
   const leadId = job.leadId ?? '';
   const lead = loaded?.lead ?? (await findLeadById(db, leadId));
   const campaign = loaded?.campaign ?? (job.campaignId ? await findCampaignById(db, job.campaignId) : null);
   if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
-  if (!jobUnsaved && lead.state !== 'queued') {
+  if (!inline && lead.state !== 'queued') {
     // Finished by an earlier attempt whose answer arrived after its lease was swept.
     await completeJob(db, job, clock.now());
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
@@ -152,8 +156,8 @@ export async function attemptCreateOrder(
         },
       ],
     };
-    if (jobUnsaved && deps.ordersCreated) await deps.ordersCreated.submit(record);
-    else await db.execute(orderCreatedSql(audit, record, jobUnsaved ? undefined : completeJobSql(job, now)));
+    if (inline) await inline.ordersCreated.submit(record);
+    else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
     return { kind: 'created', lead: updated };
   } catch (error) {
     if (!(error instanceof SalesRenderError)) {

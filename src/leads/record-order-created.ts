@@ -16,18 +16,19 @@ export interface OrderCreatedRecord {
 }
 
 /**
- * One lead's creation as one statement (atomic as a transaction). `extra` adds a CTE that belongs with
- * it (the worker's job completion). The history entry is on our clock; statusChangedAt stays null so
- * that only SalesRender's own timestamps are ever compared with each other.
+ * One lead's creation together with its worker job's completion (`jobDone`), as one statement (atomic as a
+ * transaction): the worker's retries. The intake's inline attempts have no job row and use the shared
+ * statement below. The history entry is on our clock; statusChangedAt stays null so that only
+ * SalesRender's own timestamps are ever compared with each other.
  */
-export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, extra?: SQL): SQL {
+export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, jobDone: SQL): SQL {
   const at = record.at.toISOString();
   const { leadId, orderId, statusId, label } = record;
   return sql`with created_lead as (
       update leads set state = 'created', order_id = ${orderId}, status_id = ${statusId}, label = ${label},
         error_code = null, error_message = null, inline_lease_until = null, updated_at = ${at}
       where id = ${leadId}),
-    ${extra ? sql`extra as (${extra}),` : sql``}
+    finished_job as (${jobDone}),
     ${
       statusId
         ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)

@@ -1,6 +1,6 @@
 // What happens when a buyer posts a lead: authorise, normalise, dedupe, store (leased for the inline attempt), try SalesRender once.
 
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
@@ -24,6 +24,7 @@ import {
   leadFromRow,
   leadStatusWord,
 } from './lead-repository.js';
+import type { OrderCreatedWriter } from './record-order-created.js';
 import type { LeadStore } from './store-lead.js';
 
 export interface SubmitLeadDeps extends CreateOrderDeps {
@@ -36,6 +37,8 @@ export interface SubmitLeadDeps extends CreateOrderDeps {
   lookups: HotLookups;
   /** Stores accepted leads (store-lead.ts). */
   leadStore: LeadStore;
+  /** Records the orders the inline attempts create (record-order-created.ts). */
+  ordersCreated: OrderCreatedWriter;
 }
 
 export interface LeadSubmission {
@@ -104,18 +107,17 @@ async function duplicateOf(
 }
 
 /**
- * Runs the statement `build` makes, handing it the raw request's audit row when that row is not on record
- * yet (the statement must write it), and marks the row written once the statement has committed.
+ * Runs `write`, handing it the raw request's audit row when that row is not on record yet (`write` must
+ * store it), and marks the row written once `write` has succeeded.
  */
-async function runWithReceived(
-  deps: SubmitLeadDeps,
+async function withReceived<T>(
   submission: LeadSubmission,
-  build: (received: AuditEntry | null) => SQL,
-): Promise<Record<string, unknown>[]> {
+  write: (received: AuditEntry | null) => Promise<T>,
+): Promise<T> {
   const received = submission.received && !submission.received.written ? submission.received : null;
-  const rows = await queryRows(deps.db, build(received?.entry ?? null));
+  const result = await write(received?.entry ?? null);
   if (received) received.written = true;
-  return rows;
+  return result;
 }
 
 /**
@@ -139,8 +141,8 @@ export async function submitLead(
 
   if (submission.idempotencyKey) {
     const lookup = leadByIdempotencyKeySql(client.id, submission.idempotencyKey);
-    const [seen] = await runWithReceived(deps, submission, (received) =>
-      received ? sql`with received as (${audit.insert(received)}) ${lookup}` : lookup,
+    const [seen] = await withReceived(submission, (received) =>
+      queryRows(db, received ? sql`with received as (${audit.insert(received)}) ${lookup}` : lookup),
     );
     if (seen) return duplicateOf(deps, leadFromRow(seen), campaign, submission);
   }
@@ -211,9 +213,9 @@ export async function submitLead(
   };
   let found: Record<string, unknown> | null;
   try {
-    const received = submission.received && !submission.received.written ? submission.received : null;
-    found = await deps.leadStore.submit({ lead: stored, match, received: received?.entry ?? null, accepted });
-    if (received) received.written = true;
+    found = await withReceived(submission, (received) =>
+      deps.leadStore.submit({ lead: stored, match, received, accepted }),
+    );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent request stored the same click id or idempotency key first; this statement (the raw
@@ -223,10 +225,9 @@ export async function submitLead(
         (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
       (lead.clickId && (await findLeadByClickId(db, campaign.id, lead.clickId)));
     if (!seen) throw error;
-    if (submission.received && !submission.received.written) {
-      await audit.write(db, submission.received.entry);
-      submission.received.written = true;
-    }
+    await withReceived(submission, async (received) => {
+      if (received) await audit.write(db, received);
+    });
     return duplicateOf(deps, seen, campaign, submission);
   }
   if (found) {
@@ -244,7 +245,11 @@ export async function submitLead(
   const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
-    result = await attemptCreateOrder(deps, claimed, { lead: stored, campaign, unsavedJob: job });
+    result = await attemptCreateOrder(deps, claimed, {
+      lead: stored,
+      campaign,
+      inline: { unsavedJob: job, ordersCreated: deps.ordersCreated },
+    });
   } catch (error) {
     // The lead is stored: an unexpected fault here must not turn an accepted lead into a 500 (the buyer
     // would resend). The lead's inline lease expires and the worker's sweep retries it.

@@ -88,23 +88,15 @@ describe('recovering inline attempts', () => {
 
   it('writes no job for a lead whose inline attempt succeeded, and one for a retry', async () => {
     const key = await h.createPartner(['recovery']);
-    const created = await h.request({
-      method: 'POST',
-      url: '/v1/leads/recovery',
-      body: { phone: '+79120009999', click_id: 'recovery-ok' },
-      headers: { 'x-api-key': key },
-    });
+    const postLead = (body: Record<string, unknown>) =>
+      h.request({ method: 'POST', url: '/v1/leads/recovery', body, headers: { 'x-api-key': key } });
+    const created = await postLead({ phone: '+79120009999', click_id: 'recovery-ok' });
     expect(created.status).toBe(201);
     expect(await jobsOf(created.body.lead_id)).toHaveLength(0);
     expect((await leadRow(created.body.lead_id)).inlineLeaseUntil).toBeNull();
 
     h.sandbox.faults.set('http500', 1);
-    const queued = await h.request({
-      method: 'POST',
-      url: '/v1/leads/recovery',
-      body: { phone: '+79120009998', click_id: 'recovery-retry' },
-      headers: { 'x-api-key': key },
-    });
+    const queued = await postLead({ phone: '+79120009998', click_id: 'recovery-retry' });
     expect(queued.status).toBe(202);
     const [job] = await jobsOf(queued.body.lead_id);
     expect(job).toMatchObject({ kind: 'create_order', state: 'pending', attempts: 1 });
