@@ -6,6 +6,36 @@ import type { LeadForOrder } from '../salesrender/order-input.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
+/** A new lead's row: queued, created at `at`, no order or SalesRender status yet; `fields` fill the rest. */
+export function queuedLeadRow(
+  fields: Pick<LeadRow, 'id' | 'campaignId' | 'phone'> & Partial<LeadRow>,
+  at: Date,
+): LeadRow {
+  return {
+    partnerId: null,
+    state: 'queued',
+    clickId: null,
+    idempotencyKey: null,
+    name: null,
+    country: null,
+    ip: null,
+    userAgent: null,
+    subs: {},
+    extras: {},
+    orderId: null,
+    statusId: null,
+    label: null,
+    comment: null,
+    errorCode: null,
+    errorMessage: null,
+    statusChangedAt: null,
+    inlineLeaseUntil: null,
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  };
+}
+
 /** A `leads` row read with hand-written SQL (snake_case columns) in drizzle's shape. */
 export function leadFromRow(row: Record<string, unknown>): LeadRow {
   const date = (value: unknown) =>

@@ -23,6 +23,7 @@ import {
   leadByIdempotencyKeySql,
   leadFromRow,
   leadStatusWord,
+  queuedLeadRow,
 } from './lead-repository.js';
 import type { OrderCreatedWriter } from './record-order-created.js';
 import type { LeadStore } from './store-lead.js';
@@ -173,31 +174,24 @@ export async function submitLead(
     dedupeKey: `create_order:${leadId}`,
     claimFor: { workerId: deps.workerId, leaseUntil },
   };
-  const stored: LeadRow = {
-    id: leadId,
-    campaignId: campaign.id,
-    partnerId: client.id,
-    state: 'queued',
-    clickId: lead.clickId,
-    idempotencyKey: submission.idempotencyKey,
-    phone: lead.phone,
-    name: lead.name,
-    country: lead.country,
-    ip: lead.ip,
-    userAgent: lead.userAgent,
-    subs: { ...lead.subs, ...lead.utm },
-    extras: lead.comment === null ? lead.extras : { ...lead.extras, comment: lead.comment },
-    orderId: null,
-    statusId: null,
-    label: null,
-    comment: null,
-    errorCode: null,
-    errorMessage: null,
-    statusChangedAt: null,
-    inlineLeaseUntil: leaseUntil,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const stored = queuedLeadRow(
+    {
+      id: leadId,
+      campaignId: campaign.id,
+      partnerId: client.id,
+      clickId: lead.clickId,
+      idempotencyKey: submission.idempotencyKey,
+      phone: lead.phone,
+      name: lead.name,
+      country: lead.country,
+      ip: lead.ip,
+      userAgent: lead.userAgent,
+      subs: { ...lead.subs, ...lead.utm },
+      extras: lead.comment === null ? lead.extras : { ...lead.extras, comment: lead.comment },
+      inlineLeaseUntil: leaseUntil,
+    },
+    now,
+  );
   // Duplicate check, lead (with its inline lease) and audit rows in one statement: atomic like a
   // transaction, one round trip instead of six, and shared with concurrent leads under load (round trips
   // were the largest cost per lead in the profile, bench/README.md). The lead and its acceptance are

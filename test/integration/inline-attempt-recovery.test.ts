@@ -3,10 +3,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomIds } from '../../src/db/clock.js';
 import { jobs, leads } from '../../src/db/schema.js';
-import type { LeadRow } from '../../src/leads/lead-repository.js';
+import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { queuedLeadRow } from '../support/lead-row.js';
 
 let h: Harness;
 let campaignId: string;
@@ -26,7 +25,13 @@ const db = () => h.testDatabase.database.orm;
 async function storedLead(fields: Partial<LeadRow>): Promise<LeadRow> {
   const now = h.clock.now();
   const lead = queuedLeadRow(
-    { id: `lead_recovery${counter++}`, campaignId, phone: `+7912000${String(1000 + counter)}`, ...fields },
+    {
+      id: `lead_recovery${counter++}`,
+      campaignId,
+      country: 'RU',
+      phone: `+7912000${String(1000 + counter)}`,
+      ...fields,
+    },
     now,
   );
   await db().insert(leads).values(lead);

@@ -3,11 +3,10 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/audit-writer.js';
 import { auditLog, leadStatusHistory, leads } from '../../src/db/schema.js';
-import type { EarlierLeadMatch, LeadRow } from '../../src/leads/lead-repository.js';
+import { type EarlierLeadMatch, type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { createOrderCreatedWriter, type OrderCreatedRecord } from '../../src/leads/record-order-created.js';
 import { createLeadStore, type LeadToStore } from '../../src/leads/store-lead.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { queuedLeadRow } from '../support/lead-row.js';
 
 let h: Harness;
 let campaignId: string;
@@ -42,6 +41,7 @@ function newLead(fields: Partial<LeadRow> = {}, ageMs = 0): LeadRow {
       clickId: `click-${serial}`,
       phone: `+7913${String(1_000_000 + serial)}`,
       name: 'Shared Statement',
+      country: 'RU',
       subs: { sub1: `s"\\,{}${serial}` },
       inlineLeaseUntil: new Date(at.getTime() + 60_000),
       ...fields,
