@@ -30,7 +30,7 @@ export type StoreLeadResult = Record<string, unknown> | null;
  * plans the prepared statement once: with arrays, the planner sized each call's plan by the arrays'
  * lengths and planned every execution afresh (about a quarter of the statement's time).
  */
-const storeLeadsText = `with input as (
+export const storeLeadsText = `with input as (
     select * from json_to_recordset($1::json) as input (id text, campaign_id text, partner_id text, state text,
       click_id text, idempotency_key text, phone text, name text, country text, ip text, user_agent text, subs jsonb,
       extras jsonb, inline_lease_until timestamptz, created_at timestamptz, updated_at timestamptz, since timestamptz)),
