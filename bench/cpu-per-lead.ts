@@ -79,6 +79,12 @@ const run = (duration: number) =>
   });
 
 await run(5); // warm-up: JIT, connection pool, caches
+// Re-plans LeadBridge's prepared statements on tables that are no longer empty, as autovacuum's ANALYZE
+// would on a production server (this machine's runs without autovacuum; bench/run.ts, warm-up).
+const analyzer = new pg.Client({ connectionString: databaseUrl.toString() });
+await analyzer.connect();
+await analyzer.query('analyze');
+await analyzer.end();
 const pids = postgresPids();
 const before = {
   lb: cpuTicks(lb.pid),
