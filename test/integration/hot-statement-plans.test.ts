@@ -1,5 +1,5 @@
 // The statements every lead runs find their rows by index whatever the tables' size: no full scan of leads
-// or of the audit log per lead (one crept in once and cost 6.5 ms per lead at 15,000 leads).
+// or of the audit log per lead (one crept in once and cost 6.5 ms per statement at 15,000 leads).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { ordersCreatedText } from '../../src/leads/record-order-created.js';
