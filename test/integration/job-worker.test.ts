@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/db/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { claimedJob, enqueueJob, type NewJob } from '../../src/db/queue/enqueue-job.js';
 import { completeJob } from '../../src/db/queue/finish-job.js';
+import { sweepExpiredLeases } from '../../src/db/queue/sweep-expired-leases.js';
 import { type JobHandler, JobWorker } from '../../src/db/queue/worker.js';
 import { jobs } from '../../src/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -46,8 +47,9 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
   throw new Error('condition not met within 2 s');
 }
 
-function startWorker(handlers: Record<string, JobHandler>) {
+function startWorker(handlers: Record<string, JobHandler>, options: { leaseMs?: number } = {}) {
   worker = new JobWorker({
+    ...options,
     db: db(),
     clock,
     workerId: 'worker-under-test',
@@ -148,5 +150,53 @@ describe('follow-up jobs', () => {
     // Claimed once at insert (attempt 1), never claimed again by the queue.
     expect(order).toEqual([`first:${first.id}`, `second:${follow.id}:1`]);
     expect(await jobRow(follow.id)).toMatchObject({ attempts: 1, lockedBy: 'worker-under-test' });
+  });
+});
+
+describe('leases', () => {
+  it("are renewed while the job runs, so a live worker's slow job is never swept and run twice", async () => {
+    const runs: string[] = [];
+    let finish: () => void = () => {};
+    const running = startWorker(
+      {
+        slow: async (job) => {
+          runs.push(job.id);
+          await new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+          await completeJob(db(), job, clock.now());
+        },
+      },
+      { leaseMs: 600 },
+    );
+    const job = newJob('slow');
+    await enqueueJob(db(), job, clock.now());
+    running.wake();
+    await eventually(() => runs.length === 1);
+    const claimedUntil = (await jobRow(job.id)).lockedUntil!.getTime();
+
+    try {
+      // Time passes beyond the first lease; the worker (renewing every 200 ms) pushes it forward.
+      clock.advance(500);
+      await eventually(async () => (await jobRow(job.id)).lockedUntil!.getTime() > claimedUntil);
+      clock.advance(700); // past the renewed lease too: only a second renewal keeps the job
+      await eventually(async () => (await jobRow(job.id)).lockedUntil!.getTime() > clock.now().getTime());
+      expect(await sweepExpiredLeases(db(), clock.now())).toBe(0);
+    } finally {
+      finish();
+    }
+    await eventually(async () => (await jobRow(job.id)).state === 'done');
+    expect(runs).toEqual([job.id]);
+  });
+
+  it('run out once the worker stops renewing them, and the job goes back to the queue', async () => {
+    const job = newJob('orphan', {
+      workerId: 'dead-worker',
+      leaseUntil: new Date(clock.now().getTime() + 600),
+    });
+    await enqueueJob(db(), job, clock.now());
+    clock.advance(601);
+    expect(await sweepExpiredLeases(db(), clock.now())).toBe(1);
+    expect(await jobRow(job.id)).toMatchObject({ state: 'pending', lockedBy: null });
   });
 });

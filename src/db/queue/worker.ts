@@ -1,10 +1,12 @@
-// Runs queued jobs: sweeps dead leases, claims due jobs into free slots, hands each to its kind's handler.
+// Runs queued jobs: sweeps dead leases, claims due jobs into free slots, hands each to its kind's handler,
+// and keeps the leases of the jobs in hand alive while they run.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../connection.js';
 import { claimJobs } from './claim-jobs.js';
 import { retryOrFailJob } from './finish-job.js';
 import type { Job } from './job.js';
+import { renewLeases } from './renew-leases.js';
 import { sweepExpiredLeases } from './sweep-expired-leases.js';
 
 /**
@@ -32,7 +34,10 @@ export interface WorkerOptions {
   logger: Logger;
   /** Backstop poll interval; a wake() makes the worker look at once. Default 1000 ms. */
   pollMs?: number;
-  /** How long a claimed job is ours before another worker may take it. Default 60 s. */
+  /**
+   * How long a claimed job is ours before another worker may take it, should this process die. While it
+   * lives, the leases of the jobs it is running are renewed every third of this. Default 60 s.
+   */
   leaseMs?: number;
   /** Jobs running at once. A slow tracker holds one slot, not the whole worker. Default 32. */
   concurrency?: number;
@@ -49,6 +54,10 @@ export class JobWorker {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the jobs whose handlers are running now: the leases `renewHeldLeases` extends. */
+  private readonly held = new Set<string>();
+  private renewTimer: NodeJS.Timeout | null = null;
+  private renewal: Promise<void> | null = null;
   /** Slots promised by `reserve` and not yet running or released. */
   private reserved = 0;
   private readonly pollMs: number;
@@ -72,6 +81,8 @@ export class JobWorker {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.renewTimer = setInterval(() => void this.renewHeldLeases(), this.leaseMs / 3);
+    this.renewTimer.unref();
   }
 
   /** Stops claiming and waits for the jobs in hand to finish, so no lease is left behind. */
@@ -84,6 +95,8 @@ export class JobWorker {
       if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
       else await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
   }
 
   /** New jobs exist: look now instead of at the next poll. */
@@ -141,6 +154,8 @@ export class JobWorker {
     // Sweeping is cheap (partial index) but need not run on every wake-up.
     if (now.getTime() - this.lastSweep >= Math.min(this.leaseMs / 2, 5_000)) {
       this.lastSweep = now.getTime();
+      // Our own running jobs first: a renewal that came late must not let this sweep take them from us.
+      await this.renewHeldLeases();
       const swept = await sweepExpiredLeases(db, now);
       if (swept > 0) logger.warn({ swept }, 'returned jobs with expired leases to the queue');
       for (const [name, sweep] of Object.entries(this.options.sweeps ?? {})) {
@@ -161,6 +176,7 @@ export class JobWorker {
   private async executeOne(job: Job): Promise<Job | null> {
     const { db, clock, handlers, logger } = this.options;
     const handler = handlers[job.kind];
+    this.held.add(job.id);
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       return (await handler(job)) ?? null;
@@ -172,7 +188,33 @@ export class JobWorker {
           logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
       );
       return null;
+    } finally {
+      this.held.delete(job.id);
     }
+  }
+
+  /**
+   * Pushes the leases of the running jobs a full lease ahead (see renew-leases.ts), in one statement for
+   * all of them; while one is out, callers share it. A failure is logged: the next tick tries again, and a
+   * lease that does run out costs a duplicate run, not a lost job.
+   */
+  private renewHeldLeases(): Promise<void> {
+    if (this.renewal) return this.renewal;
+    if (this.held.size === 0) return Promise.resolve();
+    const { db, clock, workerId, logger } = this.options;
+    this.renewal = renewLeases(db, {
+      workerId,
+      jobIds: [...this.held],
+      leaseUntil: this.leaseUntil(clock.now()),
+    })
+      .then(
+        () => {},
+        (error: unknown) => logger.error({ err: error }, 'could not renew job leases'),
+      )
+      .finally(() => {
+        this.renewal = null;
+      });
+    return this.renewal;
   }
 
   /** Runs a claimed job in a slot of its own, counted in `inFlight` until it (and its follow-ups) end. */
