@@ -16,6 +16,11 @@ export interface LoadResult {
   p99: number;
   ok: number;
   errors: number;
+  /**
+   * Closed-loop phases only: requests still in flight when the phase's time ran out. The generator stops
+   * reading them, but the server finishes them: their leads are stored without being counted in `ok`.
+   */
+  cutOff?: number;
 }
 
 export interface PacedResult extends LoadResult {
