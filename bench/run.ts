@@ -57,7 +57,10 @@ async function load(options: {
     p99: result.latency.p99,
     ok: result['2xx'],
     errors: result.non2xx + result.errors + result.timeouts,
-    cutOff: Math.max(0, result.requests.sent - result['2xx'] - result.non2xx - result.errors - result.timeouts),
+    cutOff: Math.max(
+      0,
+      result.requests.sent - result['2xx'] - result.non2xx - result.errors - result.timeouts,
+    ),
   };
 }
 

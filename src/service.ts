@@ -96,6 +96,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const audit = createAuditWriter(clock);
   const workerId = `${hostname()}:${process.pid}:${ids.secret(4)}`;
   const leaseMs = options.leaseMs ?? settings.JOB_LEASE_MS;
+  // The worker renews the leases of its jobs, but the inline first attempts (intake, advertiser update)
+  // hold a plain lease for the whole SalesRender exchange, up to two calls: a lease shorter than that can
+  // run out mid-call, and the sweep then sends the order again (a duplicate order in the CRM).
+  if (leaseMs <= 2 * settings.SALESRENDER_TIMEOUT_MS)
+    logger.warn(
+      { JOB_LEASE_MS: leaseMs, SALESRENDER_TIMEOUT_MS: settings.SALESRENDER_TIMEOUT_MS },
+      'JOB_LEASE_MS should exceed twice SALESRENDER_TIMEOUT_MS: a slow SalesRender call can outlive its lease and be sent again',
+    );
   const leadDeps = {
     db: database.orm,
     clock,

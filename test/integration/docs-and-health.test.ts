@@ -50,3 +50,14 @@ it('answers unknown paths with the error shape', async () => {
   });
   expect(response.headers['x-request-id']).toBe(response.body.error.request_id);
 });
+
+it('warns at start when a job lease is too short to cover a slow SalesRender exchange', async () => {
+  const leaseWarning = /JOB_LEASE_MS should exceed twice SALESRENDER_TIMEOUT_MS/;
+  expect(h.logLines.join('')).not.toMatch(leaseWarning); // 60 s against 2 s: fine
+  const short = await startHarness({ salesrenderTimeoutMs: 2000, env: { JOB_LEASE_MS: '4000' } });
+  try {
+    expect(short.logLines.join('')).toMatch(leaseWarning);
+  } finally {
+    await short.close();
+  }
+});
