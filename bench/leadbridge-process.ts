@@ -4,17 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
 /**
- * A young generation of 64 MB semi-spaces instead of V8's 16 MB: most of what a request allocates dies
- * young, and with the small default the scavenger ran so often that it copied much of it once before it
- * died. `npm run bench:cpu`: 0.435 -> 0.379 ms of LeadBridge CPU per lead, c200 1,995 -> 2,100 leads/s
- * (128 MB gained nothing more).
+ * Node flags for LeadBridge: none by default, as `npm run serve` runs it. BENCH_NODE_FLAGS
+ * (space-separated) adds some, to measure other settings. `--max-semi-space-size=64` was tried: 13 % less
+ * CPU per lead at c200, but each young-generation collection then paused the event loop for 15-25 ms, and
+ * the p99 at 500 leads/s rose by about 10 ms (bench/README.md, sixth session).
  */
-const serveFlags = ['--max-semi-space-size=64'];
-/** BENCH_NODE_FLAGS (space-separated; empty for none) replaces them, to measure other settings. */
-const nodeFlags =
-  process.env.BENCH_NODE_FLAGS === undefined
-    ? serveFlags
-    : process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export interface LeadBridgeProcess {
   url: string;
@@ -61,7 +56,6 @@ export async function startLeadBridge(options: {
   else delete env.DATABASE_URL;
   // BENCH_CPU_PROF=1 writes a V8 CPU profile of LeadBridge to bench/results/prof/ when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/prof'] : [];
-  // The flags of `npm run serve` (package.json), so the bench measures what production runs.
   const child: ChildProcess = spawn(
     process.execPath,
     [...nodeFlags, ...profile, 'bin/leadbridge.js', 'serve'],
