@@ -264,6 +264,30 @@ describe('the webhook endpoint', () => {
     expect(status.body).toMatchObject({ status: 'pending', status_id: '1' });
   });
 
+  it('records an order SalesRender no longer returns, finishes the re-read and sends nothing', async () => {
+    const lead = await sendLead('pb-shapes', { phone: '+79121237777' });
+    wired['pb-shapes']!.company.orders.delete(lead.order_id);
+    const before = tracker.received.length;
+    const response = await h.request({
+      method: 'POST',
+      url: webhookPath('pb-shapes'),
+      body: { data: { id: lead.order_id } },
+    });
+    expect(response.status).toBe(200);
+    await h.settle(); // the re-read job is done, not pending or running
+    expect(tracker.received.length).toBe(before);
+    const events = await h.testDatabase.database.script((run) =>
+      run(`select event from audit_log where lead_id = $1 order by id`, [lead.lead_id]),
+    );
+    expect(events.map((row) => row.event)).toEqual(
+      expect.arrayContaining(['salesrender.call', 'webhook.order_missing']),
+    );
+    const jobs = await h.testDatabase.database.script((run) =>
+      run(`select state from jobs where lead_id = $1 and kind = 'refresh_order'`, [lead.lead_id]),
+    );
+    expect(jobs).toEqual([{ state: 'done' }]);
+  });
+
   it('answers 404 to a wrong secret and 202 to an unknown order, and audits both', async () => {
     const wrong = await h.request({
       method: 'POST',
