@@ -1,129 +1,65 @@
-// The sandbox's in-memory SalesRender companies: statuses, order fields, orders and their change rules.
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+// The sandbox's in-memory SalesRender companies: orders, their change rules, locks and change history.
+import { ChangeLog } from './change-log.js';
+import type { CompanyConfig, LeadStatus, SandboxStatus, StatusGroup } from './company-config.js';
+import { checkOrderData, type InputLocation } from './order-data-check.js';
+import { orderView } from './order-view.js';
+import {
+  type NewOrder,
+  type OrderData,
+  orderDataGroups,
+  SandboxGraphqlError,
+  type SandboxOrder,
+} from './sandbox-order.js';
+import { normaliseVariants, type SchemaVariant } from './schema-variants.js';
 
-export type StatusGroup =
-  | 'PROCESSING'
-  | 'CANCELED'
-  | 'APPROVED'
-  | 'SHIPPED'
-  | 'DELIVERED'
-  | 'UNDELIVERED'
-  | 'REFUNDED'
-  | 'SPAM'
-  | 'DOUBLE';
+export * from './company-config.js';
+export type { NewOrder, OrderData, SandboxLead, SandboxOrder } from './sandbox-order.js';
+export { SandboxGraphqlError } from './sandbox-order.js';
 
-export interface SandboxStatus {
-  id: string;
-  name: string;
-  group: StatusGroup;
-  archived: boolean;
-}
-
-export type FieldType =
-  | 'PhoneOrderField'
-  | 'HumanNameOrderField'
-  | 'StringOrderField'
-  | 'AddressOrderField'
-  | 'EmailOrderField';
-
-export interface SandboxField {
-  name: string;
-  label: string;
-  type: FieldType;
-}
-
-export interface CompanyConfig {
-  id: string;
-  /** CRM (company-level) tokens. */
-  crmTokens: string[];
-  /** CPA (webmaster) tokens, each with the webmaster id it stands for. */
-  cpaTokens: Record<string, string>;
-  statuses: SandboxStatus[];
-  fields: SandboxField[];
-  projectIds: string[];
-  /** CPA offers: id -> the status and project a new lead gets. */
-  offers: Record<string, { projectId: string; statusId: string }>;
-}
-
-export interface SandboxOrder {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  statusChangedAt: string;
-  statusId: string;
-  projectId: string;
-  data: {
-    phoneFields: { field: string; value: string }[];
-    humanNameFields: { field: string; value: { firstName?: string | null; lastName?: string | null } }[];
-    stringFields: { field: string; value: string | null }[];
-    addressFields: { field: string; value: Record<string, string | null> }[];
-    emailFields: { field: string; value: string | null }[];
-  };
-  source: Record<string, string | null>;
-  lead: {
-    externalId: string | null;
-    webmasterId: string | null;
-    offerId: string | null;
-    reward: { amount: number; currency: string } | null;
-  };
-  cart: { items: { itemId: string; variation: number; quantity: number; price: number }[] };
-}
-
-/** A GraphQL error with SalesRender's `extensions.code` (salesrender-api.md, Errors). */
-export class SandboxGraphqlError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const groupForType: Record<FieldType, keyof SandboxOrder['data']> = {
-  PhoneOrderField: 'phoneFields',
-  HumanNameOrderField: 'humanNameFields',
-  StringOrderField: 'stringFields',
-  AddressOrderField: 'addressFields',
-  EmailOrderField: 'emailFields',
+/** A lead's status follows its order's status group once the call centre has decided [assumed]. */
+const leadStatusForGroup: Partial<Record<StatusGroup, LeadStatus>> = {
+  APPROVED: 'APPROVED',
+  SHIPPED: 'APPROVED',
+  DELIVERED: 'APPROVED',
+  CANCELED: 'CANCELED',
+  UNDELIVERED: 'CANCELED',
+  REFUNDED: 'CANCELED',
+  SPAM: 'CANCELED',
+  DOUBLE: 'CANCELED',
 };
 
-/** The demo company: status ids are deliberately not 1 = new, 2 = accepted (ids differ per company). */
-export function demoCompany(id = '1'): CompanyConfig {
-  return {
-    id,
-    crmTokens: ['eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl'],
-    cpaTokens: { 'eyJhbGciOiJIUzI1NiJ9.sandbox-cpa-token.c2lnbmF0dXJl': '77' },
-    statuses: [
-      { id: '1', name: 'New', group: 'PROCESSING', archived: false },
-      { id: '2', name: 'Callback', group: 'PROCESSING', archived: false },
-      { id: '3', name: 'Accepted', group: 'APPROVED', archived: false },
-      { id: '4', name: 'Cancelled', group: 'CANCELED', archived: false },
-      { id: '5', name: 'Spam', group: 'SPAM', archived: false },
-      { id: '6', name: 'Double', group: 'DOUBLE', archived: false },
-      { id: '7', name: 'Shipped', group: 'SHIPPED', archived: false },
-      { id: '8', name: 'Old queue', group: 'PROCESSING', archived: true },
-    ],
-    fields: [
-      { name: 'phone', label: 'Phone', type: 'PhoneOrderField' },
-      { name: 'contact_phone', label: 'Contact phone', type: 'PhoneOrderField' },
-      { name: 'name', label: 'Name', type: 'HumanNameOrderField' },
-      { name: 'comment', label: 'Comment', type: 'StringOrderField' },
-      { name: 'click', label: 'Click id', type: 'StringOrderField' },
-      { name: 'country', label: 'Country', type: 'StringOrderField' },
-      { name: 'user_agent', label: 'User agent', type: 'StringOrderField' },
-      { name: 'address', label: 'Address', type: 'AddressOrderField' },
-      { name: 'email', label: 'Email', type: 'EmailOrderField' },
-    ],
-    projectIds: ['1', '2'],
-    offers: { '10': { projectId: '1', statusId: '1' } },
-  };
+function isFilled(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'string') return value.trim() !== '';
+  if (typeof value === 'object') return Object.values(value).some(isFilled);
+  return true;
+}
+
+/** Merges `{field, value}` entries into a copy of the order's data, replacing values field by field. */
+function mergedData(current: OrderData, changes: Partial<OrderData>): OrderData {
+  const data = structuredClone(current);
+  for (const group of orderDataGroups) {
+    for (const entry of changes[group] ?? []) {
+      const list = data[group] as { field: string; value: unknown }[];
+      const existing = list.find((candidate) => candidate.field === entry.field);
+      if (existing) existing.value = entry.value;
+      else list.push({ ...entry });
+    }
+  }
+  return data;
 }
 
 export class Company {
   readonly orders = new Map<string, SandboxOrder>();
+  /** What logsFetcher reads. */
+  readonly changeLog = new ChangeLog();
   /** Where this company's webhooks go (a campaign's webhook_url); the sandbox-wide URL when null. */
   webhookUrl: string | null = null;
+  /** The schema variants this company serves; null means the sandbox's default. */
+  schemaVariants: SchemaVariant[] | null;
+  private readonly locks = new Map<string, { lockId: string; until: number }>();
   private nextOrderId: number;
+  private nextLockId = 1;
 
   constructor(
     readonly config: CompanyConfig,
@@ -131,6 +67,7 @@ export class Company {
     firstOrderId = 1000,
   ) {
     this.nextOrderId = firstOrderId;
+    this.schemaVariants = config.schemaVariants ? normaliseVariants(config.schemaVariants) : null;
   }
 
   status(id: string): SandboxStatus | undefined {
@@ -145,169 +82,141 @@ export class Company {
     return status;
   }
 
-  /** Checks each `{field, value}` names a field of the right type, as SalesRender validates order data. */
-  private validateOrderData(data: Record<string, { field: string; value: unknown }[] | undefined>): void {
-    for (const [group, entries] of Object.entries(data)) {
-      for (const entry of entries ?? []) {
-        const field = this.config.fields.find((candidate) => candidate.name === entry.field);
-        if (!field) {
-          throw new SandboxGraphqlError(
-            'ERR_ORDER_VALIDATION_FAILED',
-            `Unknown order field "${entry.field}"`,
-          );
-        }
-        if (groupForType[field.type] !== group) {
-          throw new SandboxGraphqlError(
-            'ERR_ORDER_VALIDATION_FAILED',
-            `Field "${entry.field}" is a ${field.type}, not accepted in ${group}`,
-          );
-        }
-        if (group === 'phoneFields' && !/\d{5,}/.test(String(entry.value ?? '').replace(/\D/g, ''))) {
-          throw new SandboxGraphqlError(
-            'ERR_ORDER_VALIDATION_FAILED',
-            `Field "${entry.field}": invalid phone`,
-          );
-        }
-      }
-    }
-  }
-
-  addOrder(
-    input: {
-      statusId: string;
-      projectId: string;
-      orderData?: Partial<SandboxOrder['data']> | null;
-      source?: Record<string, string | null> | null;
-      cart?: { items: SandboxOrder['cart']['items'] } | null;
-      webmasterId?: string | null;
-      offerId?: string | null;
-      externalId?: string | null;
-    },
-    options: { fixedCpaKeys?: boolean } = {},
-  ): SandboxOrder {
+  /**
+   * Creates an order. Unknown status or archived status answer their codes [official]; an unknown project,
+   * offer or field, or a bad phone, a code-less error [assumed]. `logCreation` (default true) writes CREATE.
+   */
+  addOrder(input: NewOrder, options: { at?: InputLocation; logCreation?: boolean } = {}): SandboxOrder {
     this.activeStatus(input.statusId);
-    if (!this.config.projectIds.includes(String(input.projectId))) {
-      throw new SandboxGraphqlError('ERR_ORDER_VALIDATION_FAILED', `Project ${input.projectId} not found`);
-    }
+    const projectId = String(input.projectId);
+    if (!this.config.projectIds.includes(projectId))
+      throw new SandboxGraphqlError(null, `Project "${projectId}" not found`);
+    const offerId = input.lead?.offerId ? String(input.lead.offerId) : null;
+    const offer = offerId ? this.config.offers[offerId] : undefined;
+    if (offerId && !offer) throw new SandboxGraphqlError(null, `Offer "${offerId}" not found`);
     const data = input.orderData ?? {};
-    // CPA lead/add writes its fixed keys (string_1, comment...), not the company's field names.
-    if (!options.fixedCpaKeys) this.validateOrderData(data);
+    checkOrderData(this.config.fields, data, options.at);
+    const webmasterId = input.lead?.webmasterId ? String(input.lead.webmasterId) : null;
     const at = this.now().toISOString();
+    const empty: OrderData = Object.fromEntries(orderDataGroups.map((group) => [group, []])) as never;
     const order: SandboxOrder = {
       id: String(this.nextOrderId++),
       createdAt: at,
       updatedAt: at,
       statusChangedAt: at,
       statusId: String(input.statusId),
-      projectId: String(input.projectId),
-      data: {
-        phoneFields: data.phoneFields ?? [],
-        humanNameFields: data.humanNameFields ?? [],
-        stringFields: data.stringFields ?? [],
-        addressFields: data.addressFields ?? [],
-        emailFields: data.emailFields ?? [],
+      projectId,
+      data: mergedData(empty, data),
+      source: Object.fromEntries(Object.entries(input.source ?? {}).filter(([, value]) => value != null)),
+      lead:
+        webmasterId || offerId
+          ? {
+              webmasterId,
+              offerId,
+              externalId: input.lead?.externalId ?? null,
+              externalTag: input.lead?.externalTag ?? null,
+              reward: offer ? { ...(offer.reward ?? { amount: 1500, currency: 'USD' }) } : null,
+              rewardMethod: offer?.rewardMethod ?? 'ORDER',
+              status: offer?.leadStatus ?? 'PROCESSING',
+              holdTo: null,
+            }
+          : null,
+      cart: {
+        items: (input.cart?.items ?? []).map((item) => ({
+          itemId: String(item.itemId),
+          variation: item.variation,
+          quantity: item.quantity,
+          price: item.price ?? this.config.items?.[String(item.itemId)]?.price ?? 0,
+        })),
       },
-      source: { ...(input.source ?? {}) },
-      lead: {
-        externalId: input.externalId ?? null,
-        webmasterId: input.webmasterId ? String(input.webmasterId) : null,
-        offerId: input.offerId ? String(input.offerId) : null,
-        reward: input.offerId ? { amount: 1500, currency: 'USD' } : null,
-      },
-      cart: { items: input.cart?.items ?? [] },
     };
     this.orders.set(order.id, order);
+    if (options.logCreation ?? true)
+      this.changeLog.record({ createdAt: at, action: 'CREATE', old: null, new: this.view(order) });
     return order;
   }
 
-  /** Changes status and/or order data; returns whether the status actually changed. */
-  updateOrder(input: {
-    id: string;
-    statusId?: string | null;
-    orderData?: Partial<SandboxOrder['data']> | null;
-  }): {
-    order: SandboxOrder;
-    statusChanged: boolean;
-  } {
+  /**
+   * Changes status and/or order data; returns whether the status actually changed. `respectLocks` (off
+   * for the call centre, which holds its own lock) refuses a locked order unless `lockId` is its lock.
+   */
+  updateOrder(
+    input: { id: string; statusId?: string | null; orderData?: Partial<OrderData> | null },
+    options: { at?: InputLocation; respectLocks?: boolean; lockId?: string | null } = {},
+  ): { order: SandboxOrder; statusChanged: boolean } {
     const order = this.orders.get(String(input.id));
     if (!order) throw new SandboxGraphqlError('ERR_ORDER_NOT_FOUND', `Order ${input.id} not found`);
-    const data = input.orderData ?? {};
-    let statusChanged = false;
-    if (
-      input.statusId !== undefined &&
-      input.statusId !== null &&
-      String(input.statusId) !== order.statusId
-    ) {
-      this.activeStatus(input.statusId);
-      statusChanged = true;
+    const lock = this.lockOf(order.id);
+    if (options.respectLocks && lock && lock.lockId !== options.lockId) {
+      throw new SandboxGraphqlError('ERR_ORDER_LOCKED', `Order ${order.id} is locked by another user`);
     }
-    this.validateOrderData(data);
-    const at = this.now().toISOString();
-    for (const group of Object.keys(data) as (keyof SandboxOrder['data'])[]) {
-      for (const entry of data[group] ?? []) {
-        const list = order.data[group] as { field: string; value: unknown }[];
-        const existing = list.find((candidate) => candidate.field === entry.field);
-        if (existing) existing.value = entry.value;
-        else list.push({ ...entry });
+    const changes = input.orderData ?? {};
+    const target =
+      input.statusId !== undefined && input.statusId !== null && String(input.statusId) !== order.statusId
+        ? this.activeStatus(input.statusId)
+        : null;
+    checkOrderData(this.config.fields, changes, options.at);
+    const data = mergedData(order.data, changes);
+    for (const name of target?.requireFields ?? []) {
+      const filled = orderDataGroups.some((group) =>
+        (data[group] as { field: string; value: unknown }[]).some(
+          (entry) => entry.field === name && isFilled(entry.value),
+        ),
+      );
+      if (!filled) {
+        throw new SandboxGraphqlError(
+          'ERR_ORDER_VALIDATION_FAILED',
+          `Order validation failed: field "${name}" is required to move to status ${target?.id} "${target?.name}"`,
+        );
       }
     }
-    if (statusChanged) {
-      order.statusId = String(input.statusId);
+    const old = this.view(order);
+    const at = this.now().toISOString();
+    order.data = data;
+    if (target) {
+      order.statusId = target.id;
       order.statusChangedAt = at;
+      const leadStatus = leadStatusForGroup[target.group];
+      if (order.lead) order.lead.status = leadStatus ?? order.lead.status;
     }
     order.updatedAt = at;
-    return { order, statusChanged };
+    this.changeLog.record({ createdAt: at, action: 'UPDATE', old, new: this.view(order) });
+    return { order, statusChanged: target !== null };
+  }
+
+  /** The order's lock while it lasts; an expired lock is gone. */
+  lockOf(orderId: string): { lockId: string; until: number } | null {
+    const lock = this.locks.get(String(orderId));
+    if (!lock) return null;
+    if (lock.until <= this.now().getTime()) {
+      this.locks.delete(String(orderId));
+      return null;
+    }
+    return lock;
+  }
+
+  /**
+   * Locks an order for `timeoutMs` (someone else editing it, as in SalesRender [field]); returns the lock
+   * id. Taking a lock someone else holds answers ERR_ORDER_LOCKED; the holder (`lockId`) extends it.
+   */
+  lockOrder(orderId: string, timeoutMs: number, lockId?: string | null): string {
+    if (!this.orders.has(String(orderId)))
+      throw new SandboxGraphqlError('ERR_ORDER_NOT_FOUND', `Order ${orderId} not found`);
+    const held = this.lockOf(orderId);
+    if (held && held.lockId !== lockId)
+      throw new SandboxGraphqlError('ERR_ORDER_LOCKED', `Order ${orderId} is locked by another user`);
+    const id = held?.lockId ?? `lock-${this.config.id}-${this.nextLockId++}`;
+    this.locks.set(String(orderId), { lockId: id, until: this.now().getTime() + timeoutMs });
+    return id;
+  }
+
+  /** Releases an order's lock; false when it held none. */
+  unlockOrder(orderId: string): boolean {
+    return this.locks.delete(String(orderId));
   }
 
   /** The order as the GraphQL `Order` type reads it. */
   view(order: SandboxOrder): Record<string, unknown> {
-    const ref = (name: string) => ({ name });
-    return {
-      id: order.id,
-      createdAt: order.createdAt,
-      updatedAt: order.updatedAt,
-      statusChangedAt: order.statusChangedAt,
-      status: this.status(order.statusId),
-      data: {
-        phoneFields: order.data.phoneFields.map((entry) => ({
-          field: ref(entry.field),
-          value: phoneView(entry.value),
-        })),
-        humanNameFields: order.data.humanNameFields.map((entry) => ({
-          field: ref(entry.field),
-          value: entry.value,
-        })),
-        stringFields: order.data.stringFields.map((entry) => ({
-          field: ref(entry.field),
-          value: entry.value,
-        })),
-        addressFields: order.data.addressFields.map((entry) => ({
-          field: ref(entry.field),
-          value: entry.value,
-        })),
-        emailFields: order.data.emailFields.map((entry) => ({ field: ref(entry.field), value: entry.value })),
-      },
-      source: order.source,
-      lead: order.lead,
-      cart: {
-        items: order.cart.items,
-        total: order.cart.items.reduce((sum, item) => sum + item.price * item.quantity, 0),
-      },
-    };
+    return orderView(this, order);
   }
-}
-
-function phoneView(raw: string): {
-  raw: string;
-  international: string | null;
-  national: string | null;
-  country: string | null;
-} {
-  const parsed = parsePhoneNumberFromString(raw);
-  return {
-    raw,
-    international: parsed?.formatInternational() ?? null,
-    national: parsed?.formatNational() ?? null,
-    country: parsed?.country ?? null,
-  };
 }

@@ -8,13 +8,24 @@ export type FaultMode =
   | 'nonjson' // 200 with an HTML page
   | 'truncated' // 200 with half a JSON document
   | 'graphql_internal' // 200 with an INTERNAL_SERVER_ERROR GraphQL error
-  | 'reject'; // 200 with ERR_ORDER_VALIDATION_FAILED
+  | 'reject' // 200 with ERR_ORDER_VALIDATION_FAILED
+  // The modes below run the operation first, then cut the answer: an in-doubt create (the order exists).
+  | 'truncated_after' // the operation's status with the first half of its JSON answer
+  | 'reset_after' // destroy the socket instead of answering
+  | 'timeout_after'; // hold the answer for holdMs, then destroy the socket
+
+/** Modes that let the operation run before they cut its answer. */
+export const afterModes: ReadonlySet<FaultMode> = new Set([
+  'truncated_after',
+  'reset_after',
+  'timeout_after',
+]);
 
 export interface Fault {
   mode: FaultMode;
   /** How many requests it applies to; null means until cleared. */
   remaining: number | null;
-  /** For `timeout`: how long to hold the request. */
+  /** For `timeout` and `timeout_after`: how long to hold the request. */
   holdMs: number;
 }
 

@@ -1,6 +1,7 @@
 // Command line for the sandbox: `serve` runs it; `status` changes an order's status as the call centre would.
 import { Command } from 'commander';
-import { startSandbox } from './server.js';
+import { type SchemaVariant, schemaVariantNames, startSandbox } from './server.js';
+import { type WebhookShape, webhookShapes } from './webhook-sender.js';
 
 const program = new Command('salesrender-sandbox').description('A local SalesRender stand-in for LeadBridge');
 
@@ -11,15 +12,48 @@ program
   .option('--host <host>', 'address to bind', '127.0.0.1')
   .option('--webhook-url <url>', 'where status-change webhooks go (a campaign webhook_url)')
   .option('--latency-ms <ms>', 'added latency on every SalesRender call', '0')
-  .action(async (options: { port: string; host: string; webhookUrl?: string; latencyMs: string }) => {
-    const sandbox = await startSandbox({
-      port: Number(options.port),
-      host: options.host,
-      webhookUrl: options.webhookUrl ?? null,
-      latencyMs: Number(options.latencyMs),
-    });
-    console.log(`SalesRender sandbox on ${sandbox.url} (call centre page: ${sandbox.url}/)`);
-  });
+  .option(
+    '--variant <names>',
+    `schema variant(s), repeatable or comma-separated: ${schemaVariantNames.join(', ')}`,
+    (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)],
+    [] as string[],
+  )
+  .option('--webhook-shape <shape>', `webhook body: ${webhookShapes.join(', ')}`)
+  .option('--validation-error-code <code>', 'extensions.code on validation errors (default: none)')
+  .action(
+    async (options: {
+      port: string;
+      host: string;
+      webhookUrl?: string;
+      latencyMs: string;
+      variant: string[];
+      webhookShape?: string;
+      validationErrorCode?: string;
+    }) => {
+      if (options.webhookShape && !webhookShapes.includes(options.webhookShape as WebhookShape))
+        program.error(`unknown webhook shape "${options.webhookShape}"; known: ${webhookShapes.join(', ')}`);
+      const unknown = options.variant.filter(
+        (name) => !(schemaVariantNames as readonly string[]).includes(name),
+      );
+      if (unknown.length > 0)
+        program.error(
+          `unknown schema variant(s) ${unknown.join(', ')}; known: ${schemaVariantNames.join(', ')}`,
+        );
+      const sandbox = await startSandbox({
+        port: Number(options.port),
+        host: options.host,
+        webhookUrl: options.webhookUrl ?? null,
+        latencyMs: Number(options.latencyMs),
+        schemaVariants: options.variant as SchemaVariant[],
+        webhookShape: options.webhookShape as WebhookShape | undefined,
+        validationErrorCode: options.validationErrorCode,
+      });
+      const variants = options.variant.length > 0 ? options.variant.join(', ') : 'default';
+      console.log(
+        `SalesRender sandbox on ${sandbox.url} (schema: ${variants}; call centre page: ${sandbox.url}/)`,
+      );
+    },
+  );
 
 program
   .command('status <orderId> <statusId>')

@@ -1,10 +1,22 @@
-// The SalesRender sandbox: CRM GraphQL and CPA REST endpoints, webhooks, fault injection and a call-centre page.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { callCentrePage } from './call-centre-page.js';
-import { Company, type CompanyConfig, demoCompany } from './company-store.js';
+// The SalesRender sandbox: CRM GraphQL and CPA endpoints, webhooks, fault injection, schema variants and a
+// call-centre page. Tests start it with startSandbox(); sandbox/main.ts serves it from the command line.
+import Fastify from 'fastify';
+import { Company, type CompanyConfig, demoCompany, type SandboxField } from './company-store.js';
+import { changeStatus, checkFields, registerControlRoutes } from './control-routes.js';
+import { registerCpaRoutes } from './cpa-routes.js';
+import { registerCrmRoute } from './crm-route.js';
 import { FaultPlan } from './faults.js';
-import { type GraphqlAnswer, isIntrospectionOnly, parseQuery, runGraphql } from './graphql-endpoint.js';
+import type { RecordedRequest, SandboxState } from './sandbox-state.js';
+import { normaliseVariants, type SchemaVariant } from './schema-variants.js';
 import { WebhookSender, type WebhookShape } from './webhook-sender.js';
+
+export {
+  type SchemaVariant,
+  sandboxSchema,
+  sandboxSchemaFor,
+  schemaVariantNames,
+} from './schema-variants.js';
+export type { WebhookShape } from './webhook-sender.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -14,6 +26,10 @@ export interface SandboxOptions {
   webhookShape?: WebhookShape;
   latencyMs?: number;
   logger?: boolean;
+  /** The schema variants every company serves unless it has its own (default: none, the default schema). */
+  schemaVariants?: SchemaVariant[];
+  /** extensions.code on validation and variable-coercion errors (default: none [assumed]). */
+  validationErrorCode?: string;
 }
 
 export interface Sandbox {
@@ -22,22 +38,19 @@ export interface Sandbox {
   faults: FaultPlan;
   webhooks: WebhookSender;
   /** Requests seen on the SalesRender endpoints, newest last (headers included, for tests of what we send). */
-  requests: { path: string; headers: Record<string, unknown>; body: unknown }[];
+  requests: RecordedRequest[];
+  /** extensions.code on schema-mismatch errors; null leaves them without one. */
+  validationErrorCode: string | null;
   changeStatus(companyId: string, orderId: string, statusId: string, comment?: string): void;
+  /** Serves these variants to one company from now on; null returns it to the sandbox's default. */
+  setSchemaVariants(companyId: string, variants: SchemaVariant[] | null): void;
+  /** Replaces a company's order fields (rename or remove one while LeadBridge runs). */
+  setOrderFields(companyId: string, fields: SandboxField[]): void;
+  /** Someone else holds the order for `timeoutMs`: updateOrder answers ERR_ORDER_LOCKED until then. */
+  lockOrder(companyId: string, orderId: string, timeoutMs: number): string;
+  unlockOrder(companyId: string, orderId: string): void;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Reads the token as SalesRender accepts it: raw header, `Bearer` header, or `?token=` [official]/[field]. */
-function tokenOf(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (header) return header.replace(/^Bearer\s+/i, '').trim();
-  const query = request.query as { token?: string };
-  return query.token ?? null;
-}
-
-const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_000_000 });
@@ -52,115 +65,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhooks = new WebhookSender();
   webhooks.url = options.webhookUrl ?? null;
   if (options.webhookShape) webhooks.shape = options.webhookShape;
-  const requests: Sandbox['requests'] = [];
+  const state: SandboxState = {
+    companies,
+    faults,
+    webhooks,
+    requests: [],
+    defaultVariants: normaliseVariants(options.schemaVariants ?? []),
+    validationErrorCode: options.validationErrorCode ?? null,
+  };
+  const companyOf = (companyId: string): Company => {
+    const company = companies.get(companyId);
+    if (!company) throw new Error(`company ${companyId} not found`);
+    return company;
+  };
 
-  /** Applies an injected fault; returns true when the request has been answered (or dropped) by it. */
-  async function applyFault(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    const fault = faults.take();
-    if (!fault) return false;
-    switch (fault.mode) {
-      case 'http500':
-        await reply.code(500).send(errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
-        return true;
-      case 'http503':
-        await reply
-          .code(503)
-          .header('retry-after', '1')
-          .send(errorBody('Service unavailable', 'UNAVAILABLE'));
-        return true;
-      case 'timeout':
-        reply.hijack();
-        await sleep(fault.holdMs);
-        request.raw.socket.destroy();
-        return true;
-      case 'reset':
-        reply.hijack();
-        request.raw.socket.destroy();
-        return true;
-      case 'nonjson':
-        await reply.code(200).type('text/html').send('<html><body>502 Bad Gateway</body></html>');
-        return true;
-      case 'truncated':
-        await reply.code(200).type('application/json').send('{"data":{"orderMutation":{"addOrder":{"id":"');
-        return true;
-      case 'graphql_internal':
-        await reply.code(200).send({ data: null, ...errorBody('Internal error', 'INTERNAL_SERVER_ERROR') });
-        return true;
-      case 'reject':
-        await reply
-          .code(200)
-          .send({ data: null, ...errorBody('Order validation failed', 'ERR_ORDER_VALIDATION_FAILED') });
-        return true;
-    }
-  }
-
-  const onStatusChange = (company: Company, orderId: string) => webhooks.fire(company, orderId);
-
-  app.post<{ Params: { companyId: string } }>('/companies/:companyId/CRM', async (request, reply) => {
-    requests.push({ path: request.url, headers: { ...request.headers }, body: request.body });
-    const company = companies.get(request.params.companyId);
-    if (!company) return reply.code(404).send(errorBody('Company not found', 'NOT_FOUND'));
-    const body = (request.body ?? {}) as { query?: unknown; variables?: unknown };
-    if (typeof body.query !== 'string')
-      return reply.code(400).send(errorBody('Body must have a query', 'BAD_REQUEST'));
-    const document = parseQuery(body.query);
-    if (!('kind' in document)) return reply.code(400).send(document);
-    if (!isIntrospectionOnly(document)) {
-      const token = tokenOf(request);
-      if (!token) return reply.code(401).send(errorBody('Unauthorized', 'UNAUTHORIZED'));
-      if (!company.config.crmTokens.includes(token))
-        return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
-    }
-    if (await applyFault(request, reply)) return reply;
-    const variables = (body.variables ?? undefined) as Record<string, unknown> | undefined;
-    const answer: GraphqlAnswer = await runGraphql(company, document, variables, onStatusChange);
-    return reply.code(200).send(answer);
-  });
-
-  app.post<{ Params: { companyId: string } }>(
-    '/companies/:companyId/CPA/lead/add',
-    async (request, reply) => {
-      requests.push({ path: request.url, headers: { ...request.headers }, body: request.body });
-      const company = companies.get(request.params.companyId);
-      if (!company) return reply.code(404).send(errorBody('Company not found', 'NOT_FOUND'));
-      const token = tokenOf(request);
-      if (!token) return reply.code(401).send(errorBody('Unauthorized', 'UNAUTHORIZED'));
-      const webmasterId = company.config.cpaTokens[token];
-      if (!webmasterId) return reply.code(403).send(errorBody('Forbidden', 'FORBIDDEN'));
-      if (await applyFault(request, reply)) return reply;
-      const body = (request.body ?? {}) as {
-        offerId?: unknown;
-        data?: Record<string, unknown>;
-        source?: Record<string, string>;
-        externalId?: string;
-      };
-      const offer = company.config.offers[String(body.offerId)];
-      if (!offer)
-        return reply.code(400).send(errorBody(`Offer ${String(body.offerId)} not found`, 'VALIDATION'));
-      const data = body.data ?? {};
-      if (typeof data.phone_1 !== 'string' || !/\d{5,}/.test(data.phone_1.replace(/\D/g, ''))) {
-        return reply.code(400).send(errorBody('data.phone_1: invalid phone', 'VALIDATION'));
-      }
-      const order = company.addOrder(
-        {
-          statusId: offer.statusId,
-          projectId: offer.projectId,
-          orderData: cpaOrderData(company, data),
-          source: body.source ?? {},
-          offerId: String(body.offerId),
-          webmasterId,
-          externalId: body.externalId ?? null,
-        },
-        { fixedCpaKeys: true },
-      );
-      return reply
-        .code(201)
-        .send({ id: order.id, status: 'processing', method: 'api', reward: order.lead.reward });
-    },
-  );
-
-  registerControlRoutes(app, { companies, faults, webhooks });
+  registerCrmRoute(app, state);
+  registerCpaRoutes(app, state);
+  registerControlRoutes(app, state);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -169,103 +90,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     companies,
     faults,
     webhooks,
-    requests,
+    requests: state.requests,
+    get validationErrorCode() {
+      return state.validationErrorCode;
+    },
+    set validationErrorCode(code: string | null) {
+      state.validationErrorCode = code;
+    },
     changeStatus(companyId, orderId, statusId, comment) {
-      changeStatus(companies, webhooks, { companyId, orderId, statusId, comment });
+      changeStatus(state, { companyId, orderId, statusId, comment });
+    },
+    setSchemaVariants(companyId, variants) {
+      companyOf(companyId).schemaVariants = variants ? normaliseVariants(variants) : null;
+    },
+    setOrderFields(companyId, fields) {
+      companyOf(companyId).config.fields = checkFields(fields);
+    },
+    lockOrder(companyId, orderId, timeoutMs) {
+      const company = companyOf(companyId);
+      company.unlockOrder(orderId);
+      return company.lockOrder(orderId, timeoutMs);
+    },
+    unlockOrder(companyId, orderId) {
+      companyOf(companyId).unlockOrder(orderId);
     },
     close: async () => {
       await webhooks.settle();
       await app.close();
     },
   };
-}
-
-/** CPA's fixed data keys land in the company's first field of the matching type. */
-function cpaOrderData(company: Company, data: Record<string, unknown>) {
-  const firstOf = (type: string) => company.config.fields.find((field) => field.type === type)?.name;
-  const phoneField = firstOf('PhoneOrderField') ?? 'phone';
-  const nameField = firstOf('HumanNameOrderField') ?? 'name';
-  const stringFields = Object.entries(data)
-    .filter(([key]) => key === 'comment' || key.startsWith('string_'))
-    .map(([key, value]) => ({ field: key, value: String(value) }));
-  const human = data.humanName_1 as { firstName?: string; lastName?: string } | undefined;
-  return {
-    phoneFields: [{ field: phoneField, value: String(data.phone_1) }],
-    humanNameFields: human ? [{ field: nameField, value: human }] : [],
-    stringFields,
-  };
-}
-
-/** The call centre's action: change status (and comment), then notify by webhook like SalesRender does. */
-function changeStatus(
-  companies: Map<string, Company>,
-  webhooks: WebhookSender,
-  change: { companyId: string; orderId: string; statusId: string; comment?: string; commentField?: string },
-): void {
-  const company = companies.get(change.companyId);
-  if (!company) throw new Error(`company ${change.companyId} not found`);
-  const orderData =
-    change.comment !== undefined
-      ? { stringFields: [{ field: change.commentField ?? 'comment', value: change.comment }] }
-      : undefined;
-  const { statusChanged } = company.updateOrder({ id: change.orderId, statusId: change.statusId, orderData });
-  if (statusChanged) webhooks.fire(company, change.orderId);
-}
-
-function registerControlRoutes(
-  app: FastifyInstance,
-  state: { companies: Map<string, Company>; faults: FaultPlan; webhooks: WebhookSender },
-): void {
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(callCentrePage));
-  app.get('/__sandbox/companies', async () =>
-    [...state.companies.values()].map((company) => ({
-      id: company.config.id,
-      statuses: company.config.statuses,
-    })),
-  );
-  app.post('/__sandbox/companies', async (request, reply) => {
-    const config = request.body as CompanyConfig;
-    state.companies.set(config.id, new Company(config));
-    return reply.code(201).send({ id: config.id });
-  });
-  app.get<{ Params: { companyId: string } }>(
-    '/__sandbox/companies/:companyId/orders',
-    async (request, reply) => {
-      const company = state.companies.get(request.params.companyId);
-      if (!company) return reply.code(404).send({ error: 'company not found' });
-      return [...company.orders.values()].map((order) => company.view(order));
-    },
-  );
-  app.post<{
-    Params: { companyId: string; orderId: string };
-    Body: { statusId: string; comment?: string; commentField?: string };
-  }>('/__sandbox/companies/:companyId/orders/:orderId/status', async (request, reply) => {
-    try {
-      changeStatus(state.companies, state.webhooks, { ...request.params, ...request.body });
-      return { ok: true };
-    } catch (error) {
-      return reply.code(400).send({ error: (error as Error).message });
-    }
-  });
-  app.put<{ Body: { mode: Parameters<FaultPlan['set']>[0]; count?: number; holdMs?: number } }>(
-    '/__sandbox/faults',
-    async (request) => {
-      state.faults.set(request.body.mode, request.body.count ?? null, request.body.holdMs);
-      return { ok: true };
-    },
-  );
-  app.delete('/__sandbox/faults', async () => {
-    state.faults.clear();
-    return { ok: true };
-  });
-  app.put<{ Body: { url?: string | null; enabled?: boolean; shape?: WebhookShape } }>(
-    '/__sandbox/webhook',
-    async (request) => {
-      if (request.body.url !== undefined) state.webhooks.url = request.body.url;
-      if (request.body.enabled !== undefined) state.webhooks.enabled = request.body.enabled;
-      if (request.body.shape) state.webhooks.shape = request.body.shape;
-      return { url: state.webhooks.url, enabled: state.webhooks.enabled, shape: state.webhooks.shape };
-    },
-  );
-  app.get('/__sandbox/webhook/deliveries', async () => state.webhooks.deliveries);
 }

@@ -1,8 +1,58 @@
-// Fires SalesRender-shaped status-change webhooks from the sandbox to a configured URL.
+// Fires SalesRender-shaped webhooks (status changes; new orders when asked) from the sandbox to a configured URL.
 import type { Company } from './company-store.js';
 
-/** The body shapes receivers see in the field (salesrender-api.md, Webhooks [field]). */
-export type WebhookShape = 'ordersFetcher' | 'orders' | 'data' | 'form';
+/**
+ * The body shapes receivers see in the field (salesrender-api.md, Webhooks [field]); the admin chooses:
+ * - `'order'`: the bare order at the root
+ * - `'data.ordersFetcher'`: `{data: {ordersFetcher: {orders: [order]}}}` (alias `'ordersFetcher'`)
+ * - `'root.ordersFetcher'`: `{ordersFetcher: {orders: [order]}}`
+ * - `'data.orders'`: `{data: {orders: [order]}}` (alias `'orders'`)
+ * - `'root.orders'`: `{orders: [order]}`
+ * - `'data'`: `{data: order}`
+ * - `'form'`: a form post `id=<order id>&status_id=<status id>`
+ */
+export type WebhookShape =
+  | 'order'
+  | 'data.ordersFetcher'
+  | 'root.ordersFetcher'
+  | 'data.orders'
+  | 'root.orders'
+  | 'data'
+  | 'form'
+  | 'ordersFetcher'
+  | 'orders';
+
+export const webhookShapes: WebhookShape[] = [
+  'order',
+  'data.ordersFetcher',
+  'root.ordersFetcher',
+  'data.orders',
+  'root.orders',
+  'data',
+  'form',
+  'ordersFetcher',
+  'orders',
+];
+
+/** The JSON body of one webhook in a JSON shape. */
+export function webhookBody(shape: Exclude<WebhookShape, 'form'>, order: Record<string, unknown>): unknown {
+  switch (shape) {
+    case 'order':
+      return order;
+    case 'data.ordersFetcher':
+    case 'ordersFetcher':
+      return { data: { ordersFetcher: { orders: [order] } } };
+    case 'root.ordersFetcher':
+      return { ordersFetcher: { orders: [order] } };
+    case 'data.orders':
+    case 'orders':
+      return { data: { orders: [order] } };
+    case 'root.orders':
+      return { orders: [order] };
+    case 'data':
+      return { data: order };
+  }
+}
 
 export interface WebhookDelivery {
   at: string;
@@ -16,33 +66,31 @@ export interface WebhookDelivery {
 export class WebhookSender {
   url: string | null = null;
   enabled = true;
-  shape: WebhookShape = 'ordersFetcher';
+  shape: WebhookShape = 'data.ordersFetcher';
+  /** Also notify on new orders (SalesRender does [official]); off by default, so only status changes fire. */
+  fireOnCreate = false;
   readonly deliveries: WebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
-  /** Sends one webhook for the order's current state; a lost webhook is not retried, as in SalesRender. */
+  /** Sends one webhook for the order's current state; a lost webhook is not retried [assumed]. */
   fire(company: Company, orderId: string): void {
     const url = company.webhookUrl ?? this.url;
     if (!this.enabled || !url) return;
     const order = company.orders.get(orderId);
     if (!order) return;
-    const view = company.view(order);
-    let init: RequestInit;
-    if (this.shape === 'form') {
-      init = {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ id: order.id, status_id: order.statusId }).toString(),
-      };
-    } else {
-      const body =
-        this.shape === 'ordersFetcher'
-          ? { data: { ordersFetcher: { orders: [view] } } }
-          : this.shape === 'orders'
-            ? { data: { orders: [view] } }
-            : { data: view };
-      init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-    }
+    const shape = this.shape;
+    const init: RequestInit =
+      shape === 'form'
+        ? {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ id: order.id, status_id: order.statusId }).toString(),
+          }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(webhookBody(shape, company.view(order))),
+          };
     const delivery: WebhookDelivery = {
       at: new Date().toISOString(),
       url,

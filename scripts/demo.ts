@@ -41,6 +41,8 @@ const campaignBody = {
     token: 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl',
     project_id: '1',
     initial_status_id: '1',
+    // Our lead id in the order, so an order whose create answer was lost is found instead of sent twice.
+    fields: { lead_id: 'source.subid_10' },
   },
   status_map: {
     '1': 'pending',

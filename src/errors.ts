@@ -42,6 +42,12 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; it has been logged' },
   SR_AUTH_FAILED: { status: 502, message: "SalesRender refused the campaign's token" },
+  SR_SCHEMA_FAULT: {
+    status: 502,
+    message:
+      "What LeadBridge sends does not fit the SalesRender company's schema; the request is held until it is fixed",
+  },
+  SR_ORDER_LOCKED: { status: 503, message: 'The order is locked in SalesRender; try again shortly' },
   SR_BAD_RESPONSE: { status: 502, message: 'SalesRender answered with something we could not read' },
   SR_UNAVAILABLE: { status: 503, message: 'SalesRender is unavailable' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -89,3 +89,21 @@ export function registerSharedStatementMetrics(
     });
   }
 }
+
+/**
+ * Whether everything LeadBridge sends still fits each SalesRender company's live schema (1) or something
+ * would fail (0), from the drift watch's last result in the database (so every instance reports it).
+ */
+export function registerSchemaGauge(readResults: () => Promise<{ company: string; ok: boolean }[]>): void {
+  metricsRegistry.removeSingleMetric('leadbridge_salesrender_schema_ok');
+  new Gauge({
+    name: 'leadbridge_salesrender_schema_ok',
+    help: "1 when the SalesRender company's live schema fits everything LeadBridge sends, 0 when a check found an error",
+    labelNames: ['company'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const row of await readResults()) this.set({ company: row.company }, row.ok ? 1 : 0);
+    },
+  });
+}

@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAuditWriter } from './audit/audit-writer.js';
+import { CompanySchemas } from './campaigns/company-schemas.js';
 import { HotLookups } from './campaigns/hot-lookups.js';
+import { listCompanySchemaResults } from './campaigns/schema-results.js';
+import { schemaWatchJobKind, watchSalesRenderSchemas } from './campaigns/schema-watch.js';
 import { createTokenCipher } from './campaigns/token-cipher.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import type { Settings } from './config/settings.js';
@@ -15,6 +18,7 @@ import { embeddedVacuumSweep } from './db/embedded-vacuum.js';
 import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
+import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
 import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
@@ -22,7 +26,7 @@ import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js'
 import { createOrderCreatedWriter } from './leads/record-order-created.js';
 import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
 import { createLeadStore } from './leads/store-lead.js';
-import { registerQueueGauge, registerSharedStatementMetrics } from './metrics.js';
+import { registerQueueGauge, registerSchemaGauge, registerSharedStatementMetrics } from './metrics.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
 import { SalesRenderError } from './salesrender/errors.js';
@@ -104,7 +108,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       { JOB_LEASE_MS: leaseMs, SALESRENDER_TIMEOUT_MS: settings.SALESRENDER_TIMEOUT_MS },
       'JOB_LEASE_MS should exceed twice SALESRENDER_TIMEOUT_MS: a slow SalesRender call can outlive its lease and be sent again',
     );
+  const schemas = new CompanySchemas({
+    db: database.orm,
+    clock,
+    logger,
+    timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
+  });
   const leadDeps = {
+    schemas,
     db: database.orm,
     clock,
     ids,
@@ -132,6 +143,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     timeoutMs: settings.POSTBACK_TIMEOUT_MS,
   };
   const refreshDeps = { ...leadDeps };
+  const schemaWatchDeps = {
+    db: database.orm,
+    audit,
+    logger,
+    cipher,
+    schemas,
+    timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
+    now: () => clock.now(),
+  };
   const embeddedVacuum = embeddedVacuumSweep(database, {
     intervalMs: settings.EMBEDDED_VACUUM_MINUTES * 60_000,
     startedAt: clock.now(),
@@ -162,6 +182,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           if (!(error instanceof SalesRenderError)) throw error;
         }
       },
+      [schemaWatchJobKind]: async (job) => {
+        await watchSalesRenderSchemas(schemaWatchDeps);
+        await completeJob(database.orm, job, clock.now());
+      },
       [reconcileJobKind]: async (job) => {
         await reconcile(refreshDeps, {
           lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
@@ -187,6 +211,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     advertiserDeps: leadDeps,
     inFlight: new InFlightWork(),
   };
+  registerSchemaGauge(() => listCompanySchemaResults(database.orm));
   registerSharedStatementMetrics({ leads: leadDeps.leadStore, orders_created: leadDeps.ordersCreated });
   registerQueueGauge(async () =>
     (
@@ -203,10 +228,19 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let stopSchedule = () => {};
   if (options.startWorker ?? true) {
     worker.start();
-    stopSchedule = scheduleReconciliation({
+    const stopReconciliation = scheduleReconciliation({
       ...leadDeps,
       intervalSeconds: settings.RECONCILE_INTERVAL_SECONDS,
     });
+    const stopSchemaWatch = schedulePeriodicJob(leadDeps, {
+      kind: schemaWatchJobKind,
+      intervalMs: settings.SALESRENDER_SCHEMA_CHECK_HOURS * 3_600_000,
+      atStart: true,
+    });
+    stopSchedule = () => {
+      stopReconciliation();
+      stopSchemaWatch();
+    };
   }
   return {
     context,

@@ -27,6 +27,7 @@ const columns = [
   'ip',
   'subs',
   'extras',
+  'possible_duplicate',
 ] as const;
 
 type LeadRow = typeof leads.$inferSelect;
@@ -49,6 +50,7 @@ function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
     ip: row.ip,
     subs: row.subs,
     extras: row.extras,
+    possible_duplicate: row.possibleDuplicate,
   };
 }
 

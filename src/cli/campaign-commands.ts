@@ -1,13 +1,13 @@
 // `leadbridge campaign add|list|show|check`.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { checkCampaign } from '../campaigns/campaign-check.js';
 import {
   campaignView,
   createCampaign,
   findCampaignByAlias,
   listCampaigns,
 } from '../campaigns/campaign-repository.js';
+import { runCampaignCheck } from '../campaigns/run-campaign-check.js';
 import { AppError } from '../errors.js';
 import { withCliContext } from './cli-context.js';
 
@@ -68,15 +68,19 @@ export function registerCampaignCommands(program: Command): Command {
       withCliContext(async (context) => {
         const found = await findCampaignByAlias(context.database.orm, alias);
         if (!found) throw new AppError('CAMPAIGN_NOT_FOUND');
-        const report = await checkCampaign(found, context.cipher, {
-          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-        });
-        console.log(
-          `Campaign ${alias}: company ${found.salesrender.companyId} at ${found.salesrender.baseUrl}`,
+        const report = await runCampaignCheck(
+          {
+            db: context.database.orm,
+            cipher: context.cipher,
+            schemas: context.schemas,
+            timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+            now: () => context.clock.now(),
+          },
+          found,
         );
-        for (const [name, errors] of Object.entries(report.documents)) {
-          console.log(`  document ${name}: ${errors.length === 0 ? 'valid' : 'INVALID'}`);
-        }
+        console.log(
+          `Campaign ${alias}: company ${found.salesrender.companyId} at ${found.salesrender.baseUrl}, checked ${report.checked_at}`,
+        );
         if (report.statuses.length > 0) console.log('  statuses:');
         for (const status of report.statuses) {
           const label = found.statusMap[status.id];
@@ -87,11 +91,19 @@ export function registerCampaignCommands(program: Command): Command {
         if (report.fields.length > 0) console.log('  order fields:');
         for (const field of report.fields)
           console.log(`    ${field.name}\t${field.__typename}\t${field.label}`);
+        if (report.left_out.length > 0)
+          console.log(`  left out of what is sent: ${report.left_out.join(', ')}`);
+        if (found.salesrender.fields.lead_id)
+          console.log(
+            `  in-doubt creates looked up: ${report.in_doubt_lookup === 'logs' ? 'in logsFetcher' : 'no (sent again, marked possible_duplicate)'}`,
+          );
+        if (report.released > 0) console.log(`  released ${report.released} held lead(s)`);
         if (report.ok) {
           console.log('OK: no mismatches');
         } else {
           console.log(`${report.problems.length} problem(s):`);
-          for (const problem of report.problems) console.log(`  - ${problem}`);
+          for (const problem of report.problems)
+            console.log(`  - [${problem.severity}] ${problem.kind}: ${problem.message}`);
           process.exitCode = 1;
         }
       }),

@@ -1,4 +1,6 @@
 // What CLI commands share: settings, the migrated database and the token cipher, opened once per command.
+import pino from 'pino';
+import { CompanySchemas } from '../campaigns/company-schemas.js';
 import { createTokenCipher, type TokenCipher } from '../campaigns/token-cipher.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { loadSettings, type Settings } from '../config/settings.js';
@@ -12,6 +14,8 @@ export interface CliContext {
   cipher: TokenCipher;
   clock: Clock;
   ids: IdSource;
+  /** Each SalesRender company's live schema (read and stored as the service does). */
+  schemas: CompanySchemas;
   close(): Promise<void>;
 }
 
@@ -28,12 +32,19 @@ export async function openCliContext(): Promise<CliContext> {
     dataDir: settings.DATA_DIR,
     embedded: database.kind === 'pglite',
   });
+  const schemas = new CompanySchemas({
+    db: database.orm,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
+  });
   return {
     settings,
     database,
     cipher: createTokenCipher(key),
     clock: systemClock,
     ids: randomIds,
+    schemas,
     close: () => database.close(),
   };
 }

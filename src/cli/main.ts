@@ -60,6 +60,7 @@ program
           random: Math.random,
           logger: pino({ level: 'silent' }),
           salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+          schemas: context.schemas,
         },
         {
           campaign: options.campaign,

@@ -40,6 +40,8 @@ const settingsSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   /** PGlite runs no autovacuum: LeadBridge vacuums and analyses it this often (0: never). */
   EMBEDDED_VACUUM_MINUTES: z.coerce.number().min(0).default(10),
+  /** How often one instance re-introspects each SalesRender company in use and re-checks its campaigns (0: never). */
+  SALESRENDER_SCHEMA_CHECK_HOURS: z.coerce.number().min(0).default(6),
   RECONCILE_RATE_PER_SECOND: z.coerce.number().positive().default(2),
   RECONCILE_LOOKBACK_DAYS: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),

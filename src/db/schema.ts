@@ -92,6 +92,8 @@ export const leads = pgTable('leads', {
   statusChangedAt: timestamptz('status_changed_at'),
   /** While the intake's inline SalesRender attempt may still be running (migration 0005). */
   inlineLeaseUntil: timestamptz('inline_lease_until'),
+  /** Sent again after a create whose outcome was unknown, with no order of ours found (migration 0006). */
+  possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });

@@ -21,6 +21,7 @@ import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
 import { registerAdminPostbackRoutes } from './routes/admin-postbacks.js';
 import { registerAdminReconcileRoute } from './routes/admin-reconcile.js';
+import { registerAdminSalesRenderSchemaRoute } from './routes/admin-salesrender-schema.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLeadCreateRoute } from './routes/leads-create.js';
 import { registerLeadReadRoutes } from './routes/leads-read.js';
@@ -141,6 +142,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     registerAdminAuditRoute(admin, context);
     registerAdminPostbackRoutes(admin, context);
     registerAdminReconcileRoute(admin, context);
+    registerAdminSalesRenderSchemaRoute(admin, context);
   });
   await registerConsole(app, context);
   return app;

@@ -30,6 +30,7 @@ export function queuedLeadRow(
     errorMessage: null,
     statusChangedAt: null,
     inlineLeaseUntil: null,
+    possibleDuplicate: false,
     createdAt: at,
     updatedAt: at,
     ...fields,
@@ -63,6 +64,7 @@ export function leadFromRow(row: Record<string, unknown>): LeadRow {
     errorMessage: (row.error_message as string | null) ?? null,
     statusChangedAt: date(row.status_changed_at),
     inlineLeaseUntil: date(row.inline_lease_until),
+    possibleDuplicate: row.possible_duplicate === true || row.possible_duplicate === 't',
     createdAt: date(row.created_at) ?? new Date(0),
     updatedAt: date(row.updated_at) ?? new Date(0),
   };

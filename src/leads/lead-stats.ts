@@ -1,4 +1,5 @@
-// Lead counts for the dashboard: per campaign by label group, and per day, for a period.
+// Lead counts for the dashboard and campaign page: per campaign by label group, per day, and the leads
+// flagged for the operator (held for a schema problem, possible duplicates).
 import { sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../db/connection.js';
 import { type LabelGroup, labelGroup } from '../statuses/label-group.js';
@@ -87,4 +88,36 @@ export async function dailyStats(db: Executor, period: Period, campaignId?: stri
     days.set(row.day, entry);
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+export interface LeadFlagCounts {
+  /** Leads created in the period that were sent again after a lost create answer (SalesRender may hold two orders). */
+  possibleDuplicates: number;
+  /** Leads held now, whenever they arrived, because what LeadBridge sends does not fit the live schema. */
+  heldForSchema: number;
+}
+
+/**
+ * Both counts in one pass over the leads (of one campaign, when given). The held count ignores the
+ * period on purpose: a lead held for a week still waits for the operator. Without a period, possible
+ * duplicates are counted over all time.
+ */
+export async function leadFlagCounts(
+  db: Executor,
+  filter: { period?: Period; campaignId?: string },
+): Promise<LeadFlagCounts> {
+  const { period, campaignId } = filter;
+  const inPeriod = period
+    ? sql`created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}`
+    : sql`true`;
+  const [row] = await queryRows<{ possible_duplicates: string | number; held_for_schema: string | number }>(
+    db,
+    sql`select count(*) filter (where possible_duplicate and ${inPeriod}) as possible_duplicates,
+          count(*) filter (where state = 'queued' and error_code = 'SR_SCHEMA_FAULT') as held_for_schema
+        from leads ${campaignId ? sql`where campaign_id = ${campaignId}` : sql``}`,
+  );
+  return {
+    possibleDuplicates: Number(row?.possible_duplicates ?? 0),
+    heldForSchema: Number(row?.held_for_schema ?? 0),
+  };
 }

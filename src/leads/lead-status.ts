@@ -1,4 +1,5 @@
-// What a buyer may read of its own leads: order, label, SalesRender status id, comment, history, payout.
+// What a buyer may read of its own leads: order, label, SalesRender status id, comment, history, payout,
+// and whether SalesRender may hold two orders for the lead.
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
@@ -31,6 +32,8 @@ export async function leadView(db: Executor, lead: LeadRow) {
     currency: campaign?.currency ?? null,
     created_at: lead.createdAt.toISOString(),
     status_changed_at: lead.statusChangedAt?.toISOString() ?? null,
+    /** Sent again after a create whose outcome was unknown: SalesRender may hold two orders for it. */
+    possible_duplicate: lead.possibleDuplicate,
     history: history.map((entry) => ({
       at: entry.changedAt.toISOString(),
       status_id: entry.statusId,

@@ -19,7 +19,12 @@ const batchSize = 500;
 export async function recoverInlineAttempts(db: Orm, options: { now: Date; ids: IdSource }): Promise<number> {
   const { now, ids } = options;
   return db.transaction(async (tx) => {
-    const abandoned = await queryRows<{ id: string; campaign_id: string; request_id: string | null }>(
+    const abandoned = await queryRows<{
+      id: string;
+      campaign_id: string;
+      created_at: string | Date;
+      request_id: string | null;
+    }>(
       tx,
       sql`update leads set inline_lease_until = null
         where id in (
@@ -28,7 +33,7 @@ export async function recoverInlineAttempts(db: Orm, options: { now: Date; ids: 
           order by inline_lease_until
           limit ${batchSize}
           for update skip locked)
-        returning id, campaign_id,
+        returning id, campaign_id, created_at,
           (select request_id from audit_log
             where audit_log.lead_id = leads.id and event = 'lead.accepted' limit 1) as request_id`,
     );
@@ -40,7 +45,8 @@ export async function recoverInlineAttempts(db: Orm, options: { now: Date; ids: 
             kind: createOrderJobKind,
             campaignId: lead.campaign_id,
             leadId: lead.id,
-            payload: { requestId: lead.request_id },
+            // The process died during the call: SalesRender may have made the order (in-doubt create).
+            payload: { requestId: lead.request_id, inDoubtSince: new Date(lead.created_at).toISOString() },
             maxAttempts: createOrderRetrySchedule.maxAttempts,
             runAt: now,
             dedupeKey: `${createOrderJobKind}:${lead.id}`,

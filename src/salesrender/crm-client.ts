@@ -7,7 +7,7 @@ import {
   statusesDocument,
   updateOrderDocument,
 } from './documents.js';
-import { errorFromGraphqlErrors, errorFromHttpStatus, SalesRenderError } from './errors.js';
+import { errorFromGraphqlErrors, errorFromHttpStatus, type LeadValue, SalesRenderError } from './errors.js';
 import { postJson, type TransportOptions } from './transport.js';
 
 export interface SalesRenderTarget {
@@ -37,23 +37,36 @@ export interface SalesRenderOrderField {
   __typename: string;
 }
 
+/**
+ * GraphQL calls to one module of a company: the CRM module, or the CPA module, which serves GraphQL
+ * too (salesrender-api.md [field]) and is introspected like the CRM one.
+ */
 export class CrmClient {
   private readonly url: string;
   constructor(
     private readonly target: SalesRenderTarget,
     private readonly options: TransportOptions,
+    module: 'CRM' | 'CPA' = 'CRM',
   ) {
-    this.url = moduleUrl(target, 'CRM');
+    this.url = moduleUrl(target, module);
   }
 
-  /** Runs one GraphQL operation and returns `data`, or throws a typed SalesRenderError. */
-  async graphql<T>(operation: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  /**
+   * Runs one GraphQL operation and returns `data`, or throws a typed SalesRenderError. `leadValues` are
+   * the lead's values in the variables, so a refusal naming one is told apart from a schema fault.
+   */
+  async graphql<T>(
+    operation: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    leadValues: readonly LeadValue[] = [],
+  ): Promise<T> {
     const body = variables ? { query, variables } : { query };
     const response = await postJson(this.url, this.target.token, operation, body, this.options);
     const envelope = (response.body ?? {}) as { data?: unknown; errors?: unknown };
     const graphqlError = response.unreadable
       ? null
-      : errorFromGraphqlErrors(envelope.errors, response.status);
+      : errorFromGraphqlErrors(envelope.errors, response.status, leadValues);
     if (response.status < 200 || response.status >= 300) {
       if (graphqlError && response.status < 500) {
         if (response.status === 401 || response.status === 403) {
@@ -82,13 +95,15 @@ export class CrmClient {
   }
 
   /** `addOrder`; returns SalesRender's order id as a string. */
-  async addOrder(input: Record<string, unknown>): Promise<{ orderId: string }> {
+  async addOrder(
+    input: Record<string, unknown>,
+    leadValues: readonly LeadValue[] = [],
+  ): Promise<{ orderId: string }> {
     const data = await this.graphql<{ orderMutation?: { addOrder?: { id?: unknown } } }>(
       'addOrder',
       addOrderDocument,
-      {
-        input,
-      },
+      { input },
+      leadValues,
     );
     const id = data.orderMutation?.addOrder?.id;
     if (id === undefined || id === null || id === '') {
@@ -111,10 +126,17 @@ export class CrmClient {
     return { orderId: String(order.id), statusId: String(order.status?.id ?? input.statusId) };
   }
 
-  async fetchOrders(ids: string[]): Promise<Record<string, unknown>[]> {
+  /** Orders by id; the string fields are read only when `commentField` names one (select only what is used). */
+  async fetchOrders(
+    ids: string[],
+    options: { commentField: string | null },
+  ): Promise<Record<string, unknown>[]> {
     const data = await this.graphql<{ ordersFetcher?: { orders?: Record<string, unknown>[] } }>(
       'ordersFetcher',
-      ordersByIdDocument(ids, 1, Math.max(ids.length, 1)),
+      ordersByIdDocument(ids, {
+        pageSize: Math.max(ids.length, 1),
+        withComment: options.commentField !== null,
+      }),
     );
     return data.ordersFetcher?.orders ?? [];
   }

@@ -15,6 +15,8 @@ export const leadAttributes = [
   'sub5',
   'ip',
   'user_agent',
+  // Our lead id, written into the order so an order whose create answer was lost can be found (in-doubt create).
+  'lead_id',
 ] as const;
 export type LeadAttribute = (typeof leadAttributes)[number];
 export type FieldMap = Record<LeadAttribute, string | null>;
@@ -33,6 +35,7 @@ export const defaultCrmFields: FieldMap = {
   sub5: 'source.subid_6',
   ip: 'source.ip',
   user_agent: null,
+  lead_id: null,
 };
 
 /** CPA `lead/add` has fixed data keys and only subid_1..2 in its source block [official]. */
@@ -50,6 +53,8 @@ export const defaultCpaFields: FieldMap = {
   sub5: 'string_4',
   ip: 'source.ip',
   user_agent: null,
+  // CPA carries our lead id as `externalId` already.
+  lead_id: null,
 };
 
 /** Source-block keys SalesRender knows (read side [official]; same names on input [assumed]). */
@@ -127,6 +132,8 @@ function attributeValue(lead: LeadForOrder, attribute: LeadAttribute): FieldValu
       return lead.ip;
     case 'user_agent':
       return lead.userAgent;
+    case 'lead_id':
+      return lead.id;
     default:
       return lead.subs[attribute] ?? null;
   }
@@ -178,7 +185,7 @@ export function buildAddOrderInput(lead: LeadForOrder, settings: CrmOrderSetting
 /** Builds the JSON body for CPA `lead/add`; our lead id travels as `externalId` (salesrender-api.md). */
 export function buildCpaLeadBody(
   lead: LeadForOrder,
-  settings: { offerId: string; fields: FieldMap; price?: number },
+  settings: { offerId: string; fields: FieldMap; price?: { value: number; currency: string } },
 ): Record<string, unknown> {
   const data: Record<string, FieldValue> = {};
   const source: Record<string, string> = {};

@@ -78,7 +78,10 @@ export async function postJson(
   } catch (error) {
     const reason = describeNetworkError(error);
     exchange.error = reason;
-    throw new SalesRenderError('SR_UNAVAILABLE', `SalesRender unreachable: ${reason}`);
+    // Refused or unresolved: nothing was sent. Any other failure (a timeout, a reset) may come after
+    // SalesRender received the request and acted on it.
+    const notSent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(reason);
+    throw new SalesRenderError('SR_UNAVAILABLE', `SalesRender unreachable: ${reason}`, { inDoubt: !notSent });
   } finally {
     exchange.latencyMs = Math.round(performance.now() - started);
     salesrenderDuration.observe(

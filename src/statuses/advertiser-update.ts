@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { findLeadById } from '../leads/lead-repository.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
+import { fitUpdateOrderInput } from '../salesrender/fit-input.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
 import type { RefreshOrderDeps } from './refresh-order.js';
@@ -176,19 +177,21 @@ export async function attemptAdvertiserUpdate(
   if (!lead || !campaign)
     throw new Error(`advertiser_update job ${job.id} points at a missing lead or campaign`);
   const sr = campaign.salesrender;
-  const client = new CrmClient(
-    { baseUrl: sr.baseUrl, companyId: sr.companyId, token: deps.cipher.decrypt(campaign.tokenEncrypted) },
-    {
-      timeoutMs: deps.salesrenderTimeoutMs,
-      observe: auditSalesRenderExchanges(deps, {
-        requestId: payload.requestId,
-        campaignId: campaign.id,
-        leadId: lead.id,
-        orderId: payload.orderId,
-        attempt: job.attempts,
-      }),
-    },
-  );
+  const target = {
+    baseUrl: sr.baseUrl,
+    companyId: sr.companyId,
+    token: deps.cipher.decrypt(campaign.tokenEncrypted),
+  };
+  const client = new CrmClient(target, {
+    timeoutMs: deps.salesrenderTimeoutMs,
+    observe: auditSalesRenderExchanges(deps, {
+      requestId: payload.requestId,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      orderId: payload.orderId,
+      attempt: job.attempts,
+    }),
+  });
   const input: { id: string; statusId: string; orderData?: Record<string, unknown> } = {
     id: payload.orderId,
     statusId: payload.statusId,
@@ -199,9 +202,17 @@ export async function attemptAdvertiserUpdate(
   }
   let snapshot: ReturnType<typeof readOrder> = null;
   try {
-    await client.updateOrder(input);
+    // Fitted to the live UpdateOrderInput like a create (fit-input.ts); one that cannot fit is retried, not sent.
+    const fitted = fitUpdateOrderInput(await deps.schemas.forTarget(target), input);
+    const blocking = fitted.problems.filter((problem) => problem.severity === 'error');
+    if (blocking.length > 0) {
+      throw new SalesRenderError('SR_SCHEMA_FAULT', blocking.map((problem) => problem.message).join('; '));
+    }
+    await client.updateOrder(fitted.input as typeof input);
     // Re-read for SalesRender's own statusChangedAt, so its webhook for this change later dedupes exactly.
-    const orders = await client.fetchOrders([payload.orderId]).catch(() => []);
+    const orders = await client
+      .fetchOrders([payload.orderId], { commentField: sr.fields.comment })
+      .catch(() => []);
     snapshot = readOrder(
       orders.find((order) => String(order.id) === payload.orderId),
       sr.fields.comment,

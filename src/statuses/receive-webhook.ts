@@ -27,17 +27,19 @@ const scalar = (value: unknown): string | null =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 
 /**
- * Finds the order in any body shape receivers see in the field (salesrender-api.md, Webhooks):
- * `data.ordersFetcher.orders[0]`, `data.orders[0]`, `{data: order}`, or `id`/`order_id` in the body
- * (JSON or form) or the query string.
+ * Finds the order in any body shape receivers see in the field (salesrender-api.md, Webhooks): a bare
+ * order at the root, `data.ordersFetcher.orders[0]`, `ordersFetcher.orders[0]`, `data.orders[0]`,
+ * `orders[0]`, `{data: order}`, or `id`/`order_id` in the body (JSON or form) or the query string.
  */
 export function readWebhookHint(body: unknown, query: unknown): WebhookHint {
   const root = asObject(body);
   const data = asObject(root?.data);
-  const fetched = asObject(data?.ordersFetcher);
+  const firstOrder = (holder: Loose) => asObject((holder?.orders as unknown[] | undefined)?.[0]);
   const order =
-    asObject((fetched?.orders as unknown[] | undefined)?.[0]) ??
-    asObject((data?.orders as unknown[] | undefined)?.[0]) ??
+    firstOrder(asObject(data?.ordersFetcher)) ??
+    firstOrder(asObject(root?.ordersFetcher)) ??
+    firstOrder(data) ??
+    firstOrder(root) ??
     (data && data.id !== undefined ? data : undefined) ??
     (root && root.id !== undefined && asObject(root.status) ? root : undefined);
   const params = asObject(query);

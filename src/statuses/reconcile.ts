@@ -101,7 +101,10 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
       for (let start = 0; start < rows.length; start += pageSize) {
         const page = rows.slice(start, start + pageSize);
         await limit();
-        const orders = await client.fetchOrders(page.map((row) => row.orderId as string));
+        const orders = await client.fetchOrders(
+          page.map((row) => row.orderId as string),
+          { commentField: sr.fields.comment },
+        );
         report.orders_fetched += orders.length;
         const leadByOrder = new Map(page.map((row) => [row.orderId as string, row.id]));
         for (const order of orders) {

@@ -80,7 +80,7 @@ export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Pro
       { timeoutMs: deps.salesrenderTimeoutMs, observe: exchanges.observe },
     );
     try {
-      const orders = await client.fetchOrders([payload.orderId]);
+      const orders = await client.fetchOrders([payload.orderId], { commentField: sr.fields.comment });
       const order = orders.find((candidate) => String(candidate.id) === payload.orderId);
       snapshot = readOrder(order, sr.fields.comment);
     } catch (error) {

@@ -9,10 +9,14 @@ const doneMessages: Record<string, string> = {
   'campaign-saved': 'Campaign saved.',
   'keys-revoked': 'Every key of this client is revoked; it cannot sign in until a new key is issued.',
   'postback-retried': 'Postback queued for delivery now.',
+  'campaign-checked': 'Campaign checked against its SalesRender company; the result is below.',
 };
 
 function flashFromQuery(request: FastifyRequest): Flash | null {
   const done = (request.query as { done?: unknown } | undefined)?.done;
+  const released = (request.query as { released?: unknown } | undefined)?.released;
+  if (done === 'campaign-checked' && typeof released === 'string' && /^[1-9]\d*$/.test(released))
+    return { kind: 'ok', text: `${doneMessages[done]} ${released} held lead(s) released for sending now.` };
   if (typeof done === 'string' && doneMessages[done]) return { kind: 'ok', text: doneMessages[done] };
   const replayed = (request.query as { replayed?: unknown } | undefined)?.replayed;
   if (typeof replayed === 'string' && /^\d+$/.test(replayed))

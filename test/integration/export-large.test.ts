@@ -104,7 +104,7 @@ it('exports leads as CSV and NDJSON', async () => {
   const csv = await h.admin('GET', '/admin/api/leads/export?campaign=big-export&format=csv');
   const [header, row] = csv.text.split('\r\n');
   expect(header).toBe(
-    'lead_id,campaign_id,partner_id,created_at,state,order_id,status_id,label,comment,click_id,phone,name,country,ip,subs,extras',
+    'lead_id,campaign_id,partner_id,created_at,state,order_id,status_id,label,comment,click_id,phone,name,country,ip,subs,extras,possible_duplicate',
   );
   expect(row).toContain('+79120000123,"A, B",RU');
   const ndjson = await h.admin('GET', '/admin/api/leads/export?campaign=big-export&format=ndjson');

@@ -108,11 +108,13 @@ describe('SalesRender rejecting the lead', () => {
     expect(retried.status).toBe(201);
   });
 
-  it('answers 422 naming the unknown order field when the campaign maps the phone to a field the company lacks', async () => {
+  it('holds the lead (202) when the campaign maps the phone to a field the company lacks: the operator fixes that, not the buyer', async () => {
     const response = await postLead({ phone: freshPhone() }, 'wrong-field');
-    expect(response.status).toBe(422);
-    expect(response.body.error.code).toBe('SR_REJECTED');
-    expect(response.body.error.message).toContain('no_such_field');
-    expect(response.body.error.salesrender_code).toBe('ERR_ORDER_VALIDATION_FAILED');
+    expect(response.status).toBe(202);
+    expect(response.body.status).toBe('queued');
+    const lead = await leadRow(response.body.lead_id);
+    expect(lead).toMatchObject({ state: 'queued', errorCode: 'SR_SCHEMA_FAULT' });
+    expect(lead.errorMessage).toContain('no_such_field');
+    expect((await jobOf(response.body.lead_id)).state).toBe('pending');
   });
 });

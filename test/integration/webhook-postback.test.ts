@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Company } from '../../sandbox/company-store.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
+import { webhookShapes } from '../../sandbox/webhook-sender.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -201,6 +202,23 @@ describe('POST postbacks', () => {
 
 describe('the webhook endpoint', () => {
   const webhookPath = (alias: string) => new URL(wired[alias]!.campaign.webhook_url).pathname;
+
+  it.each(webhookShapes)(
+    'takes the order id from SalesRender\'s "%s" body shape and posts back once',
+    async (shape) => {
+      const lead = await sendLead('pb-shapes', {
+        phone: `+7912124${String(Math.floor(Math.random() * 9000) + 1000)}`,
+      });
+      const before = tracker.received.length;
+      h.sandbox.webhooks.shape = shape;
+      try {
+        await changeStatus('pb-shapes', lead.order_id, '3');
+      } finally {
+        h.sandbox.webhooks.shape = 'data.ordersFetcher';
+      }
+      expect(tracker.received.slice(before).map((postback) => postback.query.order)).toEqual([lead.order_id]);
+    },
+  );
 
   it.each([
     [

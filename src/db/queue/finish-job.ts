@@ -39,6 +39,24 @@ export async function retryOrFailJob(
   return outcome.state === 'failed' ? 'failed' : 'pending';
 }
 
+/**
+ * Puts the job back to wait `delayMs` without counting this attempt: for a fault that is not the job's
+ * own (a SalesRender schema problem the operator fixes), which must never use up its attempts.
+ */
+export async function holdJob(
+  db: Executor,
+  job: Job,
+  options: { now: Date; delayMs: number; error: string },
+): Promise<void> {
+  const at = options.now.toISOString();
+  const next = new Date(options.now.getTime() + options.delayMs).toISOString();
+  await db.execute(
+    sql`update jobs set state = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = ${next},
+        finished_at = null, locked_until = null, locked_by = null, last_error = ${options.error.slice(0, 2000)},
+        last_http_status = null, updated_at = ${at} ${heldBy(job)}`,
+  );
+}
+
 export async function failJob(
   db: Executor,
   job: Job,

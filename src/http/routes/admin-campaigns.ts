@@ -7,6 +7,8 @@ import {
   listCampaigns,
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
+import { releaseHeldLeads } from '../../campaigns/held-leads.js';
+import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 
@@ -38,11 +40,30 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
   app.patch<{ Params: { alias: string } }>(
     '/admin/api/campaigns/:alias',
     async function patchCampaignRoute(request) {
-      return campaignView(
-        await updateCampaign(db, request.params.alias, request.body, deps),
-        base,
-        context.cipher,
+      const campaign = await updateCampaign(db, request.params.alias, request.body, deps);
+      // A changed campaign may have fixed what held its leads: they are tried again at once.
+      await releaseHeldLeads(db, [campaign.id], context.clock.now());
+      return campaignView(campaign, base, context.cipher);
+    },
+  );
+
+  app.post<{ Params: { alias: string } }>(
+    '/admin/api/campaigns/:alias/check',
+    async function checkCampaignRoute(request) {
+      const campaign = await findCampaignByAlias(db, request.params.alias);
+      if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+      const report = await runCampaignCheck(
+        {
+          db,
+          cipher: context.cipher,
+          schemas: context.leadDeps.schemas,
+          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+          now: () => context.clock.now(),
+        },
+        campaign,
       );
+      const { alias: _alias, ...answer } = report;
+      return answer;
     },
   );
 }

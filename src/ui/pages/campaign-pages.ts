@@ -1,5 +1,6 @@
 // Campaigns in the console: list, create, edit (status map from SalesRender's live list, payouts, postback
-// template with a live preview and a test button), and the webhook URL to give SalesRender.
+// template with a live preview and a test button), the webhook URL to give SalesRender, and its SalesRender
+// check (last result, "Check now", leads held for a schema problem).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type Campaign,
@@ -9,9 +10,11 @@ import {
   listCampaigns,
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
+import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { sendTestPostback } from '../../postbacks/postback-admin.js';
+import { campaignCheckPanel, loadCampaignCheckPanel } from '../campaign-check-panel.js';
 import { campaignFormHtml, fetchLiveStatuses } from '../campaign-editor.js';
 import { type CampaignForm, campaignToForm, formToCampaignBody, newCampaignForm } from '../campaign-form.js';
 import { actionButton, type FieldErrors } from '../form-fields.js';
@@ -89,7 +92,10 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
     extra: { form?: CampaignForm; errors?: FieldErrors; testResult?: SafeHtml; status?: number } = {},
   ) {
     const view = campaignView(campaign, context.settings.publicBaseUrl);
-    const live = await fetchLiveStatuses(campaign, context);
+    const [live, check] = await Promise.all([
+      fetchLiveStatuses(campaign, context),
+      loadCampaignCheckPanel(db, campaign.id),
+    ]);
     const form = extra.form ?? campaignToForm(campaign);
     form.pb_preview = form.pb_url
       ? previewUrl(campaign, form.pb_url, form.pb_method === 'POST' ? 'POST' : 'GET', context.clock.now())
@@ -102,6 +108,7 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
           <button type="button" class="secondary" data-copy="webhook-url">Copy</button></div>
         <p class="hint muted">Set it as the status-change webhook of company ${campaign.salesrender.companyId}. It is secret: it authenticates SalesRender.</p>
       </section>
+      ${campaignCheckPanel({ campaign, data: check, csrfToken, now: context.clock.now() })}
       <section class="card" aria-labelledby="test-heading">
         <h2 id="test-heading">Test postback</h2>
         ${
@@ -171,6 +178,26 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
       ${result.body ? html`<details><summary>Body sent</summary><pre>${prettyJson(JSON.parse(result.body))}</pre></details>` : ''}
     </div>`;
       return editPage(request, reply, campaign, { testResult });
+    },
+  );
+
+  app.post<{ Params: { alias: string } }>(
+    '/admin/campaigns/:alias/check',
+    async function checkCampaignFromPage(request, reply) {
+      const campaign = await campaignOr404(request.params.alias);
+      const report = await runCampaignCheck(
+        {
+          db,
+          cipher: context.cipher,
+          schemas: context.leadDeps.schemas,
+          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+          now: () => context.clock.now(),
+        },
+        campaign,
+      );
+      // The result is recorded: the page shows it after the redirect, a reload does not check again.
+      const done = new URLSearchParams({ done: 'campaign-checked', released: String(report.released) });
+      return reply.redirect(`/admin/campaigns/${encodeURIComponent(campaign.alias)}?${done}`, 303);
     },
   );
 

@@ -1,13 +1,21 @@
 // Dashboard: per-campaign lead counts and approval rate for a period, leads and approvals per day,
-// postback delivery health, and SalesRender's error rate and latency.
+// postback delivery health, SalesRender's error rate and latency, and the drift watch's schema results.
 import type { FastifyInstance } from 'fastify';
 import { salesrenderHealth } from '../../audit/salesrender-stats.js';
 import { listCampaigns } from '../../campaigns/campaign-repository.js';
+import { listCompanySchemaResults } from '../../campaigns/schema-results.js';
 import type { AppContext } from '../../context.js';
-import { type CampaignStats, campaignStats, type DayStats, dailyStats } from '../../leads/lead-stats.js';
+import {
+  type CampaignStats,
+  campaignStats,
+  type DayStats,
+  dailyStats,
+  leadFlagCounts,
+} from '../../leads/lead-stats.js';
 import { postbackHealth } from '../../postbacks/postback-stats.js';
 import { html, type SafeHtml } from '../html.js';
 import { type PeriodInput, readPeriod } from '../period.js';
+import { salesrenderSchemaSection } from '../salesrender-schema-section.js';
 import { sendPage } from '../send-page.js';
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
@@ -82,13 +90,16 @@ function campaignTable(stats: CampaignStats[], aliasOf: Map<string, string>): Sa
 export function registerDashboardPage(app: FastifyInstance, context: AppContext): void {
   const db = context.database.orm;
   app.get<{ Querystring: PeriodInput }>('/admin', async function dashboard(request, reply) {
-    const period = readPeriod(request.query, context.clock.now());
-    const [campaigns, stats, days, postbacks, salesrender] = await Promise.all([
+    const now = context.clock.now();
+    const period = readPeriod(request.query, now);
+    const [campaigns, stats, days, postbacks, salesrender, schemaResults, flags] = await Promise.all([
       listCampaigns(db),
       campaignStats(db, period),
       dailyStats(db, period),
       postbackHealth(db, period),
       salesrenderHealth(db, period),
+      listCompanySchemaResults(db),
+      leadFlagCounts(db, { period }),
     ]);
     const aliasOf = new Map(campaigns.map((campaign) => [campaign.id, campaign.alias]));
     const body = html`
@@ -119,7 +130,13 @@ export function registerDashboardPage(app: FastifyInstance, context: AppContext)
             <div class="stat">${salesrender.p95LatencyMs ?? '—'} ms<small>p95 latency</small></div>
           </div>
         </section>
-      </div>`;
+      </div>
+      ${salesrenderSchemaSection({
+        results: schemaResults,
+        counts: flags,
+        checkHours: context.settings.SALESRENDER_SCHEMA_CHECK_HOURS,
+        now,
+      })}`;
     return sendPage(request, reply, { title: 'Dashboard', section: 'dashboard', body });
   });
 }

@@ -12,6 +12,7 @@ import { listDeliveryAttempts, listPostbacks } from '../../postbacks/postback-ad
 import { labelGroup } from '../../statuses/label-group.js';
 import { actionButton } from '../form-fields.js';
 import { html, prettyJson, type SafeHtml } from '../html.js';
+import { leadStateCell, leadStateDetail } from '../lead-state.js';
 import { readPeriod } from '../period.js';
 import { sendPage } from '../send-page.js';
 
@@ -122,7 +123,7 @@ export function registerLeadPages(app: FastifyInstance, context: AppContext): vo
               <td>${aliasOf.get(lead.campaignId) ?? lead.campaignId}</td>
               <td>${lead.partnerId ? (partnerOf.get(lead.partnerId) ?? lead.partnerId) : ''}</td>
               <td>${lead.clickId ?? ''}</td><td>${lead.phone}</td><td>${lead.orderId ?? ''}</td>
-              <td>${badge(lead.label)}</td><td><span class="badge ${lead.state}">${lead.state}</span></td>
+              <td>${badge(lead.label)}</td><td>${leadStateCell(lead)}</td>
             </tr>`,
           )}
         </tbody></table></div>
@@ -147,7 +148,7 @@ export function registerLeadPages(app: FastifyInstance, context: AppContext): vo
       <section class="card grid" id="lead-summary">
         <div><label>Lead</label><code>${lead.id}</code></div>
         <div><label>Campaign</label><a href="/admin/campaigns/${encodeURIComponent(view.campaign ?? '')}">${view.campaign}</a></div>
-        <div><label>State</label><span class="badge ${lead.state}">${lead.state}</span>${lead.errorCode ? html` <span class="errors">${lead.errorCode}: ${lead.errorMessage}</span>` : ''}</div>
+        <div id="lead-state"><label>State</label>${leadStateDetail(lead)}</div>
         <div><label>Order</label><span data-field="order_id">${lead.orderId ?? '—'}</span></div>
         <div><label>Label</label><span data-field="label">${badge(lead.label)}</span> <span class="muted">status ${lead.statusId ?? '—'}</span></div>
         <div><label>Payout</label>${view.payout} ${view.currency}</div>

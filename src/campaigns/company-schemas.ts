@@ -1,0 +1,107 @@
+// Each SalesRender company's live schema, as LeadBridge fits its inputs to it: memory, then the last good
+// introspection in the database, then SalesRender itself; with none of them, the fact sheet's shapes.
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Clock } from '../db/clock.js';
+import { type Orm, queryRows } from '../db/connection.js';
+import { companySchemaFromRow, findCompanySchemaSql } from '../db/sql/find-company-schema.js';
+import { saveCompanySchemaSql } from '../db/sql/save-company-schema.js';
+import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
+import { companyKey, schemaFromIntrospection } from '../salesrender/live-schema.js';
+import type { ExchangeObserver } from '../salesrender/transport.js';
+
+export type SchemaModule = 'CRM' | 'CPA';
+
+interface Cached {
+  schema: GraphQLSchema | null;
+  /** When this process last loaded or tried to load it (ms). */
+  loadedAt: number;
+  /** The load in flight, shared by every caller meanwhile. */
+  loading: Promise<GraphQLSchema | null> | null;
+}
+
+export interface CompanySchemasDeps {
+  db: Orm;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs: number;
+}
+
+/**
+ * How long a schema held in memory is trusted before the database's copy is read again: another
+ * instance's drift watch may have stored a newer one. A failed introspection is not tried again sooner.
+ */
+const memoryTtlMs = 5 * 60_000;
+
+export class CompanySchemas {
+  private readonly cache = new Map<string, Cached>();
+  constructor(private readonly deps: CompanySchemasDeps) {}
+
+  /**
+   * The schema to fit what is sent to this company; null means none is known (the fact sheet's shapes
+   * are sent as built). Only a company never seen before waits for its load (one load, however many
+   * leads ask at once); a stale copy is answered at once and reloaded behind it, so the intake's
+   * inline attempt never spends its lease on an introspection.
+   */
+  async forTarget(target: SalesRenderTarget, module: SchemaModule = 'CRM'): Promise<GraphQLSchema | null> {
+    const key = `${companyKey(target)}/${module}`;
+    const now = this.deps.clock.now().getTime();
+    const cached = this.cache.get(key);
+    if (cached && (cached.loading || now - cached.loadedAt < memoryTtlMs)) {
+      return cached.loading && cached.loadedAt === 0 ? cached.loading : cached.schema;
+    }
+    const entry: Cached = cached ?? { schema: null, loadedAt: 0, loading: null };
+    entry.loading = this.load(target, module).then((schema) => {
+      entry.schema = schema;
+      entry.loadedAt = this.deps.clock.now().getTime();
+      entry.loading = null;
+      return schema;
+    });
+    this.cache.set(key, entry);
+    return cached ? entry.schema : entry.loading;
+  }
+
+  /** The database's last good copy, else SalesRender itself; null (logged) when neither answers. */
+  private async load(target: SalesRenderTarget, module: SchemaModule): Promise<GraphQLSchema | null> {
+    try {
+      const [row] = await queryRows(this.deps.db, findCompanySchemaSql(companyKey(target), module));
+      const stored = row ? schemaFromIntrospection(companySchemaFromRow(row).introspection) : null;
+      return stored ?? (await this.refresh(target, module));
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, company: companyKey(target), module },
+        'could not load the SalesRender schema; sending the fact sheet shapes',
+      );
+      return null;
+    }
+  }
+
+  /** Introspects the company now and stores the result as its last good schema. Throws when unreachable. */
+  async refresh(
+    target: SalesRenderTarget,
+    module: SchemaModule = 'CRM',
+    observe?: ExchangeObserver,
+  ): Promise<GraphQLSchema> {
+    const client = new CrmClient(target, { timeoutMs: this.deps.timeoutMs, observe }, module);
+    const introspection = await client.introspect();
+    const schema = schemaFromIntrospection(introspection);
+    if (!schema) throw new Error(`the ${module} introspection answer is not a schema`);
+    const company = companyKey(target);
+    await this.deps.db.execute(
+      saveCompanySchemaSql({
+        company,
+        module,
+        baseUrl: target.baseUrl,
+        companyId: target.companyId,
+        introspection,
+        fetchedAt: this.deps.clock.now(),
+      }),
+    );
+    this.cache.set(`${company}/${module}`, {
+      schema,
+      loadedAt: this.deps.clock.now().getTime(),
+      loading: null,
+    });
+    return schema;
+  }
+}

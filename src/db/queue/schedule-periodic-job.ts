@@ -1,0 +1,44 @@
+// Queues one job of a kind per interval across all instances (reconciliation, the schema drift watch).
+import type { Logger } from 'pino';
+import type { Clock, IdSource } from '../clock.js';
+import type { Orm } from '../connection.js';
+import { enqueueJob } from './enqueue-job.js';
+import { notifyJobs } from './notify-jobs.js';
+
+/**
+ * Every instance ticks, but the job's dedupe key names the interval slot, so only the first insert per
+ * slot succeeds and one worker (whichever claims it) runs it. Returns a function that stops ticking.
+ */
+export function schedulePeriodicJob(
+  deps: { db: Orm; clock: Clock; ids: IdSource; logger: Logger },
+  /** `atStart`: also queue one at once (deduped with the current slot), not only after the first interval. */
+  options: { kind: string; intervalMs: number; atStart?: boolean },
+): () => void {
+  if (options.intervalMs <= 0) return () => {};
+  const tick = async () => {
+    const now = deps.clock.now();
+    const slot = Math.floor(now.getTime() / options.intervalMs);
+    try {
+      await deps.db.transaction(async (tx) => {
+        const inserted = await enqueueJob(
+          tx,
+          {
+            id: deps.ids.next('job'),
+            kind: options.kind,
+            maxAttempts: 1,
+            runAt: now,
+            dedupeKey: `${options.kind}:${slot}`,
+          },
+          now,
+        );
+        if (inserted) await notifyJobs(tx);
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, kind: options.kind }, 'could not schedule a periodic job');
+    }
+  };
+  if (options.atStart) void tick();
+  const timer = setInterval(() => void tick(), options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,29 @@
+// Every company's last drift-watch result, for the dashboard, the metric and the admin API.
+import { type SQL, sql } from 'drizzle-orm';
+import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+
+export interface SchemaCheckView {
+  company: string;
+  module: 'CRM' | 'CPA';
+  baseUrl: string;
+  companyId: string;
+  checkedAt: Date | null;
+  ok: boolean | null;
+  problems: SchemaProblem[];
+}
+
+export const listSchemaChecksSql: SQL = sql`select company, module, base_url, company_id, checked_at, ok, problems
+  from salesrender_schemas order by company, module`;
+
+export function schemaCheckFromRow(row: Record<string, unknown>): SchemaCheckView {
+  const problems = typeof row.problems === 'string' ? JSON.parse(row.problems) : row.problems;
+  return {
+    company: String(row.company),
+    module: row.module as 'CRM' | 'CPA',
+    baseUrl: String(row.base_url),
+    companyId: String(row.company_id),
+    checkedAt: row.checked_at ? new Date(row.checked_at as string | Date) : null,
+    ok: row.ok === null || row.ok === undefined ? null : row.ok === true || row.ok === 't',
+    problems: (problems ?? []) as SchemaProblem[],
+  };
+}
