@@ -1,6 +1,11 @@
 // Lightweight SalesRender and tracker stand-ins for benchmarks: plain node:http, no GraphQL engine, so
 // they are never the bottleneck. The stand-in answers after a fixed delay, like a remote API would.
 import { createServer, type Server } from 'node:http';
+import { introspectionFromSchema } from 'graphql';
+import { sandboxSchema } from '../sandbox/schema-variants.js';
+
+/** The sandbox's schema, answered to introspection, so LeadBridge fits its inputs as against a real company. */
+const introspection = JSON.stringify({ data: introspectionFromSchema(sandboxSchema) });
 
 export interface StandIns {
   salesrenderUrl: string;
@@ -32,6 +37,11 @@ export async function startStandIns(delayMs: number): Promise<StandIns> {
       setTimeout(
         () => {
           let body: unknown;
+          if (text.includes('__schema')) {
+            response.writeHead(200, { 'content-type': 'application/json' });
+            response.end(introspection);
+            return;
+          }
           if (text.includes('addOrder')) {
             body = { data: { orderMutation: { addOrder: { id: String(nextOrderId++) } } } };
           } else if (text.includes('ordersFetcher')) {

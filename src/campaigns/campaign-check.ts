@@ -149,8 +149,16 @@ async function checkCrm(
     report.problems.push(...updated.problems);
   }
   if (sr.fields.lead_id) {
-    report.in_doubt_lookup = creationAction ? 'logs' : 'none';
-    if (!creationAction) {
+    const referenceSent = !report.left_out.includes(sr.fields.lead_id);
+    report.in_doubt_lookup = creationAction && referenceSent ? 'logs' : 'none';
+    if (!referenceSent) {
+      report.problems.push({
+        kind: 'logs',
+        severity: 'warning',
+        message: `salesrender.fields.lead_id: ${sr.fields.lead_id} is left out of what is sent, so an in-doubt create cannot be found by it; route lead_id to a key or field the company takes`,
+        path: 'salesrender.fields.lead_id',
+      });
+    } else if (!creationAction) {
       report.problems.push({
         kind: 'logs',
         severity: 'warning',

@@ -14,6 +14,7 @@ import {
   campaignPatchSchema,
   resolveFieldMap,
 } from './campaign-input.js';
+import { releaseHeldLeads } from './held-leads.js';
 import type { TokenCipher } from './token-cipher.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
@@ -204,6 +205,8 @@ export async function updateCampaign(
     .where(eq(campaigns.id, current.id))
     .returning();
   if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
+  // A changed campaign may have fixed what held its leads (a schema fault): they are tried again at once.
+  await releaseHeldLeads(db, [row.id], deps.clock.now());
   return toCampaign(row);
 }
 

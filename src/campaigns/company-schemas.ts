@@ -35,13 +35,14 @@ const memoryTtlMs = 5 * 60_000;
 
 export class CompanySchemas {
   private readonly cache = new Map<string, Cached>();
+  private readonly lastForcedAt = new Map<string, number>();
   constructor(private readonly deps: CompanySchemasDeps) {}
 
   /**
    * The schema to fit what is sent to this company; null means none is known (the fact sheet's shapes
-   * are sent as built). Only a company never seen before waits for its load (one load, however many
-   * leads ask at once); a stale copy is answered at once and reloaded behind it, so the intake's
-   * inline attempt never spends its lease on an introspection.
+   * are sent as built). Only the first lead of a company this process has not loaded yet waits for its
+   * load (one load, however many leads ask at once: the database's copy, or an introspection when the
+   * company is new); after that a stale copy is answered at once and reloaded behind it.
    */
   async forTarget(target: SalesRenderTarget, module: SchemaModule = 'CRM'): Promise<GraphQLSchema | null> {
     const key = `${companyKey(target)}/${module}`;
@@ -52,13 +53,32 @@ export class CompanySchemas {
     }
     const entry: Cached = cached ?? { schema: null, loadedAt: 0, loading: null };
     entry.loading = this.load(target, module).then((schema) => {
-      entry.schema = schema;
+      // A failed reload keeps the last good schema: better than the fact sheet's shapes.
+      entry.schema = schema ?? entry.schema;
       entry.loadedAt = this.deps.clock.now().getTime();
       entry.loading = null;
-      return schema;
+      return entry.schema;
     });
     this.cache.set(key, entry);
     return cached ? entry.schema : entry.loading;
+  }
+
+  /**
+   * After SalesRender itself refused what was sent as not fitting, the cached schema may be stale:
+   * introspect again behind the caller (at most once a minute per company), so the next attempt fits
+   * the new one instead of waiting for the drift watch.
+   */
+  refreshSoon(target: SalesRenderTarget, module: SchemaModule = 'CRM'): void {
+    const key = `${companyKey(target)}/${module}`;
+    const now = this.deps.clock.now().getTime();
+    if (now - (this.lastForcedAt.get(key) ?? Number.NEGATIVE_INFINITY) < 60_000) return;
+    this.lastForcedAt.set(key, now);
+    this.refresh(target, module).catch((error: unknown) =>
+      this.deps.logger.warn(
+        { err: error, company: companyKey(target), module },
+        'could not re-introspect SalesRender',
+      ),
+    );
   }
 
   /** The database's last good copy, else SalesRender itself; null (logged) when neither answers. */

@@ -1,7 +1,9 @@
 // The drift watch's last result per company, merged over its modules, as the API, dashboard and metric show it.
 import { type Executor, queryRows } from '../db/connection.js';
 import { listSchemaChecksSql, schemaCheckFromRow } from '../db/sql/list-schema-checks.js';
+import { companyKey } from '../salesrender/live-schema.js';
 import { hasError, type SchemaProblem } from '../salesrender/schema-problem.js';
+import { listCampaigns } from './campaign-repository.js';
 
 export interface CompanySchemaResult {
   company: string;
@@ -13,11 +15,19 @@ export interface CompanySchemaResult {
   problems: (SchemaProblem & { module: 'CRM' | 'CPA' })[];
 }
 
-/** One entry per company that has been checked (its CRM and CPA modules together). */
+/**
+ * One entry per company that has been checked (its CRM and CPA modules together) and that an active
+ * campaign still uses: a company no campaign sends to any more is not reported (nor alerted on).
+ */
 export async function listCompanySchemaResults(db: Executor): Promise<CompanySchemaResult[]> {
+  const inUse = new Set(
+    (await listCampaigns(db))
+      .filter((campaign) => campaign.active)
+      .map((campaign) => `${companyKey(campaign.salesrender)}|${campaign.module === 'cpa' ? 'CPA' : 'CRM'}`),
+  );
   const byCompany = new Map<string, CompanySchemaResult>();
   for (const row of (await queryRows(db, listSchemaChecksSql)).map(schemaCheckFromRow)) {
-    if (!row.checkedAt) continue;
+    if (!row.checkedAt || !inUse.has(`${row.company}|${row.module}`)) continue;
     const entry = byCompany.get(row.company) ?? {
       company: row.company,
       base_url: row.baseUrl,

@@ -58,7 +58,12 @@ export async function watchSalesRenderSchemas(deps: SchemaWatchDeps): Promise<Co
   const results: CompanyWatchResult[] = [];
   for (const [key, campaigns] of groups) {
     const [company, module] = key.split('|') as [string, 'CRM' | 'CPA'];
-    results.push(await watchCompany(deps, company, module, campaigns));
+    try {
+      results.push(await watchCompany(deps, company, module, campaigns));
+    } catch (error) {
+      // One company's failure (its token cannot be decrypted, the database blinked) must not skip the rest.
+      deps.logger.error({ err: error, company, module }, 'the schema check of a SalesRender company failed');
+    }
   }
   return results;
 }

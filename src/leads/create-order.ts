@@ -13,7 +13,8 @@ import { jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql, failJob, holdJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
-import { markCreateInDoubtSql, markPossibleDuplicateSql } from '../db/sql/mark-create-in-doubt.js';
+import { markCreateInDoubtSql } from '../db/sql/mark-create-in-doubt.js';
+import { markPossibleDuplicateSql } from '../db/sql/mark-possible-duplicate.js';
 import { addCpaLead } from '../salesrender/cpa-client.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -233,12 +234,22 @@ async function settleInDoubtCreate(
   } else {
     const target = { baseUrl: sr.baseUrl, companyId: sr.companyId, token };
     const client = new CrmClient(target, { timeoutMs: deps.salesrenderTimeoutMs, observe });
-    lookup = await findInDoubtOrder(client, await deps.schemas.forTarget(target), {
-      referenceTarget: sr.fields.lead_id,
-      leadId: lead.id,
-      from: since,
-      to: deps.clock.now(),
-    });
+    try {
+      lookup = await findInDoubtOrder(client, await deps.schemas.forTarget(target), {
+        referenceTarget: sr.fields.lead_id,
+        leadId: lead.id,
+        from: since,
+        to: deps.clock.now(),
+      });
+    } catch (error) {
+      // A change log that no longer fits is no way to look (sent again, flagged); an outage is retried.
+      if (!(error instanceof SalesRenderError) || error.code !== 'SR_SCHEMA_FAULT') throw error;
+      deps.logger.warn(
+        { err: error, leadId: lead.id },
+        'the in-doubt lookup in logsFetcher does not fit the schema',
+      );
+      lookup = { kind: 'no_way', reason: `logsFetcher refused the lookup: ${error.message}` };
+    }
   }
   if (lookup.kind !== 'found') await deps.db.execute(markPossibleDuplicateSql(lead.id, deps.clock.now()));
   return lookup;
@@ -287,6 +298,11 @@ async function recordFailure(
       ...(inDoubt ? { in_doubt: true } : {}),
     };
     if (error.code === 'SR_SCHEMA_FAULT') {
+      if (error.details.httpStatus !== undefined && campaign.module === 'crm') {
+        const sr = campaign.salesrender;
+        const token = deps.cipher.decrypt(campaign.tokenEncrypted);
+        deps.schemas.refreshSoon({ baseUrl: sr.baseUrl, companyId: sr.companyId, token });
+      }
       // The operator's to fix, not the lead's: held without using up its attempts, tried again every few
       // minutes, and released at once when a check passes or the campaign changes (release-held-leads.ts).
       await holdJob(tx, job, { now, delayMs: schemaFaultRetryMs, error: `${error.code}: ${error.message}` });

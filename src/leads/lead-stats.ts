@@ -110,11 +110,14 @@ export async function leadFlagCounts(
   const inPeriod = period
     ? sql`created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}`
     : sql`true`;
+  const ofCampaign = campaignId ? sql`and campaign_id = ${campaignId}` : sql``;
+  // Two counts, each on its own partial index (migration 0006), rather than one pass over every lead.
   const [row] = await queryRows<{ possible_duplicates: string | number; held_for_schema: string | number }>(
     db,
-    sql`select count(*) filter (where possible_duplicate and ${inPeriod}) as possible_duplicates,
-          count(*) filter (where state = 'queued' and error_code = 'SR_SCHEMA_FAULT') as held_for_schema
-        from leads ${campaignId ? sql`where campaign_id = ${campaignId}` : sql``}`,
+    sql`select
+          (select count(*) from leads where possible_duplicate and ${inPeriod} ${ofCampaign}) as possible_duplicates,
+          (select count(*) from leads where state = 'queued' and error_code = 'SR_SCHEMA_FAULT' ${ofCampaign})
+            as held_for_schema`,
   );
   return {
     possibleDuplicates: Number(row?.possible_duplicates ?? 0),

@@ -74,11 +74,17 @@ export class CrmClient {
         }
         throw graphqlError;
       }
-      throw errorFromHttpStatus(
+      const error = errorFromHttpStatus(
         response.status,
         `SalesRender answered HTTP ${response.status}`,
         response.retryAfterMs,
       );
+      // A 4xx without a GraphQL error says nothing about the lead (a wrong base URL or company id answers
+      // 404): the operator's to fix, so the lead is held, never refused.
+      if (error.code === 'SR_REJECTED') {
+        throw new SalesRenderError('SR_SCHEMA_FAULT', error.message, { httpStatus: response.status });
+      }
+      throw error;
     }
     if (response.unreadable) {
       throw new SalesRenderError('SR_BAD_RESPONSE', 'SalesRender answered with a body that is not JSON', {
@@ -135,7 +141,8 @@ export class CrmClient {
       'ordersFetcher',
       ordersByIdDocument(ids, {
         pageSize: Math.max(ids.length, 1),
-        withComment: options.commentField !== null,
+        // A comment routed to the source block is not read back (read-order.ts reads string fields).
+        withComment: options.commentField !== null && !options.commentField.startsWith('source.'),
       }),
     );
     return data.ordersFetcher?.orders ?? [];

@@ -82,7 +82,7 @@ function placeAttribution(
   const keys = attributionKeys.filter((key) => attribution[key] !== undefined);
   if (keys.length === 0) return;
   const fields = type.getFields();
-  if (attributionKeys.every((key) => fields[key])) {
+  if (keys.every((key) => fields[key])) {
     for (const key of keys) fitted[key] = attribution[key];
     return;
   }
@@ -188,8 +188,10 @@ export function fitAddOrderInput(schema: GraphQLSchema | null, built: Record<str
     }
   }
   if (!fields.orderData) delete fitted.orderData;
+  const keysLeftOut = leftOut.length;
   placeAttribution(type, attribution, fitted, leftOut, problems);
-  for (const path of leftOut) {
+  // Attribution left out is reported once, by placeAttribution, with its reason.
+  for (const path of leftOut.slice(0, keysLeftOut)) {
     problems.push({
       kind: 'input_left_out',
       severity: 'warning',

@@ -210,9 +210,17 @@ export async function attemptAdvertiserUpdate(
     }
     await client.updateOrder(fitted.input as typeof input);
     // Re-read for SalesRender's own statusChangedAt, so its webhook for this change later dedupes exactly.
+    // The update is done; without the re-read the change is applied with our clock, and SalesRender's
+    // webhook for it is re-read later anyway, so a failed re-read loses nothing (logged).
     const orders = await client
       .fetchOrders([payload.orderId], { commentField: sr.fields.comment })
-      .catch(() => []);
+      .catch((error: unknown) => {
+        deps.logger.warn(
+          { err: error, orderId: payload.orderId },
+          'could not re-read the order after an advertiser update',
+        );
+        return [];
+      });
     snapshot = readOrder(
       orders.find((order) => String(order.id) === payload.orderId),
       sr.fields.comment,

@@ -1,5 +1,6 @@
 // How LeadBridge answers SalesRender's faults: the lead's own refusals, schema faults (held), locks, and
 // creates whose outcome is unknown (found in the change log, or sent again and flagged).
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
@@ -108,6 +109,27 @@ describe('a create whose answer is cut off after SalesRender made the order', ()
     const lead = await readLead(response.body.lead_id);
     expect(company.orders.size).toBe(1);
     expect(lead.order_id).toBe([...company.orders.keys()][0]);
+    expect(lead.possible_duplicate).toBe(false);
+  });
+
+  it('is looked up, not sent again, when the worker running it died mid-call (its lease swept)', async () => {
+    const company = h.sandbox.companies.get('42') as Company;
+    h.sandbox.faults.set('http503', 1);
+    const response = await sendLead('f-ref');
+    expect(response.status).toBe(202);
+    const leadId = response.body.lead_id as string;
+    // A worker claims the retry, its call makes the order in SalesRender, and the worker dies before
+    // recording anything: what a SIGKILL mid-call leaves behind.
+    await h.testDatabase.database.orm.execute(sql`update jobs set state = 'running', locked_by = 'dead-worker',
+        locked_until = ${new Date(h.clock.now().getTime() + 1_000).toISOString()}, attempts = attempts + 1,
+        payload = payload - 'inDoubtSince', updated_at = ${h.clock.now().toISOString()}
+      where lead_id = ${leadId} and kind = 'create_order'`);
+    const before = company.orders.size;
+    company.addOrder({ statusId: '1', projectId: '1', source: { subid_10: leadId } });
+    await runDueAfter(120_000);
+    const lead = await readLead(leadId);
+    expect(company.orders.size).toBe(before + 1);
+    expect(lead.order_id).toBe([...company.orders.keys()].at(-1));
     expect(lead.possible_duplicate).toBe(false);
   });
 

@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchemaVariant } from '../../sandbox/schema-variants.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { adminToken, cpaToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 let tracker: TestTracker;
 let key: string;
+let cookie: string;
 
 const variants: { variant: SchemaVariant; companyId: string; leftOut: string[] }[] = [
   { variant: 'nested-lead', companyId: '31', leftOut: [] },
@@ -40,6 +41,8 @@ beforeAll(async () => {
     h.sandbox.setSchemaVariants(companyId, [variant]);
   }
   key = await h.createPartner(variants.map(({ variant }) => aliasOf(variant)));
+  const signIn = await h.request({ method: 'POST', url: '/admin/sign-in', form: { token: adminToken } });
+  cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
   h.service.context.worker.start();
 });
 afterAll(async () => {
@@ -100,11 +103,39 @@ describe.each(variants)('under the $variant schema', ({ variant, companyId, left
     expect(
       check.body.problems.filter((problem: { severity: string }) => problem.severity === 'error'),
     ).toEqual([]);
-    if (variant === 'no-logs' || variant === 'logs-without-create') {
+    const page = await h.request({
+      method: 'GET',
+      url: `/admin/campaigns/${aliasOf(variant)}`,
+      headers: { cookie },
+    });
+    expect(page.status).toBe(200);
+    for (const path of leftOut) expect(page.text).toContain(path);
+    // Without subid_3..10 on input, the reference routed to source.subid_10 is never written either.
+    if (variant === 'no-logs' || variant === 'logs-without-create' || variant === 'no-subid-3-10') {
       expect(check.body.in_doubt_lookup).toBe('none');
       expect(check.body.problems).toContainEqual(expect.objectContaining({ kind: 'logs' }));
     } else {
       expect(check.body.in_doubt_lookup).toBe('logs');
     }
+  });
+});
+
+describe('a CPA campaign', () => {
+  it('is checked against the GraphQL schema its /CPA module serves', async () => {
+    await h.createCampaign('variant-cpa', {
+      module: 'cpa',
+      salesrender: {
+        company_id: '31',
+        token: cpaToken,
+        offer_id: '10',
+        project_id: null,
+        initial_status_id: null,
+      },
+    });
+    const check = await h.admin('POST', '/admin/api/campaigns/variant-cpa/check');
+    expect(check.status, check.text).toBe(200);
+    expect(check.body).toMatchObject({ ok: true, problems: [], left_out: [] });
+    const introspected = h.sandbox.requests.filter((request) => request.path === '/companies/31/CPA');
+    expect(introspected.length).toBeGreaterThan(0);
   });
 });

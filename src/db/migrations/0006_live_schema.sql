@@ -30,3 +30,4 @@ alter table leads add column possible_duplicate boolean not null default false;
 
 -- Leads held for a schema fault, counted on the dashboard and released per campaign when it is fixed.
 create index leads_held_for_schema on leads (campaign_id) where state = 'queued' and error_code = 'SR_SCHEMA_FAULT';
+create index leads_possible_duplicate on leads (created_at) where possible_duplicate;

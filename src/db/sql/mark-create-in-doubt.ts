@@ -9,8 +9,3 @@ export function markCreateInDoubtSql(jobId: string, since: Date): SQL {
   return sql`update jobs set payload = payload || jsonb_build_object('inDoubtSince',
       coalesce(payload->>'inDoubtSince', ${since.toISOString()}::text)) where id = ${jobId}`;
 }
-
-/** Flags a lead that is about to be sent again with no way to rule out an order made by the lost call. */
-export function markPossibleDuplicateSql(leadId: string, at: Date): SQL {
-  return sql`update leads set possible_duplicate = true, updated_at = ${at.toISOString()} where id = ${leadId}`;
-}

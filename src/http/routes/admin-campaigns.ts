@@ -7,7 +7,6 @@ import {
   listCampaigns,
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
-import { releaseHeldLeads } from '../../campaigns/held-leads.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
@@ -41,8 +40,6 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     '/admin/api/campaigns/:alias',
     async function patchCampaignRoute(request) {
       const campaign = await updateCampaign(db, request.params.alias, request.body, deps);
-      // A changed campaign may have fixed what held its leads: they are tried again at once.
-      await releaseHeldLeads(db, [campaign.id], context.clock.now());
       return campaignView(campaign, base, context.cipher);
     },
   );
