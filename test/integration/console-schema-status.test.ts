@@ -65,7 +65,9 @@ describe('dashboard', () => {
 
   it('shows each company checked, errors before warnings, escaped, and the held and duplicate counts', async () => {
     // Only companies an active campaign uses are reported.
-    await h.createCampaign('schema-ui-77', { salesrender: { base_url: 'https://sr.example', company_id: '77' } });
+    await h.createCampaign('schema-ui-77', {
+      salesrender: { base_url: 'https://sr.example', company_id: '77' },
+    });
     await db().execute(sql`insert into salesrender_schemas (company, module, base_url, company_id, checked_at, ok, problems)
       values ('77@sr.example', 'CRM', 'https://sr.example', '77', '2026-03-01T07:00:00Z', false, ${JSON.stringify(
         [
