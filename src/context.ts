@@ -1,6 +1,7 @@
 // Everything a request handler or job needs, built once at start by src/service.ts and passed down.
 import type { Logger } from 'pino';
 import type { AuditWriter } from './audit/audit-writer.js';
+import type { SchemaWatchDeps } from './campaigns/schema-watch.js';
 import type { TokenCipher } from './campaigns/token-cipher.js';
 import type { Settings } from './config/settings.js';
 import type { Clock, IdSource } from './db/clock.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   /** Dependencies of postback delivery (guarded outbound HTTP). */
   deliveryDeps: DeliveryDeps;
   refreshDeps: RefreshOrderDeps;
+  /** What a campaign check and the schema drift watch need. */
+  schemaCheckDeps: SchemaWatchDeps;
   advertiserDeps: AdvertiserUpdateDeps;
   /** Handlers doing domain work, awaited at shutdown before the database closes. */
   inFlight: InFlightWork;

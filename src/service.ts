@@ -208,6 +208,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     leadDeps,
     deliveryDeps,
     refreshDeps,
+    schemaCheckDeps: schemaWatchDeps,
     advertiserDeps: leadDeps,
     inFlight: new InFlightWork(),
   };

@@ -137,6 +137,18 @@ it('reports a renamed order field within one interval, holds the leads sent mean
       path: 'salesrender.fields.comment',
     }),
   );
+  const signIn = await fetch(`${service.url}/admin/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: adminToken }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = String(signIn.headers.get('set-cookie')).split(';')[0]!;
+  const dashboard = await call('GET', '/admin', undefined, { cookie });
+  const row = new RegExp(`<tr data-company="${company.replace(/[.]/g, '\\.')}">[\\s\\S]*?</tr>`).exec(
+    dashboard.text,
+  )?.[0];
+  expect(row).toContain('salesrender.fields.comment');
   const metrics = await call('GET', '/metrics');
   expect(metrics.text).toContain(`leadbridge_salesrender_schema_ok{company="${company}"} 0`);
   const check = await admin('POST', '/admin/api/campaigns/drift/check');

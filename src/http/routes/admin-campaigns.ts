@@ -49,16 +49,7 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     async function checkCampaignRoute(request) {
       const campaign = await findCampaignByAlias(db, request.params.alias);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-      const report = await runCampaignCheck(
-        {
-          db,
-          cipher: context.cipher,
-          schemas: context.leadDeps.schemas,
-          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-          now: () => context.clock.now(),
-        },
-        campaign,
-      );
+      const report = await runCampaignCheck(context.schemaCheckDeps, campaign);
       const { alias: _alias, ...answer } = report;
       return answer;
     },

@@ -185,16 +185,7 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
     '/admin/campaigns/:alias/check',
     async function checkCampaignFromPage(request, reply) {
       const campaign = await campaignOr404(request.params.alias);
-      const report = await runCampaignCheck(
-        {
-          db,
-          cipher: context.cipher,
-          schemas: context.leadDeps.schemas,
-          timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-          now: () => context.clock.now(),
-        },
-        campaign,
-      );
+      const report = await runCampaignCheck(context.schemaCheckDeps, campaign);
       // The result is recorded: the page shows it after the redirect, a reload does not check again.
       const done = new URLSearchParams({ done: 'campaign-checked', released: String(report.released) });
       return reply.redirect(`/admin/campaigns/${encodeURIComponent(campaign.alias)}?${done}`, 303);
