@@ -25,6 +25,8 @@ export interface TestTracker {
 
 interface PlannedAnswer {
   status: number;
+  /** The answer's body; `OK` for a 2xx and `FAIL` otherwise when not given. */
+  body?: string;
   headers?: Record<string, string>;
   delayMs?: number;
   reset?: boolean;
@@ -62,7 +64,7 @@ export async function startTestTracker(
     }
     response
       .writeHead(planned.status, { 'content-type': 'text/plain', ...planned.headers })
-      .end(planned.status < 300 ? 'OK' : 'FAIL');
+      .end(planned.body ?? (planned.status < 300 ? 'OK' : 'FAIL'));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();

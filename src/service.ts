@@ -141,6 +141,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     allowPrivateTargets: settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS,
     dispatcher,
     timeoutMs: settings.POSTBACK_TIMEOUT_MS,
+    fourxxAttempts: settings.POSTBACK_4XX_ATTEMPTS,
   };
   const refreshDeps = { ...leadDeps };
   const schemaWatchDeps = {

@@ -1,6 +1,7 @@
 // What an operator may send to create or change a campaign, validated with zod (snake_case, as the API speaks).
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { isValidSuccessMatch } from '../postbacks/success-match.js';
 import {
   cpaDataKeys,
   cpaSourceKeys,
@@ -39,6 +40,12 @@ const postbackSchema = z.object({
   method: z.enum(['GET', 'POST']).default('GET'),
   on: z.array(label).default(['accepted', 'pending', 'rejected', 'trash']),
   status_values: z.record(label, z.string().max(64)).default({}),
+  success_match: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(isValidSuccessMatch, 'must be a substring, or a regular expression written /like this/i')
+    .optional(),
 });
 
 const country = z

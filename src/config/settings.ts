@@ -35,6 +35,8 @@ const settingsSchema = z.object({
     .default(64 * 1024),
   SALESRENDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   POSTBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Tries before a tracker's 4xx (but 408, 425, 429) fails a postback for good. */
+  POSTBACK_4XX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   JOB_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),

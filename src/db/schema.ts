@@ -44,6 +44,8 @@ export interface PostbackRow {
   method: 'GET' | 'POST';
   on: string[];
   status_values: Record<string, string>;
+  /** A substring, or `/regex/flags`, a 2xx answer's body must contain to count as delivered. */
+  success_match?: string;
 }
 
 export const clients = pgTable('clients', {
@@ -94,6 +96,8 @@ export const leads = pgTable('leads', {
   inlineLeaseUntil: timestamptz('inline_lease_until'),
   /** Sent again after a create whose outcome was unknown, with no order of ours found (migration 0006). */
   possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
+  /** Its postbacks carry the old per-label `{tid}`: it had one before tid became per order (migration 0007). */
+  tidPerLabel: boolean('tid_per_label').notNull().default(false),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });
@@ -124,7 +128,7 @@ export const deliveryAttempts = pgTable('delivery_attempts', {
   error: text('error'),
 });
 
-export type JobState = 'pending' | 'running' | 'done' | 'failed';
+export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'superseded';
 
 export const jobs = pgTable('jobs', {
   id: text('id').primaryKey(),

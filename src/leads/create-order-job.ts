@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { CompanySchemas } from '../campaigns/company-schemas.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
-import type { Clock } from '../db/clock.js';
+import type { Clock, IdSource } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
 import type { RetrySchedule } from '../db/queue/job.js';
 import type { SalesRenderError } from '../salesrender/errors.js';
@@ -30,6 +30,8 @@ export interface CreateOrderDeps {
   random: () => number;
   logger: Logger;
   salesrenderTimeoutMs: number;
+  /** Ids for the postback an order's creation may queue. */
+  ids: IdSource;
   /** Each company's live schema, which CRM inputs are fitted to. */
   schemas: CompanySchemas;
 }

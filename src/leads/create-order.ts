@@ -5,6 +5,7 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
+import { postbackJobFor } from '../postbacks/postback-job.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js';
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
@@ -87,6 +88,23 @@ export async function attemptCreateOrder(
       errorMessage: null,
       updatedAt: now,
     };
+    // The order starts with a label too (the tracker's hold, `lead`): its postback is queued with it.
+    const postback = lead.orderId
+      ? null
+      : postbackJobFor(
+          campaign,
+          lead,
+          {
+            orderId,
+            statusId: statusId ?? '',
+            label,
+            comment: null,
+            changedAt: now,
+            seq: 0,
+            dedupeKey: `postback:${leadId}:created`,
+          },
+          { ids: deps.ids, now },
+        );
     // Lead, job, first history entry and audit in one statement (one round trip; atomic as a transaction);
     // the intake's inline attempt shares it with concurrent leads' (record-order-created.ts).
     const record: OrderCreatedRecord = {
@@ -95,6 +113,7 @@ export async function attemptCreateOrder(
       statusId,
       label,
       at: now,
+      postback,
       entries: [
         ...exchanges.take(),
         {

@@ -31,6 +31,7 @@ export function queuedLeadRow(
     statusChangedAt: null,
     inlineLeaseUntil: null,
     possibleDuplicate: false,
+    tidPerLabel: false,
     createdAt: at,
     updatedAt: at,
     ...fields,
@@ -65,6 +66,7 @@ export function leadFromRow(row: Record<string, unknown>): LeadRow {
     statusChangedAt: date(row.status_changed_at),
     inlineLeaseUntil: date(row.inline_lease_until),
     possibleDuplicate: row.possible_duplicate === true || row.possible_duplicate === 't',
+    tidPerLabel: row.tid_per_label === true || row.tid_per_label === 't',
     createdAt: date(row.created_at) ?? new Date(0),
     updatedAt: date(row.updated_at) ?? new Date(0),
   };

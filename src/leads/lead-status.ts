@@ -5,6 +5,7 @@ import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { leadStatusHistory, leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
+import { listPostbacks } from '../postbacks/postback-admin.js';
 import { formatPayout } from '../postbacks/render-postback.js';
 import { labelGroup } from '../statuses/label-group.js';
 import { type LeadRow, leadStatusWord } from './lead-repository.js';
@@ -34,6 +35,13 @@ export async function leadView(db: Executor, lead: LeadRow) {
     status_changed_at: lead.statusChangedAt?.toISOString() ?? null,
     /** Sent again after a create whose outcome was unknown: SalesRender may hold two orders for it. */
     possible_duplicate: lead.possibleDuplicate,
+    /** Each postback to the buyer's tracker: its label and state, and why it was skipped when it was. */
+    postbacks: (await listPostbacks(db, { leadId: lead.id })).reverse().map((postback) => ({
+      label: postback.label,
+      state: postback.state,
+      at: postback.created_at,
+      ...(postback.state === 'skipped' ? { reason: postback.last_error } : {}),
+    })),
     history: history.map((entry) => ({
       at: entry.changedAt.toISOString(),
       status_id: entry.statusId,

@@ -2,6 +2,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type AuditEntry, type AuditWriter, auditBatchInsertText } from '../audit/audit-writer.js';
 import { type Orm, queryText } from '../db/connection.js';
+import { jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
+import { jobsChannel } from '../db/queue/notify-jobs.js';
 import { StatementBatcher } from '../db/statement-batcher.js';
 
 export interface OrderCreatedRecord {
@@ -13,6 +15,8 @@ export interface OrderCreatedRecord {
   at: Date;
   /** The SalesRender exchange rows and the `order.created` row, in this order. */
   entries: AuditEntry[];
+  /** The postback for the label the order starts with (a tracker's `lead`/hold), when the campaign wants one. */
+  postback: NewJob | null;
 }
 
 /**
@@ -35,8 +39,9 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
             values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}) on conflict do nothing),`
         : sql``
     }
+    ${record.postback ? sql`postback as (${jobInsertSql(record.postback, record.at)}),` : sql``}
     audited as (${audit.insertMany(record.entries)})
-    select 1`;
+    select 1${record.postback && !record.postback.skippedBecause ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`;
 }
 
 /**
@@ -63,8 +68,18 @@ export const ordersCreatedText = `with created as (
   first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
     select id, status_id, label, null, 'created', at, at from created where status_id is not null
     on conflict do nothing),
-  audited as (${auditBatchInsertText('$2')})
-  select 1`;
+  audited as (${auditBatchInsertText('$2')}),
+  postbacks as (
+    insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
+      dedupe_key, last_error, finished_at, created_at, updated_at)
+    select id, 'postback', campaign_id, lead_id, payload, state, 0, max_attempts, at, dedupe_key, last_error,
+      case when state = 'skipped' then at end, at, at
+    from json_to_recordset($3::json) as postback (id text, campaign_id text, lead_id text, payload jsonb,
+      state text, max_attempts int, at timestamptz, dedupe_key text, last_error text)
+    on conflict do nothing
+    returning state)
+  select pg_notify('${jobsChannel}', '') from (select 1) as one
+  where exists (select 1 from postbacks where state = 'pending')`;
 
 /** Records `records` in one statement. */
 export async function recordOrdersCreated(
@@ -80,7 +95,28 @@ export async function recordOrdersCreated(
     at: record.at.toISOString(),
   }));
   const auditRows = records.flatMap((record) => record.entries.map((entry) => ({ entry })));
-  await queryText(db, ordersCreatedText, [JSON.stringify(created), audit.batchJson(auditRows)]);
+  const postbacks = records.flatMap(({ postback, at }) =>
+    postback
+      ? [
+          {
+            id: postback.id,
+            campaign_id: postback.campaignId,
+            lead_id: postback.leadId,
+            payload: postback.payload,
+            state: postback.skippedBecause ? 'skipped' : 'pending',
+            max_attempts: postback.maxAttempts,
+            at: at.toISOString(),
+            dedupe_key: postback.dedupeKey,
+            last_error: postback.skippedBecause ?? null,
+          },
+        ]
+      : [],
+  );
+  await queryText(db, ordersCreatedText, [
+    JSON.stringify(created),
+    audit.batchJson(auditRows),
+    JSON.stringify(postbacks),
+  ]);
 }
 
 export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, void>;

@@ -2,7 +2,13 @@
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { PostbackRow } from '../db/schema.js';
 import type { PostbackPayload } from './deliver-postback.js';
-import { formatPayout, type PostbackValues, renderPostbackUrl, transactionId } from './render-postback.js';
+import {
+  eventId,
+  formatPayout,
+  type PostbackValues,
+  renderPostbackUrl,
+  transactionId,
+} from './render-postback.js';
 
 export interface PostbackSubject {
   leadId: string;
@@ -14,6 +20,8 @@ export interface PostbackSubject {
   label: string;
   comment: string | null;
   changedAt: Date;
+  /** The lead keeps the per-label `{tid}` it had before tid became per order (migration 0007). */
+  tidPerLabel?: boolean;
 }
 
 /** The macro values for one status change; `{status}` is the tracker's own word when `status_values` has one. */
@@ -30,7 +38,8 @@ export function postbackValues(
     currency: campaign.currency,
     order_id: subject.orderId,
     lead_id: subject.leadId,
-    tid: transactionId(campaign.id, subject.orderId, subject.label),
+    tid: transactionId(campaign.id, subject.orderId, subject.label, { perLabel: subject.tidPerLabel }),
+    event_id: eventId(campaign.id, subject.orderId, subject.statusId, subject.changedAt),
     comment: subject.comment ?? '',
     sub1: subject.subs.sub1 ?? '',
     sub2: subject.subs.sub2 ?? '',
@@ -43,7 +52,7 @@ export function postbackValues(
   };
 }
 
-/** GET: the template with macros filled. POST: the template URL as is, the same fields as a JSON body. */
+/** GET: the template with macros filled. POST: the URL filled the same way, and the fields as a JSON body. */
 export function buildPostbackPayload(
   campaign: Campaign,
   postback: PostbackRow,
@@ -55,6 +64,8 @@ export function buildPostbackPayload(
     url: renderPostbackUrl(postback.url, values),
     body: postback.method === 'POST' ? JSON.stringify(values) : null,
     tid: values.tid,
+    event_id: values.event_id,
+    ...(postback.success_match ? { success_match: postback.success_match } : {}),
     label: subject.label,
     status_id: subject.statusId,
     order_id: subject.orderId,

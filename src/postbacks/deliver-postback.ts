@@ -7,12 +7,15 @@ import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
-import { jobOutcomeSql } from '../db/queue/finish-job.js';
+import { queryRows } from '../db/connection.js';
+import { jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
+import { newerPostbackDeliveredSql } from '../db/sql/newer-postback-delivered.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
+import { answerMatches } from './success-match.js';
 
 export const postbackJobKind = 'postback';
 
@@ -31,6 +34,15 @@ export interface PostbackPayload {
   /** JSON text for POST, null for GET. */
   body: string | null;
   tid: string;
+  /** Absent on postbacks queued before it existed. */
+  event_id?: string;
+  /** The endpoint's `success_match` when the postback was queued. */
+  success_match?: string;
+  /**
+   * Its place among the lead's postbacks (the status history row's id; 0 for the order's creation):
+   * a postback is never delivered after a newer one of the same lead was. Absent on older postbacks.
+   */
+  seq?: number;
   label: string;
   status_id: string;
   order_id: string;
@@ -50,6 +62,8 @@ export interface DeliveryDeps {
   dispatcher: Dispatcher;
   /** A tracker must answer 2xx within this time (POSTBACK_TIMEOUT_MS, default 10 s). */
   timeoutMs?: number;
+  /** Tries before a 4xx (but 408, 425, 429) fails the postback for good (POSTBACK_4XX_ATTEMPTS, default 3). */
+  fourxxAttempts?: number;
 }
 
 export interface SendResult {
@@ -110,6 +124,14 @@ export async function sendPostback(
   }
 }
 
+async function newerPostbackDelivered(db: Orm, job: Job, payload: PostbackPayload): Promise<boolean> {
+  const [row] = await queryRows<{ newer: boolean | string }>(
+    db,
+    newerPostbackDeliveredSql({ jobId: job.id, leadId: job.leadId ?? '', seq: payload.seq ?? -1 }),
+  );
+  return row?.newer === true || row?.newer === 't';
+}
+
 /** Headers for this attempt: JSON and a fresh Standard Webhooks signature for POST, none for GET. */
 async function headersFor(
   deps: DeliveryDeps,
@@ -132,20 +154,47 @@ async function headersFor(
 /** Runs one claimed postback job to its recorded outcome. */
 export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<void> {
   const payload = job.payload as unknown as PostbackPayload;
+  if (job.leadId && (await newerPostbackDelivered(deps.db, job, payload))) {
+    // A late retry of an older status must not move the tracker's conversion back (a `lead` after the `sale`).
+    await deps.db.execute(sql`with superseded as (${supersedeJobSql(job, deps.clock.now(), 'a newer postback of the lead was delivered first')}),
+      audited as (${deps.audit.insert({
+        event: 'postback.superseded',
+        campaignId: job.campaignId,
+        leadId: payload.lead_id,
+        orderId: payload.order_id,
+        actor: 'leadbridge',
+        outcome: 'superseded',
+        detail: { postback_id: job.id, label: payload.label },
+      })})
+      select 1`);
+    postbackAttempts.inc({ outcome: 'superseded' });
+    return;
+  }
   const result = await sendPostback(payload, await headersFor(deps, job, payload), deps);
-  const success = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
-  const gone = result.httpStatus === 410;
+  const status = result.httpStatus;
+  const answered2xx = status !== null && status >= 200 && status < 300;
+  // Many trackers answer 200 with an error in the body (a wrong key, HasOffers' success=false).
+  const success = answered2xx && answerMatches(result.responseHead, payload.success_match);
+  const gone = status === 410;
   const forbidden = result.error?.startsWith('POSTBACK_TARGET_FORBIDDEN') ?? false;
+  // A 4xx is the tracker refusing this postback (400 missing click id, 404 unknown one): a few tries,
+  // in case it was a blip, then failed. 408, 425 and 429 say "later", like a 5xx.
+  const refused = status !== null && status >= 400 && status < 500 && ![408, 425, 429].includes(status);
+  const refusedForGood = refused && job.attempts >= (deps.fourxxAttempts ?? 3);
   const now = deps.clock.now();
   const safeUrl = redactPostbackUrl(payload.url);
-  const error = result.error ?? `tracker answered HTTP ${result.httpStatus}`;
-  const httpStatus = result.httpStatus;
+  const error =
+    result.error ??
+    (answered2xx
+      ? `tracker answered HTTP ${status} without "${payload.success_match}" in its answer`
+      : `tracker answered HTTP ${status}`);
+  const httpStatus = status;
   // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
   const jobUpdate = jobOutcomeSql(
     job,
     success
       ? { kind: 'done', httpStatus }
-      : gone || forbidden
+      : gone || forbidden || refusedForGood
         ? { kind: 'failed', error, httpStatus }
         : {
             kind: 'retry',
@@ -172,7 +221,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
   await deps.db.execute(sql`with attempt as (
       insert into delivery_attempts (job_id, attempt, at, method, url, http_status, latency_ms, response_head, error)
       values (${job.id}, ${job.attempts}, ${now.toISOString()}, ${payload.method}, ${safeUrl}, ${httpStatus},
-        ${result.latencyMs}, ${result.responseHead}, ${result.error})),
+        ${result.latencyMs}, ${result.responseHead}, ${success ? null : error})),
     job_state as (${jobUpdate.sql}),
     audited as (${deps.audit.insert({
       event: 'postback.attempt',
@@ -190,7 +239,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
         url: safeUrl,
         label: payload.label,
         response_head: result.responseHead,
-        error: result.error,
+        error: success ? null : error,
       },
     })})
     select 1`);

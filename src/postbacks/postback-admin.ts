@@ -3,7 +3,7 @@ import { and, desc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { notifyJobs } from '../db/queue/notify-jobs.js';
-import { deliveryAttempts, jobs } from '../db/schema.js';
+import { deliveryAttempts, type JobState, jobs } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { buildPostbackPayload } from './build-postback.js';
 import {
@@ -15,14 +15,22 @@ import {
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
 
-export type PostbackState = 'pending' | 'delivered' | 'failed';
-const jobStatesFor: Record<PostbackState, ('pending' | 'running' | 'done' | 'failed')[]> = {
+export type PostbackState = 'pending' | 'delivered' | 'failed' | 'skipped' | 'superseded';
+const jobStatesFor: Record<PostbackState, JobState[]> = {
   pending: ['pending', 'running'],
   delivered: ['done'],
   failed: ['failed'],
+  skipped: ['skipped'],
+  superseded: ['superseded'],
 };
 const stateOf = (jobState: string): PostbackState =>
-  jobState === 'done' ? 'delivered' : jobState === 'failed' ? 'failed' : 'pending';
+  jobState === 'done'
+    ? 'delivered'
+    : jobState === 'failed'
+      ? 'failed'
+      : jobState === 'skipped' || jobState === 'superseded'
+        ? jobState
+        : 'pending';
 
 export interface PostbackFilter {
   campaignId?: string;

@@ -11,6 +11,8 @@ export interface PostbackHealth {
   /** Not tried yet (or being sent right now). */
   queued: number;
   failed: number;
+  /** Never sent: no tracker could take it (no click id), or a newer status of the lead went first. */
+  skipped: number;
 }
 
 export async function postbackHealth(db: Executor, period: Period): Promise<PostbackHealth> {
@@ -18,6 +20,7 @@ export async function postbackHealth(db: Executor, period: Period): Promise<Post
     db,
     sql`select case when state = 'done' then 'delivered'
                     when state = 'failed' then 'failed'
+                    when state in ('skipped', 'superseded') then 'skipped'
                     when state = 'pending' and attempts > 0 then 'retrying'
                     else 'queued' end as bucket,
                count(*) as count
@@ -26,7 +29,7 @@ export async function postbackHealth(db: Executor, period: Period): Promise<Post
           and created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}
         group by 1`,
   );
-  const health: PostbackHealth = { delivered: 0, retrying: 0, queued: 0, failed: 0 };
+  const health: PostbackHealth = { delivered: 0, retrying: 0, queued: 0, failed: 0, skipped: 0 };
   for (const row of rows) health[row.bucket] = Number(row.count);
   return health;
 }

@@ -10,6 +10,7 @@ export const postbackMacros = [
   'order_id',
   'lead_id',
   'tid',
+  'event_id',
   'comment',
   'sub1',
   'sub2',
@@ -34,9 +35,26 @@ export function renderPostbackUrl(template: string, values: PostbackValues): str
   );
 }
 
-/** Stable per order and label, so a tracker that sees the same conversion twice can drop the second. */
-export function transactionId(campaignId: string, orderId: string, label: string): string {
-  return createHash('sha256').update(`${campaignId}:${orderId}:${label}`).digest('hex').slice(0, 20);
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 20);
+
+/**
+ * `{tid}`: one value per order, the same for every status change and every retry. Trackers key a
+ * conversion on (click id, tid): Keitaro counts a new tid as one more sale, Orbitra upserts on it
+ * (../shared/docs/trackers.md), so the same tid is what moves one conversion lead -> sale -> rejected.
+ * `perLabel`: the value before tid was per order, kept for leads whose tracker already holds it.
+ */
+export function transactionId(
+  campaignId: string,
+  orderId: string,
+  label: string,
+  options: { perLabel?: boolean } = {},
+): string {
+  return options.perLabel ? digest(`${campaignId}:${orderId}:${label}`) : digest(`${campaignId}:${orderId}`);
+}
+
+/** `{event_id}`: one value per status change (status id and SalesRender's time of it), the same on retries. */
+export function eventId(campaignId: string, orderId: string, statusId: string, changedAt: Date): string {
+  return digest(`${campaignId}:${orderId}:${statusId}:${changedAt.toISOString()}`);
 }
 
 /** Payout in minor units as the decimal string trackers expect ("12.5", "0"). */

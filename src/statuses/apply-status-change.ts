@@ -8,9 +8,9 @@ import { claimedJob, jobInsertSql, type NewJob } from '../db/queue/enqueue-job.j
 import type { Job } from '../db/queue/job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { StatusSource } from '../db/schema.js';
+import { supersedeOlderPostbacksSql } from '../db/sql/supersede-older-postbacks.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
-import { buildPostbackPayload } from '../postbacks/build-postback.js';
-import { postbackJobKind, postbackRetrySchedule } from '../postbacks/deliver-postback.js';
+import { postbackJobFor } from '../postbacks/postback-job.js';
 
 export interface StatusObservation {
   statusId: string;
@@ -126,39 +126,33 @@ export async function applyStatusChange(
     return { kind: 'unchanged' };
   }
 
-  let postbackId: string | null = null;
   let postbackJob: NewJob | null = null;
   let queuePostback = sql``;
-  const postback = campaign.postback;
-  if (label && label !== previousLabel && postback?.on.includes(label) && lead.orderId) {
-    postbackId = deps.ids.next('pb');
-    const payload = buildPostbackPayload(campaign, postback, {
-      leadId: lead.id,
-      orderId: lead.orderId,
-      clickId: lead.clickId,
-      country: lead.country,
-      subs: lead.subs,
-      statusId: observation.statusId,
-      label,
-      comment,
-      changedAt: observation.changedAt,
-    });
-    postbackJob = {
-      id: postbackId,
-      kind: postbackJobKind,
-      campaignId: campaign.id,
-      leadId: lead.id,
-      payload: { ...payload },
-      maxAttempts: postbackRetrySchedule.maxAttempts,
-      runAt: now,
-      dedupeKey: `postback:${lead.id}:${locked.history_id}`,
-      ...(options.claimPostbackFor ? { claimFor: options.claimPostbackFor } : {}),
-    };
-    queuePostback = sql`queued as (${jobInsertSql(postbackJob, now)} returning id),`;
+  if (label && label !== previousLabel && lead.orderId) {
+    postbackJob = postbackJobFor(
+      campaign,
+      lead,
+      {
+        orderId: lead.orderId,
+        statusId: observation.statusId,
+        label,
+        comment,
+        changedAt: observation.changedAt,
+        seq: Number(locked.history_id),
+        dedupeKey: `postback:${lead.id}:${locked.history_id}`,
+      },
+      { ids: deps.ids, now, claimFor: options.claimPostbackFor },
+    );
+  }
+  const postbackId = postbackJob?.id ?? null;
+  if (postbackJob) {
+    // The lead's older postbacks still waiting are never sent: this one carries the newer status.
+    queuePostback = sql`queued as (${jobInsertSql(postbackJob, now)} returning id),
+      superseded as (${supersedeOlderPostbacksSql({ leadId: lead.id, newJobId: postbackJob.id, at: now })}),`;
   }
   // Label, outbox job and audit in one statement. An unclaimed job is announced by NOTIFY, which reaches
   // workers when the transaction commits; a claimed one is the caller's to run.
-  const wake = postbackJob && !postbackJob.claimFor;
+  const wake = postbackJob && !postbackJob.claimFor && !postbackJob.skippedBecause;
   const [written] = await queryRows(
     tx,
     sql`with updated as (${updateLead}),
@@ -167,7 +161,13 @@ export async function applyStatusChange(
       ...base,
       event: 'status.changed',
       actor: observation.source,
-      outcome: label ? (postbackId ? 'postback_queued' : 'no_postback') : 'unmapped_status',
+      outcome: label
+        ? postbackJob?.skippedBecause
+          ? 'postback_skipped'
+          : postbackId
+            ? 'postback_queued'
+            : 'no_postback'
+        : 'unmapped_status',
       detail: {
         status_id: observation.statusId,
         label,
@@ -175,6 +175,7 @@ export async function applyStatusChange(
         comment,
         changed_at: observation.changedAt.toISOString(),
         postback_id: postbackId,
+        ...(postbackJob?.skippedBecause ? { postback_skipped: postbackJob.skippedBecause } : {}),
       },
     })})
     select ${postbackJob ? sql`(select count(*) from queued)::int` : sql`0`} as queued

@@ -199,7 +199,7 @@ export function campaignFormHtml(options: {
         errors,
         errorKey: 'postback.url',
         placeholder: 'https://tracker.example/postback?clickid={click_id}&status={status}&payout={payout}',
-        hint: 'Macros: {click_id} {status} {status_id} {payout} {currency} {order_id} {lead_id} {tid} {comment} {sub1}…{sub5} {country} {campaign} {timestamp}',
+        hint: 'Macros: {click_id} {status} {status_id} {payout} {currency} {order_id} {lead_id} {tid} (one per order: the conversion id for Keitaro, Voluum, BeMob) {event_id} (one per status change) {comment} {sub1}…{sub5} {country} {campaign} {timestamp}',
         attributes: html`data-alias="${form.alias ?? ''}"`,
       })}
       <div class="field"><label for="postback-preview">Sample (accepted)</label>

@@ -132,7 +132,10 @@ it('a macro inside a field value is sent as text, never expanded', async () => {
   await h.request({ method: 'POST', url: webhookPath, body: { data: { id: lead.body.order_id } } });
   await h.service.context.worker.runOnce();
   const postbacks = await h.admin('GET', '/admin/api/postbacks?campaign=hostile');
-  expect(postbacks.body.postbacks[0].url).toBe('http://127.0.0.1:9/pb?c=%7Bpayout%7D%7Bstatus%7D&p=12.5');
+  const accepted = postbacks.body.postbacks.find(
+    (postback: { label: string }) => postback.label === 'accepted',
+  );
+  expect(accepted.url).toBe('http://127.0.0.1:9/pb?c=%7Bpayout%7D%7Bstatus%7D&p=12.5');
 });
 
 it('webhooks and advertiser updates: random bodies never give a 5xx', async () => {

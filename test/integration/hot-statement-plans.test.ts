@@ -90,6 +90,19 @@ const storeParams = [
 const createdParams = [
   [{ id: 'lead_5', order_id: '900005', status_id: '1', label: 'pending', at: '2026-11-26T00:00:00.000Z' }],
   [{ ...auditRow, lead_id: 'lead_5', event: 'order.created', only_if_in: null }],
+  [
+    {
+      id: 'pb_5',
+      campaign_id: 'cmp_1',
+      lead_id: 'lead_5',
+      payload: { label: 'pending' },
+      state: 'pending',
+      max_attempts: 8,
+      at: '2026-11-26T00:00:00.000Z',
+      dedupe_key: 'postback:lead_5:created',
+      last_error: null,
+    },
+  ],
 ];
 
 describe.each(['force_generic_plan', 'force_custom_plan'])('with %s, as a prepared statement', (mode) => {

@@ -30,7 +30,8 @@ afterAll(async () => {
 async function acceptedLead(alias: string): Promise<string> {
   const campaign = await h.createCampaign(alias, {
     salesrender: { company_id: String(companyId++) },
-    postback: { url: `${tracker.url}/pb?clickid={click_id}&status={status}` },
+    // Only the accepted label: these specs follow one postback's delivery (none when the order is created).
+    postback: { url: `${tracker.url}/pb?clickid={click_id}&status={status}`, on: ['accepted'] },
   });
   h.addCompanyFor(campaign);
   key = await h.createPartner([alias]);

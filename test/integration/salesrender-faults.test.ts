@@ -162,6 +162,7 @@ describe('an advertiser update on an order someone else has locked', () => {
     const created = await sendLead('f-lock', { click_id: 'locked-order' });
     expect(created.status).toBe(201);
     const orderId = created.body.order_id as string;
+    await h.settle(); // the order's creation is posted back first (pending)
     h.sandbox.lockOrder('45', orderId, 1_500);
     const before = tracker.received.length;
     const response = await h.request({

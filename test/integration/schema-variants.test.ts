@@ -82,6 +82,7 @@ describe.each(variants)('under the $variant schema', ({ variant, companyId, left
       expect(order?.source.subid_4).toBeUndefined();
     }
 
+    await h.settle(); // the order's creation is posted back first (pending)
     const before = tracker.received.length;
     h.sandbox.changeStatus(companyId, orderId, '3', `approved under ${variant}`);
     await h.settle();

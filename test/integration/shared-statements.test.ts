@@ -181,6 +181,7 @@ describe('created orders recorded by a shared statement', () => {
       statusId: index % 3 === 0 ? null : '1',
       label: 'pending',
       at,
+      postback: null,
       entries: [
         { event: 'salesrender.call', requestId: `req_${lead.id}`, leadId: lead.id, detail: { n: index } },
         { event: 'order.created', requestId: `req_${lead.id}`, leadId: lead.id, orderId: `order-${lead.id}` },

@@ -1,10 +1,12 @@
 // SalesRender status change -> webhook -> authoritative re-read -> label -> tracker postback, end to end.
 
+import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Company } from '../../sandbox/company-store.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { webhookShapes } from '../../sandbox/webhook-sender.js';
+import { transactionId } from '../../src/postbacks/render-postback.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -13,7 +15,7 @@ let key: string;
 let otherKey: string;
 const template =
   '/postback?clickid={click_id}&status={status}&sid={status_id}&payout={payout}&cur={currency}&order={order_id}' +
-  '&lead={lead_id}&tid={tid}&comment={comment}&s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}&geo={country}' +
+  '&lead={lead_id}&tid={tid}&eid={event_id}&comment={comment}&s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}&geo={country}' +
   '&c={campaign}&ts={timestamp}&keep={unknown}';
 
 interface Wired {
@@ -54,14 +56,18 @@ afterAll(async () => {
   await tracker?.close();
 });
 
+let clicks = 0;
+/** A lead with a click id of its own unless the spec gives one (a tracker needs it to match a postback). */
 async function sendLead(alias: string, body: Record<string, unknown>) {
   const response = await h.request({
     method: 'POST',
     url: `/v1/leads/${alias}`,
-    body,
+    body: { click_id: `wp-click-${++clicks}`, ...body },
     headers: { 'x-api-key': key },
   });
   expect(response.status).toBe(201);
+  // The order's creation posts back its starting label (`pending`) first; the specs below start after it.
+  await h.settle();
   return response.body as { lead_id: string; order_id: string };
 }
 
@@ -135,7 +141,24 @@ describe('GET postbacks', () => {
       ['rejected', '0', 'Wrong number — not reachable after 3 attempts across 2 days.'],
       ['trash', '0', 'Already a customer. Duplicate from same IP within 48h.'],
     ]);
-    expect(new Set([postback, ...later].map((received) => received!.query.tid)).size).toBe(4);
+    // One conversion in the tracker: the same tid on every change; a new event id for each.
+    expect(new Set([postback, ...later].map((received) => received!.query.tid)).size).toBe(1);
+    expect(new Set([postback, ...later].map((received) => received!.query.eid)).size).toBe(4);
+  });
+
+  it('keeps the per-label tid for a lead whose tracker got postbacks before tid was per order', async () => {
+    const lead = await sendLead('pb-main', { phone: '+79121230099', click_id: 'upgraded-1' });
+    await h.testDatabase.database.orm.execute(
+      sql`update leads set tid_per_label = true where id = ${lead.lead_id}`,
+    );
+    const before = tracker.received.length;
+    await changeStatus('pb-main', lead.order_id, '3');
+    await changeStatus('pb-main', lead.order_id, '4');
+    const [accepted, rejected] = (await tracker.waitFor(before + 2)).slice(before);
+    expect(accepted!.query.tid).not.toBe(rejected!.query.tid);
+    expect(accepted!.query.tid).toBe(
+      transactionId(wired['pb-main']!.campaign.id, lead.order_id, 'accepted', { perLabel: true }),
+    );
   });
 
   it('sends one postback however often SalesRender repeats the webhook', async () => {

@@ -16,6 +16,8 @@ export interface NewJob {
   claimFor?: { workerId: string; leaseUntil: Date };
   /** Attempts already made (default 0; a claimed job is on its first). */
   attempts?: number;
+  /** Recorded as never to run (`skipped`), with the reason as its last error. */
+  skippedBecause?: string;
 }
 
 /**
@@ -25,13 +27,15 @@ export interface NewJob {
 export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } = {}): SQL {
   const at = now.toISOString();
   // Typed values, so the row also works as `select ... where <onlyIf>` (no target column to infer from).
+  const state = job.skippedBecause ? 'skipped' : job.claimFor ? 'running' : 'pending';
   const row = sql`${job.id}::text, ${job.kind}::text, ${job.campaignId ?? null}::text, ${job.leadId ?? null}::text,
-      ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.claimFor ? 'running' : 'pending'}::text,
+      ${JSON.stringify(job.payload ?? {})}::jsonb, ${state}::text,
       ${job.claimFor ? Math.max(job.attempts ?? 1, 1) : (job.attempts ?? 0)}::int, ${job.maxAttempts}::int, ${job.runAt.toISOString()}::timestamptz,
       ${job.claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${job.claimFor?.workerId ?? null}::text,
-      ${job.dedupeKey ?? null}::text, ${at}::timestamptz, ${at}::timestamptz`;
+      ${job.dedupeKey ?? null}::text, ${at}::timestamptz, ${at}::timestamptz,
+      ${job.skippedBecause ?? null}::text, ${job.skippedBecause ? at : null}::timestamptz`;
   return sql`insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts,
-      next_attempt_at, locked_until, locked_by, dedupe_key, created_at, updated_at)
+      next_attempt_at, locked_until, locked_by, dedupe_key, created_at, updated_at, last_error, finished_at)
     ${options.onlyIf ? sql`select ${row} where ${options.onlyIf}` : sql`values (${row})`}
     on conflict do nothing`;
 }

@@ -57,6 +57,13 @@ export async function holdJob(
   );
 }
 
+/** A job that will never run because a newer one made it pointless (a lead's older postback). */
+export function supersedeJobSql(job: Job, now: Date, reason: string): SQL {
+  const at = now.toISOString();
+  return sql`update jobs set state = 'superseded', finished_at = ${at}, locked_until = null, locked_by = null,
+      last_error = ${reason}, updated_at = ${at} ${heldBy(job)}`;
+}
+
 export async function failJob(
   db: Executor,
   job: Job,

@@ -14,7 +14,7 @@ import {
 
 const filterSchema = z.object({
   campaign: z.string().min(1).optional(),
-  state: z.enum(['pending', 'delivered', 'failed']).optional(),
+  state: z.enum(['pending', 'delivered', 'failed', 'skipped', 'superseded']).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -28,17 +28,18 @@ export function registerPostbackPages(app: FastifyInstance, context: AppContext)
             <td class="num">${row.attempts}/${row.max_attempts}</td>
             <td>${row.last_http_status ?? ''} ${row.last_error ?? ''}</td>
             <td>${row.next_attempt_at?.replace('T', ' ').slice(0, 19) ?? '—'}</td>
-            <td>${actionButton({ action: `/admin/postbacks/${encodeURIComponent(row.id)}/retry`, label: 'Retry now', csrfToken })}</td>
+            <td>${row.state === 'skipped' ? '' : actionButton({ action: `/admin/postbacks/${encodeURIComponent(row.id)}/retry`, label: 'Retry now', csrfToken })}</td>
           </tr>`,
         )}
       </tbody></table></div>`;
   }
 
   app.get('/admin/postbacks', async function postbackLists(request, reply) {
-    const [campaigns, failed, retrying] = await Promise.all([
+    const [campaigns, failed, retrying, skipped] = await Promise.all([
       listCampaigns(db),
       listPostbacks(db, { state: 'failed' }, 200),
       listPostbacks(db, { state: 'pending', triedOnly: true }, 200),
+      listPostbacks(db, { state: 'skipped' }, 200),
     ]);
     const aliasOf = new Map(campaigns.map((row) => [row.id, row.alias]));
     const csrfToken = request.consoleSession?.csrfToken ?? '';
@@ -46,6 +47,7 @@ export function registerPostbackPages(app: FastifyInstance, context: AppContext)
     const body = html`
       <h2>Failed (${failed.length})</h2>${table('failed-postbacks', failed, aliasOf, csrfToken)}
       <h2>Retrying (${retrying.length})</h2>${table('retrying-postbacks', retrying, aliasOf, csrfToken)}
+      <h2>Skipped (${skipped.length})</h2>${table('skipped-postbacks', skipped, aliasOf, csrfToken)}
       <form method="post" action="/admin/postbacks/replay" class="card filters" id="replay"
           data-confirm="Send every matching postback again? Trackers dedupe on {tid}.">
         <h2 style="grid-column: 1 / -1">Replay in bulk</h2>

@@ -1,0 +1,132 @@
+// What a buyer's tracker reports after LeadBridge's postbacks, against a tracker that counts conversions as
+// Keitaro and Orbitra document: one conversion per order, moved lead -> sale -> rejected -> lead -> sale.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KeitaroTracker, startKeitaroTracker } from '../../sandbox/keitaro-tracker.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+let h: Harness;
+let tracker: KeitaroTracker;
+let key: string;
+let phone = 0;
+const companyId = '61';
+
+beforeAll(async () => {
+  h = await startHarness();
+  tracker = await startKeitaroTracker();
+  const campaign = await h.createCampaign('keitaro', {
+    salesrender: { company_id: companyId },
+    payouts: { accepted: 12.5 },
+    postback: {
+      url: `${tracker.url}/${tracker.key}/postback?subid={click_id}&status={status}&payout={payout}&tid={tid}&currency={currency}&return=OK`,
+      status_values: { pending: 'lead', accepted: 'sale', rejected: 'rejected', trash: 'rejected' },
+      success_match: 'OK',
+    },
+  });
+  h.addCompanyFor(campaign);
+  key = await h.createPartner(['keitaro']);
+});
+afterAll(async () => {
+  await h?.close();
+  await tracker?.close();
+});
+
+async function sendLead(clickId: string | null) {
+  const response = await h.request({
+    method: 'POST',
+    url: '/v1/leads/keitaro',
+    body: { phone: `+7912888${String(1000 + ++phone)}`, ...(clickId ? { click_id: clickId } : {}) },
+    headers: { 'x-api-key': key },
+  });
+  expect(response.status).toBe(201);
+  await h.settle();
+  return response.body as { lead_id: string; order_id: string };
+}
+
+async function callCentre(orderId: string, statusId: string) {
+  h.sandbox.changeStatus(companyId, orderId, statusId);
+  await h.settle();
+}
+
+/** Runs what is due `ms` later on the harness clock. */
+async function runDueAfter(ms: number) {
+  h.clock.advance(ms);
+  await h.settle();
+}
+
+const conversionsOf = (clickId: string) => tracker.conversions().filter((entry) => entry.clickId === clickId);
+const requestsOf = (clickId: string) =>
+  tracker.requests.filter((request) => request.url.includes(`subid=${clickId}&`));
+
+describe('an order taken, accepted, rejected, re-opened and accepted again', () => {
+  it('is one conversion in the tracker, a sale, with its payout counted once; replays change nothing', async () => {
+    tracker.registerClick('kc-1');
+    const lead = await sendLead('kc-1');
+    // Taken: the tracker shows the lead (hold) at once.
+    expect(conversionsOf('kc-1')).toEqual([expect.objectContaining({ status: 'lead', payout: 0 })]);
+    await callCentre(lead.order_id, '3');
+    expect(conversionsOf('kc-1')).toEqual([expect.objectContaining({ status: 'sale', payout: 12.5 })]);
+    await callCentre(lead.order_id, '4');
+    await callCentre(lead.order_id, '2');
+    await callCentre(lead.order_id, '3');
+    expect(conversionsOf('kc-1')).toEqual([
+      expect.objectContaining({ status: 'sale', payout: 12.5, postbacks: 5 }),
+    ]);
+    expect(tracker.revenue()).toBe(12.5);
+
+    // The operator sends every delivered postback again: only the newest goes out, to the same conversion.
+    const replay = await h.admin('POST', '/admin/api/postbacks/replay', {
+      campaign: 'keitaro',
+      state: 'delivered',
+    });
+    expect(replay.status, replay.text).toBe(200);
+    await h.settle();
+    expect(conversionsOf('kc-1')).toEqual([expect.objectContaining({ status: 'sale', payout: 12.5 })]);
+    expect(tracker.revenue()).toBe(12.5);
+  });
+});
+
+describe('a postback retried while a newer status is delivered', () => {
+  it('never reaches the tracker after the newer one', async () => {
+    tracker.registerClick('kc-2');
+    tracker.failNext(1);
+    const lead = await sendLead('kc-2');
+    // The `lead` postback failed once and waits for its retry; meanwhile the call centre accepts.
+    expect(conversionsOf('kc-2')).toEqual([]);
+    await callCentre(lead.order_id, '3');
+    await runDueAfter(3_600_000);
+    expect(
+      requestsOf('kc-2')
+        .map((request) => request.url)
+        .at(-1),
+    ).toContain('status=sale');
+    expect(conversionsOf('kc-2')).toEqual([expect.objectContaining({ status: 'sale', postbacks: 1 })]);
+  });
+});
+
+describe('what the tracker could not match', () => {
+  it('sends nothing for a lead without a click id', async () => {
+    const before = tracker.requests.length;
+    const lead = await sendLead(null);
+    await callCentre(lead.order_id, '3');
+    expect(tracker.requests.length).toBe(before);
+  });
+
+  it('stops after three tries when the tracker answers 404 for an unknown click id', async () => {
+    const lead = await sendLead('kc-unknown');
+    await callCentre(lead.order_id, '3');
+    for (let hour = 0; hour < 4; hour++) await runDueAfter(3_600_000);
+    const statuses = requestsOf('kc-unknown').map((request) => request.status);
+    // The `lead` postback was superseded by the `sale` after its first 404; the `sale` is tried three times.
+    expect(statuses.every((status) => status === 404)).toBe(true);
+    expect(statuses.length).toBeLessThanOrEqual(4);
+    const postbacks = await h.admin('GET', '/admin/api/postbacks?campaign=keitaro&state=failed');
+    expect(postbacks.body.postbacks).toContainEqual(
+      expect.objectContaining({
+        lead_id: lead.lead_id,
+        label: 'accepted',
+        attempts: 3,
+        last_http_status: 404,
+      }),
+    );
+  });
+});
