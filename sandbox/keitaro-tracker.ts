@@ -29,6 +29,10 @@ export interface KeitaroTracker {
   requests: { url: string; status: number }[];
   /** Answers the next `count` postbacks with this status, without counting them (the tracker is down). */
   failNext(count: number, status?: number): void;
+  /** Holds the next request this long before handling it (a slow tracker). */
+  delayNext(ms: number): void;
+  /** Requests received but not answered yet. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -41,8 +45,17 @@ export async function startKeitaroTracker(options: { key?: string } = {}): Promi
   const conversions = new Map<string, Conversion>();
   const requests: KeitaroTracker['requests'] = [];
   let failing: { count: number; status: number } = { count: 0, status: 503 };
+  let delayMs = 0;
+  let inFlight = 0;
 
-  const server: Server = createServer((request, response) => {
+  const server: Server = createServer(async (request, response) => {
+    if (delayMs > 0) {
+      const wait = delayMs;
+      delayMs = 0;
+      inFlight += 1;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight -= 1;
+    }
     const url = new URL(request.url ?? '/', 'http://tracker.local');
     const answer = (status: number, body: string, type = 'text/plain') => {
       requests.push({ url: request.url ?? '/', status });
@@ -93,6 +106,10 @@ export async function startKeitaroTracker(options: { key?: string } = {}): Promi
     failNext(count, status = 503) {
       failing = { count, status };
     },
+    delayNext(ms) {
+      delayMs = ms;
+    },
+    inFlight: () => inFlight,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

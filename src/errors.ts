@@ -26,6 +26,10 @@ export const errorCatalogue = {
     status: 403,
     message: 'The form has expired or did not come from this console; reload it',
   },
+  POSTBACK_NOT_RETRIABLE: {
+    status: 409,
+    message: 'This postback was skipped or superseded by a newer one and is not sent again',
+  },
   CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
   CAMPAIGN_INACTIVE: { status: 409, message: 'This campaign is paused and takes no leads' },
   LEAD_DUPLICATE_PHONE: {

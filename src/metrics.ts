@@ -36,7 +36,7 @@ export const leadsReceived = new Counter({
 
 export const postbackAttempts = new Counter({
   name: 'leadbridge_postback_attempts_total',
-  help: 'Postback delivery attempts by outcome: delivered, retry, failed, stopped, forbidden',
+  help: 'Postback delivery attempts by outcome: delivered, retry, failed, stopped, forbidden; and postbacks never sent: skipped, superseded',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });

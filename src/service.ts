@@ -219,7 +219,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     (
       await queryRows(
         database.orm,
-        sql`select kind, state, count(*)::int as count from jobs where state <> 'done' group by kind, state`,
+        sql`select kind, state, count(*)::int as count from jobs
+          where state not in ('done', 'skipped', 'superseded') group by kind, state`,
       )
     ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
   );

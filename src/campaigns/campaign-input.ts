@@ -44,7 +44,10 @@ const postbackSchema = z.object({
     .string()
     .min(1)
     .max(200)
-    .refine(isValidSuccessMatch, 'must be a substring, or a regular expression written /like this/i')
+    .refine(
+      isValidSuccessMatch,
+      'must be a substring, or a regular expression written /like this/i (RE2 syntax: no backreferences or lookarounds)',
+    )
     .optional(),
 });
 

@@ -28,7 +28,7 @@ export function registerPostbackCommands(program: Command, campaignCommand: Comm
     .command('list')
     .description('list postbacks, newest first')
     .option('--campaign <alias>')
-    .option('--state <state>', 'pending | delivered | failed')
+    .option('--state <state>', 'pending | delivered | failed | skipped | superseded')
     .option('--limit <n>', 'how many', '50')
     .action((options: { campaign?: string; state?: PostbackState; limit: string }) =>
       withCliContext(async (context) => {

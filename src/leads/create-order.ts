@@ -5,6 +5,7 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
+import { postbackAttempts } from '../metrics.js';
 import { postbackJobFor } from '../postbacks/postback-job.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js';
@@ -135,6 +136,7 @@ export async function attemptCreateOrder(
     };
     if (inline) await inline.ordersCreated.submit(record);
     else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
+    if (postback?.skippedBecause) postbackAttempts.inc({ outcome: 'skipped' });
     return { kind: 'created', lead: updated };
   } catch (error) {
     if (!(error instanceof SalesRenderError)) {

@@ -3,14 +3,15 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
-import { findCampaignById } from '../campaigns/campaign-repository.js';
+import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
 import { queryRows } from '../db/connection.js';
-import { jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.js';
+import { holdJob, jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
-import { newerPostbackDeliveredSql } from '../db/sql/newer-postback-delivered.js';
+import { countPostbackRefusalsSql } from '../db/sql/count-postback-refusals.js';
+import { postbackOrderSql } from '../db/sql/postback-order.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
 import { redactPostbackUrl } from './render-postback.js';
@@ -124,22 +125,40 @@ export async function sendPostback(
   }
 }
 
-async function newerPostbackDelivered(db: Orm, job: Job, payload: PostbackPayload): Promise<boolean> {
-  const [row] = await queryRows<{ newer: boolean | string }>(
-    db,
-    newerPostbackDeliveredSql({ jobId: job.id, leadId: job.leadId ?? '', seq: payload.seq ?? -1 }),
-  );
-  return row?.newer === true || row?.newer === 't';
+async function earlierRefusals(db: Orm, jobId: string): Promise<number> {
+  const [row] = await queryRows<{ refusals: number }>(db, countPostbackRefusalsSql(jobId));
+  return Number(row?.refusals ?? 0);
 }
 
-/** Headers for this attempt: JSON and a fresh Standard Webhooks signature for POST, none for GET. */
-async function headersFor(
+/** How long a postback waits for an older one of its lead that is being sent (a tracker answers within the timeout). */
+const olderInFlightWaitMs = 2_000;
+
+async function postbackOrder(
   deps: DeliveryDeps,
   job: Job,
   payload: PostbackPayload,
-): Promise<Record<string, string>> {
+): Promise<{ newer: boolean; olderInFlight: boolean }> {
+  const [row] = await queryRows<{ newer: boolean | string; older_in_flight: boolean | string }>(
+    deps.db,
+    postbackOrderSql({
+      jobId: job.id,
+      leadId: job.leadId ?? '',
+      seq: payload.seq ?? -1,
+      now: deps.clock.now(),
+    }),
+  );
+  const yes = (value: unknown) => value === true || value === 't';
+  return { newer: yes(row?.newer), olderInFlight: yes(row?.older_in_flight) };
+}
+
+/** Headers for this attempt: JSON and a fresh Standard Webhooks signature for POST, none for GET. */
+function headersFor(
+  deps: DeliveryDeps,
+  job: Job,
+  payload: PostbackPayload,
+  campaign: Campaign | null,
+): Record<string, string> {
   if (payload.method !== 'POST' || payload.body === null) return {};
-  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (campaign?.postbackSecretEncrypted) {
     const secret = deps.cipher.decrypt(campaign.postbackSecretEncrypted);
@@ -154,9 +173,12 @@ async function headersFor(
 /** Runs one claimed postback job to its recorded outcome. */
 export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<void> {
   const payload = job.payload as unknown as PostbackPayload;
-  if (job.leadId && (await newerPostbackDelivered(deps.db, job, payload))) {
-    // A late retry of an older status must not move the tracker's conversion back (a `lead` after the `sale`).
-    await deps.db.execute(sql`with superseded as (${supersedeJobSql(job, deps.clock.now(), 'a newer postback of the lead was delivered first')}),
+  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  const order = job.leadId ? await postbackOrder(deps, job, payload) : { newer: false, olderInFlight: false };
+  if (order.newer) {
+    // A newer status of the lead was queued: sending this one (even late, even as a retry) could move the
+    // tracker's conversion back (a `lead` after the `sale`).
+    await deps.db.execute(sql`with superseded as (${supersedeJobSql(job, deps.clock.now(), 'a newer postback of the lead was queued')}),
       audited as (${deps.audit.insert({
         event: 'postback.superseded',
         campaignId: job.campaignId,
@@ -170,24 +192,37 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
     postbackAttempts.inc({ outcome: 'superseded' });
     return;
   }
-  const result = await sendPostback(payload, await headersFor(deps, job, payload), deps);
+  if (order.olderInFlight) {
+    // An older one is being sent right now: this one goes after it, without using up an attempt.
+    await holdJob(deps.db, job, {
+      now: deps.clock.now(),
+      delayMs: olderInFlightWaitMs,
+      error: 'waiting for an older postback of the lead',
+    });
+    return;
+  }
+  const result = await sendPostback(payload, headersFor(deps, job, payload, campaign), deps);
   const status = result.httpStatus;
   const answered2xx = status !== null && status >= 200 && status < 300;
   // Many trackers answer 200 with an error in the body (a wrong key, HasOffers' success=false).
-  const success = answered2xx && answerMatches(result.responseHead, payload.success_match);
+  // The endpoint's current success_match (an operator's fix applies to postbacks already queued).
+  const successMatch = campaign ? campaign.postback?.success_match : payload.success_match;
+  const success = answered2xx && answerMatches(result.responseHead, successMatch);
   const gone = status === 410;
   const forbidden = result.error?.startsWith('POSTBACK_TARGET_FORBIDDEN') ?? false;
   // A 4xx is the tracker refusing this postback (400 missing click id, 404 unknown one): a few tries,
   // in case it was a blip, then failed. 408, 425 and 429 say "later", like a 5xx.
   const refused = status !== null && status >= 400 && status < 500 && ![408, 425, 429].includes(status);
-  const refusedForGood = refused && job.attempts >= (deps.fourxxAttempts ?? 3);
+  // Counted in refusals, not attempts: two timeouts and then a first 404 are not three refusals.
+  const refusedForGood =
+    refused && (await earlierRefusals(deps.db, job.id)) + 1 >= (deps.fourxxAttempts ?? 3);
   const now = deps.clock.now();
   const safeUrl = redactPostbackUrl(payload.url);
   const error =
     result.error ??
     (answered2xx
-      ? `tracker answered HTTP ${status} without "${payload.success_match}" in its answer`
-      : `tracker answered HTTP ${status}`);
+      ? `tracker answered HTTP ${status} without "${successMatch}" in its answer`
+      : `tracker answered HTTP ${status}${result.responseHead ? `: ${result.responseHead.slice(0, 200)}` : ''}`);
   const httpStatus = status;
   // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
   const jobUpdate = jobOutcomeSql(

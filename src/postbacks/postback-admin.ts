@@ -122,10 +122,30 @@ export async function retryPostback(db: Executor, id: string, now: Date) {
       ),
     )
     .returning();
-  if (!row) throw new AppError('POSTBACK_NOT_FOUND', 'No such postback, or it is being sent right now');
+  if (!row) {
+    const [existing] = await db
+      .select({ state: jobs.state })
+      .from(jobs)
+      .where(and(eq(jobs.id, id), eq(jobs.kind, postbackJobKind)));
+    if (existing?.state === 'skipped' || existing?.state === 'superseded') {
+      throw new AppError(
+        'POSTBACK_NOT_RETRIABLE',
+        `This postback was ${existing.state}: sending it could mislead the tracker`,
+      );
+    }
+    throw new AppError('POSTBACK_NOT_FOUND', 'No such postback, or it is being sent right now');
+  }
   await notifyJobs(db);
   return postbackView(row);
 }
+
+/**
+ * Only a lead's newest postback is sent again: replaying its older ones too would move the tracker's
+ * conversion back (and the worker would supersede them anyway, newer-first checks in deliver-postback.ts).
+ */
+const newestOfItsLead = sql`not exists (select 1 from jobs as newer where newer.kind = 'postback'
+  and newer.lead_id = jobs.lead_id and newer.id <> jobs.id
+  and coalesce((newer.payload->>'seq')::bigint, -1) > coalesce((jobs.payload->>'seq')::bigint, -1))`;
 
 /** Bulk retry: every postback matching the filter (default: failed ones) is queued again. Returns the count. */
 export async function replayPostbacks(db: Executor, filter: PostbackFilter, now: Date): Promise<number> {
@@ -133,7 +153,7 @@ export async function replayPostbacks(db: Executor, filter: PostbackFilter, now:
   const rows = await db
     .update(jobs)
     .set(requeued(now))
-    .where(and(...conditions, inArray(jobs.state, ['pending', 'failed', 'done'])))
+    .where(and(...conditions, inArray(jobs.state, ['pending', 'failed', 'done']), newestOfItsLead))
     .returning({ id: jobs.id });
   if (rows.length > 0) await notifyJobs(db);
   return rows.length;

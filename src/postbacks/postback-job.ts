@@ -3,7 +3,6 @@ import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { IdSource } from '../db/clock.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import type { LeadRow } from '../leads/lead-repository.js';
-import { postbackAttempts } from '../metrics.js';
 import { buildPostbackPayload } from './build-postback.js';
 import { postbackJobKind, postbackRetrySchedule } from './deliver-postback.js';
 
@@ -52,7 +51,6 @@ export function postbackJobFor(
     tidPerLabel: lead.tidPerLabel,
   });
   const skippedBecause = skipReason(postback.url, lead.clickId);
-  if (skippedBecause) postbackAttempts.inc({ outcome: 'skipped' });
   return {
     id: options.ids.next('pb'),
     kind: postbackJobKind,

@@ -11,8 +11,10 @@ export interface PostbackHealth {
   /** Not tried yet (or being sent right now). */
   queued: number;
   failed: number;
-  /** Never sent: no tracker could take it (no click id), or a newer status of the lead went first. */
+  /** Never sent: no tracker could take it (a lead without the click id its URL needs). */
   skipped: number;
+  /** Never sent: a newer status of the same lead was queued first. */
+  superseded: number;
 }
 
 export async function postbackHealth(db: Executor, period: Period): Promise<PostbackHealth> {
@@ -20,7 +22,8 @@ export async function postbackHealth(db: Executor, period: Period): Promise<Post
     db,
     sql`select case when state = 'done' then 'delivered'
                     when state = 'failed' then 'failed'
-                    when state in ('skipped', 'superseded') then 'skipped'
+                    when state = 'skipped' then 'skipped'
+                    when state = 'superseded' then 'superseded'
                     when state = 'pending' and attempts > 0 then 'retrying'
                     else 'queued' end as bucket,
                count(*) as count
@@ -29,7 +32,14 @@ export async function postbackHealth(db: Executor, period: Period): Promise<Post
           and created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}
         group by 1`,
   );
-  const health: PostbackHealth = { delivered: 0, retrying: 0, queued: 0, failed: 0, skipped: 0 };
+  const health: PostbackHealth = {
+    delivered: 0,
+    retrying: 0,
+    queued: 0,
+    failed: 0,
+    skipped: 0,
+    superseded: 0,
+  };
   for (const row of rows) health[row.bucket] = Number(row.count);
   return health;
 }

@@ -38,18 +38,22 @@ export function renderPostbackUrl(template: string, values: PostbackValues): str
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 20);
 
 /**
- * `{tid}`: one value per order, the same for every status change and every retry. Trackers key a
- * conversion on (click id, tid): Keitaro counts a new tid as one more sale, Orbitra upserts on it
+ * `{tid}`: one value per lead (so per order), the same for every status change and every retry. Trackers
+ * key a conversion on (click id, tid): Keitaro counts a new tid as one more sale, Orbitra upserts on it
  * (../shared/docs/trackers.md), so the same tid is what moves one conversion lead -> sale -> rejected.
- * `perLabel`: the value before tid was per order, kept for leads whose tracker already holds it.
+ * From the lead, not the order id, which an in-doubt create found twice could change. `perLabel`: the
+ * value before tid was per order, kept for leads whose tracker already holds it.
  */
-export function transactionId(
-  campaignId: string,
-  orderId: string,
-  label: string,
-  options: { perLabel?: boolean } = {},
-): string {
-  return options.perLabel ? digest(`${campaignId}:${orderId}:${label}`) : digest(`${campaignId}:${orderId}`);
+export function transactionId(subject: {
+  campaignId: string;
+  leadId: string;
+  orderId: string;
+  label: string;
+  perLabel?: boolean;
+}): string {
+  return subject.perLabel
+    ? digest(`${subject.campaignId}:${subject.orderId}:${subject.label}`)
+    : digest(`${subject.campaignId}:${subject.leadId}`);
 }
 
 /** `{event_id}`: one value per status change (status id and SalesRender's time of it), the same on retries. */

@@ -10,6 +10,7 @@ import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { StatusSource } from '../db/schema.js';
 import { supersedeOlderPostbacksSql } from '../db/sql/supersede-older-postbacks.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
+import { postbackAttempts } from '../metrics.js';
 import { postbackJobFor } from '../postbacks/postback-job.js';
 
 export interface StatusObservation {
@@ -178,9 +179,14 @@ export async function applyStatusChange(
         ...(postbackJob?.skippedBecause ? { postback_skipped: postbackJob.skippedBecause } : {}),
       },
     })})
-    select ${postbackJob ? sql`(select count(*) from queued)::int` : sql`0`} as queued
+    select ${postbackJob ? sql`(select count(*) from queued)::int` : sql`0`} as queued,
+      ${postbackJob ? sql`(select count(*) from superseded)::int` : sql`0`} as superseded
       ${wake ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`,
   );
+  if (postbackJob?.skippedBecause && Number(written?.queued) === 1)
+    postbackAttempts.inc({ outcome: 'skipped' });
+  if (Number(written?.superseded) > 0)
+    postbackAttempts.inc({ outcome: 'superseded' }, Number(written?.superseded));
   const claimedPostback =
     postbackJob?.claimFor && Number(written?.queued) === 1
       ? claimedJob({ ...postbackJob, claimFor: postbackJob.claimFor })

@@ -218,6 +218,7 @@ export function campaignFormHtml(options: {
         ${[...labels].map((label) => html`<label><input type="checkbox" name="pb_on_${label}" ${form[`pb_on_${label}`] ? html`checked` : ''}> ${label}</label>`)}
       </div></fieldset>
       ${textArea({ name: 'pb_status_values', label: 'Tracker words for labels (label=word per line)', value: form.pb_status_values ?? '', errors, errorKey: 'postback.status_values' })}
+      ${textField({ name: 'pb_success_match', label: 'Answer must contain (optional)', value: form.pb_success_match ?? '', errors, errorKey: 'postback.success_match', hint: "A substring, or /regex/i, the tracker's 2xx answer must contain to count as delivered, e.g. OK with &return=OK (Keitaro)" })}
     </section>
     <details class="card"><summary>Advanced: field routes, cart, advertiser map</summary>
       <input type="hidden" name="sr_fields_module" value="${form.sr_fields_module ?? ''}">

@@ -29,6 +29,7 @@ export function newCampaignForm(): CampaignForm {
     sr_cart: '[]',
     advertiser_status_map: '',
     pb_status_values: '',
+    pb_success_match: '',
   };
 }
 
@@ -60,6 +61,7 @@ export function campaignToForm(campaign: Campaign): CampaignForm {
     pb_status_values: Object.entries(campaign.postback?.status_values ?? {})
       .map(([label, word]) => `${label}=${word}`)
       .join('\n'),
+    pb_success_match: campaign.postback?.success_match ?? '',
   };
   for (const label of campaign.postback?.on ?? []) form[`pb_on_${label}`] = 'on';
   Object.entries(campaign.statusMap).forEach(([id, label], index) => {
@@ -156,6 +158,7 @@ export function formToCampaignBody(form: CampaignForm, mode: 'create' | 'edit') 
           method: form.pb_method === 'POST' ? 'POST' : 'GET',
           on,
           status_values: statusValues,
+          ...(form.pb_success_match?.trim() ? { success_match: form.pb_success_match.trim() } : {}),
         }
       : null,
     advertiser_status_map: advertiserMap ?? null,

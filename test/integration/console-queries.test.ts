@@ -82,7 +82,7 @@ describe('dashboard counts', () => {
       from: period.from,
       to: new Date(Date.parse('2026-03-10T00:00:00Z')),
     });
-    expect(health).toEqual({ delivered: 2, retrying: 0, queued: 0, failed: 1, skipped: 0 });
+    expect(health).toEqual({ delivered: 2, retrying: 0, queued: 0, failed: 1, skipped: 0, superseded: 0 });
     const salesrender = await salesrenderHealth(h.testDatabase.database.orm, period);
     // Five addOrder calls and three ordersFetcher re-reads, all answered.
     expect(salesrender).toMatchObject({ calls: 8, errors: 0, errorRate: 0 });

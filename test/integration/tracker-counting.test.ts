@@ -73,7 +73,7 @@ describe('an order taken, accepted, rejected, re-opened and accepted again', () 
     ]);
     expect(tracker.revenue()).toBe(12.5);
 
-    // The operator sends every delivered postback again: only the newest goes out, to the same conversion.
+    // The operator sends every delivered postback again: only the newest of the lead goes out, to the same conversion.
     const replay = await h.admin('POST', '/admin/api/postbacks/replay', {
       campaign: 'keitaro',
       state: 'delivered',
@@ -128,5 +128,35 @@ describe('what the tracker could not match', () => {
         last_http_status: 404,
       }),
     );
+  });
+});
+
+describe('a newer status while the older postback is still being sent', () => {
+  it('is sent after the older one is answered, so the tracker ends with the newer status', async () => {
+    tracker.registerClick('kc-3');
+    tracker.delayNext(1_500);
+    h.service.context.worker.start();
+    const response = await h.request({
+      method: 'POST',
+      url: '/v1/leads/keitaro',
+      body: { phone: '+79128889999', click_id: 'kc-3' },
+      headers: { 'x-api-key': key },
+    });
+    expect(response.status).toBe(201);
+    const deadline = Date.now() + 5_000;
+    while (tracker.inFlight() === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(tracker.inFlight()).toBe(1);
+    // The call centre accepts while the tracker still holds the `lead` postback.
+    h.sandbox.changeStatus(companyId, response.body.order_id, '3');
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
+    h.clock.advance(5_000);
+    h.service.context.worker.wake();
+    await h.settle();
+    const order = requestsOf('kc-3').map((request) =>
+      new URL(request.url, 'http://t').searchParams.get('status'),
+    );
+    expect(order).toEqual(['lead', 'sale']);
+    expect(conversionsOf('kc-3')).toEqual([expect.objectContaining({ status: 'sale' })]);
   });
 });

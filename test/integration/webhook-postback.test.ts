@@ -157,7 +157,13 @@ describe('GET postbacks', () => {
     const [accepted, rejected] = (await tracker.waitFor(before + 2)).slice(before);
     expect(accepted!.query.tid).not.toBe(rejected!.query.tid);
     expect(accepted!.query.tid).toBe(
-      transactionId(wired['pb-main']!.campaign.id, lead.order_id, 'accepted', { perLabel: true }),
+      transactionId({
+        campaignId: wired['pb-main']!.campaign.id,
+        leadId: lead.lead_id,
+        orderId: lead.order_id,
+        label: 'accepted',
+        perLabel: true,
+      }),
     );
   });
 

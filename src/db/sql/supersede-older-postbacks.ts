@@ -10,5 +10,6 @@ export function supersedeOlderPostbacksSql(input: { leadId: string; newJobId: st
   const at = input.at.toISOString();
   return sql`update jobs set state = 'superseded', finished_at = ${at}, updated_at = ${at},
       last_error = ${`superseded by ${input.newJobId}`}
-    where kind = 'postback' and lead_id = ${input.leadId} and state = 'pending' and id <> ${input.newJobId}`;
+    where kind = 'postback' and lead_id = ${input.leadId} and state = 'pending' and id <> ${input.newJobId}
+    returning id`;
 }

@@ -119,7 +119,8 @@ export function registerDashboardPage(app: FastifyInstance, context: AppContext)
             <div class="stat" data-stat="retrying">${postbacks.retrying}<small>retrying</small></div>
             <div class="stat" data-stat="queued">${postbacks.queued}<small>queued</small></div>
             <div class="stat" data-stat="failed">${postbacks.failed}<small><a href="/admin/postbacks?state=failed">failed</a></small></div>
-            <div class="stat" data-stat="skipped">${postbacks.skipped}<small><a href="/admin/postbacks?state=skipped">skipped</a></small></div>
+            <div class="stat" data-stat="skipped">${postbacks.skipped}<small>skipped (no click id)</small></div>
+            <div class="stat" data-stat="superseded">${postbacks.superseded}<small>superseded</small></div>
           </div>
         </section>
         <section class="card" aria-labelledby="sr-health" id="salesrender-health">

@@ -174,7 +174,8 @@ export function registerLeadPages(app: FastifyInstance, context: AppContext): vo
           (postback, index) => html`<div class="postback" data-postback="${postback.id}">
             <p><span class="badge ${postback.state}">${postback.state}</span> <strong>${postback.label}</strong>
               <code>${postback.method} ${postback.url}</code>
-              ${postback.state !== 'pending' || postback.attempts > 0 ? actionButton({ action: `/admin/postbacks/${encodeURIComponent(postback.id)}/retry`, label: 'Retry', csrfToken, hidden: { back: `/admin/leads/${lead.id}` } }) : ''}</p>
+              ${postback.state === 'skipped' || postback.state === 'superseded' ? html`<span class="muted">${postback.last_error ?? ''}</span>` : ''}
+              ${(postback.state !== 'pending' || postback.attempts > 0) && postback.state !== 'skipped' && postback.state !== 'superseded' ? actionButton({ action: `/admin/postbacks/${encodeURIComponent(postback.id)}/retry`, label: 'Retry', csrfToken, hidden: { back: `/admin/leads/${lead.id}` } }) : ''}</p>
             <div class="table-wrap"><table class="attempts">
               <thead><tr><th>#</th><th>At</th><th>HTTP</th><th>Latency</th><th>Answer</th></tr></thead>
               <tbody>${(attempts[index] ?? []).map(
