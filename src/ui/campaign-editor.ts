@@ -2,9 +2,27 @@
 // list when it answers), payouts, the postback template with its sample, and the advanced JSON fields.
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { AppContext } from '../context.js';
+import { trackerPresets } from '../postbacks/tracker-presets.js';
 import { CrmClient, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import { type CampaignForm, commonLabels, rowCount } from './campaign-form.js';
 import { csrfInput, type FieldErrors, selectField, textArea, textField } from './form-fields.js';
+
+/**
+ * A tracker preset fills the postback fields (console.js); the buyer then puts in their domain and key.
+ * Without JavaScript the list still names each tracker's format.
+ */
+function presetPicker() {
+  return html`<div class="field"><label for="postback-preset">Tracker preset</label>
+    <select id="postback-preset">
+      <option value="">— fill in from a tracker's format —</option>
+      ${trackerPresets.map(
+        (preset) =>
+          html`<option value="${preset.id}" data-preset="${JSON.stringify(preset.postback)}" title="${preset.fits}. ${preset.notes}">${preset.name}</option>`,
+      )}
+    </select>
+    <div class="hint">Fits: ${trackerPresets.map((preset) => preset.fits).join('; ')}.</div></div>`;
+}
+
 import { html, type SafeHtml } from './html.js';
 
 /** The doc's default label per SalesRender status group (salesrender-api.md, Reading), offered as a suggestion. */
@@ -190,6 +208,7 @@ export function campaignFormHtml(options: {
     <section class="card"><h2>Status map</h2>${statusMapEditor(form, options.live)}</section>
     <section class="card"><h2>Payouts</h2>${payoutRows(form, form.currency || 'USD')}</section>
     <section class="card"><h2>Postback</h2>
+      ${presetPicker()}
       ${textField({
         name: 'pb_url',
         id: 'postback-url',

@@ -117,6 +117,19 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     await snap(page, '04-campaign-test-postback');
   });
 
+  it('fills the postback fields from a tracker preset', async () => {
+    await go('/admin/campaigns/new');
+    await page.selectOption('#postback-preset', 'keitaro');
+    await expect(page.inputValue('#postback-url')).resolves.toContain(
+      '/postback?subid={click_id}&status={status}',
+    );
+    await expect(page.inputValue('[name=pb_status_values]')).resolves.toContain('accepted=sale');
+    await expect(page.inputValue('[name=pb_success_match]')).resolves.toBe('OK');
+    await page.selectOption('#postback-preset', 'voluum');
+    await expect(page.isChecked('[name=pb_on_accepted]')).resolves.toBe(true);
+    await expect(page.isChecked('[name=pb_on_pending]')).resolves.toBe(false);
+  });
+
   it('refuses an invalid campaign with the field and reason next to it', async () => {
     await go('/admin/campaigns/new');
     await page.fill('#f-alias', 'Bad Alias!');

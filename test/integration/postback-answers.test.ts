@@ -147,3 +147,26 @@ describe('a lead without a click id', () => {
     expect(JSON.stringify(listed.body)).toContain(response.body.lead_id);
   });
 });
+
+describe('tracker presets', () => {
+  it('are listed for the console and API clients, and each is a postback a campaign accepts', async () => {
+    const listed = await h.admin('GET', '/admin/api/postback-presets');
+    expect(listed.status).toBe(200);
+    const ids = listed.body.presets.map((preset: { id: string }) => preset.id);
+    expect(ids).toEqual(expect.arrayContaining(['keitaro', 'voluum', 'redtrack', 'binom-v1']));
+    for (const preset of listed.body.presets as {
+      id: string;
+      fits: string;
+      postback: Record<string, unknown>;
+    }[]) {
+      expect(preset.fits).toBeTruthy();
+      const url = String(preset.postback.url)
+        .replace(/<[^>]+>/g, 'x')
+        .replace('https://x', tracker.url);
+      const saved = await h.admin('PATCH', '/admin/api/campaigns/pa-match', {
+        postback: { ...preset.postback, url },
+      });
+      expect(saved.status, `${preset.id}: ${saved.text}`).toBe(200);
+    }
+  });
+});

@@ -11,6 +11,7 @@ import {
   retryPostback,
   sendTestPostback,
 } from '../../postbacks/postback-admin.js';
+import { trackerPresets } from '../../postbacks/tracker-presets.js';
 
 const filterSchema = z.object({
   campaign: z.string().min(1).optional(),
@@ -35,6 +36,10 @@ export function registerAdminPostbackRoutes(app: FastifyInstance, context: AppCo
     if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
     return campaign.id;
   };
+
+  app.get('/admin/api/postback-presets', async function listPostbackPresetsRoute() {
+    return { presets: trackerPresets };
+  });
 
   app.get('/admin/api/postbacks', async function listPostbacksRoute(request) {
     const query = parse(filterSchema, request.query);

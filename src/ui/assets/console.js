@@ -44,3 +44,28 @@ if (template && preview) {
   });
   document.getElementById('postback-method')?.addEventListener('change', refresh);
 }
+
+// A tracker preset fills the postback form: URL template, method, labels to send, tracker words, answer check.
+const presetPicker = document.getElementById('postback-preset');
+presetPicker?.addEventListener('change', () => {
+  const option = presetPicker.selectedOptions[0];
+  if (!option?.dataset.preset) return;
+  const preset = JSON.parse(option.dataset.preset);
+  const set = (name, value) => {
+    const field = document.querySelector(`[name="${name}"]`);
+    if (field) field.value = value;
+  };
+  set('pb_url', preset.url);
+  set('pb_method', preset.method);
+  set(
+    'pb_status_values',
+    Object.entries(preset.status_values)
+      .map(([label, word]) => `${label}=${word}`)
+      .join('\n'),
+  );
+  set('pb_success_match', preset.success_match ?? '');
+  for (const box of document.querySelectorAll('input[type="checkbox"][name^="pb_on_"]')) {
+    box.checked = preset.on.includes(box.name.slice('pb_on_'.length));
+  }
+  document.getElementById('postback-url')?.dispatchEvent(new Event('input'));
+});
