@@ -142,6 +142,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     dispatcher,
     timeoutMs: settings.POSTBACK_TIMEOUT_MS,
     fourxxAttempts: settings.POSTBACK_4XX_ATTEMPTS,
+    lookups: leadDeps.lookups,
   };
   const refreshDeps = { ...leadDeps };
   const schemaWatchDeps = {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Orm } from '../db/connection.js';
 import { queryRows } from '../db/connection.js';
+import { jsonColumn } from '../db/sql/json-column.js';
 import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
 import { recordSchemaCheckSql } from '../db/sql/record-schema-check.js';
 import { companyKey } from '../salesrender/live-schema.js';
@@ -124,11 +125,7 @@ async function watchCompany(
       problems: list,
     }),
   );
-  const previousProblems = (
-    typeof previous?.previous_problems === 'string'
-      ? JSON.parse(previous.previous_problems)
-      : (previous?.previous_problems ?? [])
-  ) as SchemaProblem[];
+  const previousProblems = jsonColumn<SchemaProblem[]>(previous?.previous_problems, []);
   const changed = fingerprint(previous?.previous_ok ?? null, previousProblems) !== fingerprint(ok, list);
   if (changed) {
     await deps.audit.write(deps.db, {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
@@ -65,6 +66,8 @@ export interface DeliveryDeps {
   timeoutMs?: number;
   /** Tries before a 4xx (but 408, 425, 429) fails the postback for good (POSTBACK_4XX_ATTEMPTS, default 3). */
   fourxxAttempts?: number;
+  /** Cached campaign reads (see HotLookups); without it the campaign is read from the database. */
+  lookups?: Pick<HotLookups, 'campaignById'>;
 }
 
 export interface SendResult {
@@ -173,7 +176,9 @@ function headersFor(
 /** Runs one claimed postback job to its recorded outcome. */
 export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<void> {
   const payload = job.payload as unknown as PostbackPayload;
-  const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
+  const campaign = job.campaignId
+    ? await (deps.lookups?.campaignById(job.campaignId) ?? findCampaignById(deps.db, job.campaignId))
+    : null;
   const order = job.leadId ? await postbackOrder(deps, job, payload) : { newer: false, olderInFlight: false };
   if (order.newer) {
     // A newer status of the lead was queued: sending this one (even late, even as a retry) could move the

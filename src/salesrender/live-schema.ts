@@ -16,14 +16,22 @@ import {
  * (a connection is one company; the cluster host differs between companies, salesrender-api.md).
  */
 export function companyKey(target: { baseUrl: string; companyId: string }): string {
-  let host = target.baseUrl;
-  try {
-    host = new URL(target.baseUrl).host;
-  } catch {
-    // A base URL that does not parse still names the company consistently.
+  // Asked for on every lead (the schema cache is keyed by it): parse each base URL once.
+  let host = hostOf.get(target.baseUrl);
+  if (host === undefined) {
+    try {
+      host = new URL(target.baseUrl).host;
+    } catch {
+      // A base URL that does not parse still names the company consistently.
+      host = target.baseUrl;
+    }
+    if (hostOf.size > 1000) hostOf.clear();
+    hostOf.set(target.baseUrl, host);
   }
   return `${target.companyId}@${host}`;
 }
+
+const hostOf = new Map<string, string>();
 
 /** A schema built from an introspection answer; null when the answer is not a usable introspection. */
 export function schemaFromIntrospection(introspection: unknown): GraphQLSchema | null {

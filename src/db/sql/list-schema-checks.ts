@@ -1,6 +1,7 @@
 // Every company's last drift-watch result, for the dashboard, the metric and the admin API.
 import { type SQL, sql } from 'drizzle-orm';
 import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+import { jsonColumn } from './json-column.js';
 
 export interface SchemaCheckView {
   company: string;
@@ -16,7 +17,7 @@ export const listSchemaChecksSql: SQL = sql`select company, module, base_url, co
   from salesrender_schemas order by company, module`;
 
 export function schemaCheckFromRow(row: Record<string, unknown>): SchemaCheckView {
-  const problems = typeof row.problems === 'string' ? JSON.parse(row.problems) : row.problems;
+  const problems = jsonColumn<SchemaProblem[]>(row.problems, []);
   return {
     company: String(row.company),
     module: row.module as 'CRM' | 'CPA',

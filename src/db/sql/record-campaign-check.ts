@@ -1,6 +1,7 @@
 // Records a campaign's last check (drift watch or `campaign check`), shown on its page.
 import { type SQL, sql } from 'drizzle-orm';
 import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+import { jsonColumn } from './json-column.js';
 
 export interface CampaignCheckRow {
   campaignId: string;
@@ -23,12 +24,11 @@ export function findCampaignCheckSql(campaignId: string): SQL {
 }
 
 export function campaignCheckFromRow(row: Record<string, unknown>): CampaignCheckRow {
-  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
   return {
     campaignId: String(row.campaign_id),
     checkedAt: new Date(row.checked_at as string | Date),
     ok: row.ok === true || row.ok === 't',
-    problems: (json(row.problems) ?? []) as SchemaProblem[],
-    leftOut: (json(row.left_out) ?? []) as string[],
+    problems: jsonColumn<SchemaProblem[]>(row.problems, []),
+    leftOut: jsonColumn<string[]>(row.left_out, []),
   };
 }
