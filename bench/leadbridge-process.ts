@@ -50,7 +50,8 @@ export async function startLeadBridge(options: {
     LEADBRIDGE_ALLOW_PRIVATE_TARGETS: '1',
     LOG_LEVEL: options.logLevel,
     RECONCILE_INTERVAL_SECONDS: '0',
-    RATE_LIMIT_PER_MINUTE: '0',
+    // Off unless BENCH_RATE_LIMIT_PER_MINUTE sets it, to measure the limiter's cost on the intake.
+    RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT_PER_MINUTE ?? '0',
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;

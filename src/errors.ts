@@ -1,4 +1,5 @@
 // The closed catalogue of error codes LeadBridge emits, each with its HTTP status, and the one error type.
+import { isDatabaseUnavailable } from './db/database-availability.js';
 import { SalesRenderError } from './salesrender/errors.js';
 
 export const errorCatalogue = {
@@ -54,6 +55,10 @@ export const errorCatalogue = {
   SR_ORDER_LOCKED: { status: 503, message: 'The order is locked in SalesRender; try again shortly' },
   SR_BAD_RESPONSE: { status: 502, message: 'SalesRender answered with something we could not read' },
   SR_UNAVAILABLE: { status: 503, message: 'SalesRender is unavailable' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: 'LeadBridge cannot reach its database; nothing was stored, send the request again shortly',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -84,9 +89,21 @@ export function fieldsFromIssues(issues: { path: PropertyKey[]; message: string 
   return fields;
 }
 
-/** AppError as is, SalesRender failures by their own code, anything else as INTERNAL (its details stay in the log). */
+/** Seconds a client is asked to wait (Retry-After) before sending again while the database is away. */
+export const databaseRetryAfterSeconds = 5;
+
+/**
+ * AppError as is, SalesRender failures by their own code, a database that cannot be reached as
+ * DATABASE_UNAVAILABLE (transient: the client sends again), anything else as INTERNAL (its details stay
+ * in the log).
+ */
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', undefined, {
+      details: { retry_after_seconds: databaseRetryAfterSeconds },
+    });
+  }
   if (error instanceof SalesRenderError) {
     return new AppError(
       error.code,

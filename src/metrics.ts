@@ -41,10 +41,24 @@ export const postbackAttempts = new Counter({
   registers: [metricsRegistry],
 });
 
+export const databaseUp = new Gauge({
+  name: 'leadbridge_database_up',
+  help: 'Whether this process can reach its database (0 while it answers 503 DATABASE_UNAVAILABLE)',
+  registers: [metricsRegistry],
+});
+databaseUp.set(1);
+
 export const reconcileResults = new Counter({
   name: 'leadbridge_reconcile_total',
   help: 'Reconciliation results: orders checked, statuses changed, postbacks queued, campaign errors',
   labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
+export const rateLimitClaims = new Counter({
+  name: 'leadbridge_rate_limit_claims_total',
+  help: 'Rate-limit token claims from the shared database budget, by outcome: granted, spent (the minute was used up), failed (the request was admitted unchecked)',
+  labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
 

@@ -14,6 +14,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
+import { describeDatabaseError } from './db/database-availability.js';
 import { embeddedVacuumSweep } from './db/embedded-vacuum.js';
 import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
@@ -22,11 +23,17 @@ import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
 import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
+import { rateLimitWindowSweep } from './http/shared-rate-limit.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
 import { createOrderCreatedWriter } from './leads/record-order-created.js';
 import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
 import { createLeadStore } from './leads/store-lead.js';
-import { registerQueueGauge, registerSchemaGauge, registerSharedStatementMetrics } from './metrics.js';
+import {
+  databaseUp,
+  registerQueueGauge,
+  registerSchemaGauge,
+  registerSharedStatementMetrics,
+} from './metrics.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
 import { SalesRenderError } from './salesrender/errors.js';
@@ -88,7 +95,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       url: settings.DATABASE_URL,
       dataDir: settings.DATA_DIR,
       preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
+      unavailableWaitMs: settings.DATABASE_UNAVAILABLE_WAIT_MS,
     }));
+  database.availability.onChange(function reportDatabaseAvailability(state, error) {
+    databaseUp.set(state === 'down' ? 0 : 1);
+    const cause = describeDatabaseError(error);
+    if (state === 'down') {
+      logger.error({ cause }, 'the database cannot be reached: answering 503 until it is back');
+    } else if (state === 'up') logger.info('the database is reachable again');
+    else logger.warn({ cause }, 'a database connection failed: checking the database');
+  });
   const applied = await migrate(database);
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   const key = await resolveSecretKey({
@@ -169,6 +185,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     sweeps: {
       inline_create_order: (now) => recoverInlineAttempts(database.orm, { now, ids }),
       ...(embeddedVacuum ? { embedded_vacuum: embeddedVacuum } : {}),
+      ...(settings.RATE_LIMIT_PER_MINUTE > 0
+        ? { rate_limit_windows: rateLimitWindowSweep(database.orm, logger) }
+        : {}),
     },
     handlers: {
       [createOrderJobKind]: async (job) => {
@@ -191,6 +210,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       [reconcileJobKind]: async (job) => {
         await reconcile(refreshDeps, {
           lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
+          finalDays: settings.RECONCILE_FINAL_DAYS,
           ratePerSecond: settings.RECONCILE_RATE_PER_SECOND,
         });
         await completeJob(database.orm, job, clock.now());

@@ -16,3 +16,21 @@ export function adminWriteEntry(
     detail: { method: request.method, url: request.url, remote_ip: request.ip },
   };
 }
+
+/**
+ * Writes an operator's write to the audit log unless the database is known to be away (the write itself
+ * was then refused with 503, and the refusal is in the process log). A failing audit write is logged and
+ * does not change the answer: the operator's change is committed by then, or it failed on its own.
+ */
+export async function auditUnlessDatabaseDown(
+  availability: { readonly state: 'up' | 'checking' | 'down' },
+  log: { error(details: object, message: string): void },
+  write: () => Promise<void>,
+): Promise<void> {
+  if (availability.state !== 'up') return;
+  try {
+    await write();
+  } catch (error) {
+    log.error({ err: error }, 'could not audit an operator write');
+  }
+}

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { auditLog } from '../db/schema.js';
+import { csvRecord } from './csv-cell.js';
 
 export interface AuditFilter {
   campaignId?: string;
@@ -46,22 +47,18 @@ function toRecord(row: AuditRow): Record<(typeof csvColumns)[number], unknown> {
   };
 }
 
-/** One export line for a record: CSV in `columns` order (RFC 4180) or one NDJSON object. */
+/**
+ * One export line for a record: CSV in `columns` order (cells encoded by `csvCell`, so formula-like text
+ * is neutralised) or one NDJSON object with every value as stored.
+ */
 export function exportLine(
   record: Record<string, unknown>,
   columns: readonly string[],
   format: ExportFormat,
 ): string {
   return format === 'csv'
-    ? `${columns.map((column) => csvCell(record[column])).join(',')}\r\n`
+    ? csvRecord(columns.map((column) => record[column]))
     : `${JSON.stringify(record)}\n`;
-}
-
-/** RFC 4180 quoting; objects become JSON text. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The WHERE conditions of a filter (campaign, lead, period), shared by export, count and search. */
@@ -93,7 +90,7 @@ export async function* exportAudit(
   format: ExportFormat,
   pageSize = 2000,
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
+  if (format === 'csv') yield csvRecord(csvColumns);
   let lastId = 0;
   for (;;) {
     const conditions = [gt(auditLog.id, lastId), ...auditConditions(filter)];

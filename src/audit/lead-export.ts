@@ -3,6 +3,7 @@ import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
 import { type ExportFormat, exportLine } from './audit-export.js';
+import { csvRecord } from './csv-cell.js';
 
 export interface LeadFilter {
   campaignId?: string;
@@ -30,7 +31,23 @@ const columns = [
   'possible_duplicate',
 ] as const;
 
+/**
+ * CSV adds the partner's sub-ids as columns of their own (a spreadsheet user filters by them), after the
+ * columns NDJSON has; NDJSON keeps them in `subs` only.
+ */
+const subColumns = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+const csvColumns = [...columns, ...subColumns] as const;
+
 type LeadRow = typeof leads.$inferSelect;
+
+/** The row's CSV record: the NDJSON record and the sub-id columns. */
+function toCsvRecord(row: LeadRow): Record<(typeof csvColumns)[number], unknown> {
+  const subs = (row.subs ?? {}) as Record<string, unknown>;
+  return {
+    ...toRecord(row),
+    ...Object.fromEntries(subColumns.map((column) => [column, subs[column] ?? null])),
+  } as Record<(typeof csvColumns)[number], unknown>;
+}
 
 function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
   return {
@@ -70,7 +87,7 @@ export async function* exportLeads(
   format: ExportFormat,
   pageSize = 2000,
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+  if (format === 'csv') yield csvRecord(csvColumns);
   let after: { at: Date; id: string } | null = null;
   for (;;) {
     const conditions = leadConditions(filter);
@@ -88,7 +105,13 @@ export async function* exportLeads(
       .orderBy(asc(leads.createdAt), asc(leads.id))
       .limit(pageSize);
     if (rows.length === 0) return;
-    yield rows.map((row) => exportLine(toRecord(row), columns, format)).join('');
+    yield rows
+      .map((row) =>
+        format === 'csv'
+          ? exportLine(toCsvRecord(row), csvColumns, format)
+          : exportLine(toRecord(row), columns, format),
+      )
+      .join('');
     const last = rows[rows.length - 1] as LeadRow;
     after = { at: last.createdAt, id: last.id };
     if (rows.length < pageSize) return;

@@ -65,6 +65,7 @@ program
         {
           campaign: options.campaign,
           lookbackDays: context.settings.RECONCILE_LOOKBACK_DAYS,
+          finalDays: context.settings.RECONCILE_FINAL_DAYS,
           ratePerSecond: context.settings.RECONCILE_RATE_PER_SECOND,
         },
       );

@@ -19,6 +19,8 @@ const settingsSchema = z.object({
     .enum(['0', '1', 'true', 'false', ''])
     .optional()
     .transform((value) => value !== '0' && value !== 'false'),
+  /** The longest a request waits for the database before it is answered 503 DATABASE_UNAVAILABLE. */
+  DATABASE_UNAVAILABLE_WAIT_MS: z.coerce.number().int().min(100).default(5_000),
   LEADBRIDGE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LEADBRIDGE_SECRET_KEY: z
     .string()
@@ -46,6 +48,8 @@ const settingsSchema = z.object({
   SALESRENDER_SCHEMA_CHECK_HOURS: z.coerce.number().min(0).default(6),
   RECONCILE_RATE_PER_SECOND: z.coerce.number().positive().default(2),
   RECONCILE_LOOKBACK_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Rejected and trash leads are still re-read this many days after their last status change (0: never). */
+  RECONCILE_FINAL_DAYS: z.coerce.number().int().min(0).default(7),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { DatabaseAvailability } from './database-availability.js';
 import * as schema from './schema.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,6 +21,8 @@ export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly orm: Orm;
+  /** Whether the database can be reached; requests are refused with 503 while it is down. */
+  readonly availability: DatabaseAvailability;
   /** For migrations: a transaction on the native client, where multi-statement scripts are allowed. */
   script<T>(work: (run: ScriptRunner) => Promise<T>): Promise<T>;
   /**
@@ -43,10 +46,20 @@ export async function openDatabase(options: {
   dataDir: string | null;
   /** PostgreSQL only: run statements as named prepared statements (default true). */
   preparedStatements?: boolean;
+  /** The longest a request waits for a connection before it is refused (default 5000 ms). */
+  unavailableWaitMs?: number;
 }): Promise<Database> {
-  if (options.url) return openPostgres(options.url, { preparedStatements: options.preparedStatements });
-  return openPglite(options.dataDir);
+  if (options.url) {
+    return openPostgres(options.url, {
+      preparedStatements: options.preparedStatements,
+      unavailableWaitMs: options.unavailableWaitMs,
+    });
+  }
+  return openPglite(options.dataDir, { unavailableWaitMs: options.unavailableWaitMs });
 }
+
+/** Default of DATABASE_UNAVAILABLE_WAIT_MS. */
+export const defaultUnavailableWaitMs = 5_000;
 
 /**
  * PGlite is a single-process database: a second process opening the same directory would corrupt it.
@@ -77,7 +90,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function openPglite(dataDir: string | null): Promise<Database> {
+export async function openPglite(
+  dataDir: string | null,
+  options: { unavailableWaitMs?: number } = {},
+): Promise<Database> {
   let client: PGlite;
   let unlock = async () => {};
   if (dataDir) {
@@ -90,9 +106,14 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   }
   await client.waitReady;
   const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  const availability = new DatabaseAvailability({
+    probe: () => client.query('select 1').then(() => undefined),
+    waitMs: options.unavailableWaitMs ?? defaultUnavailableWaitMs,
+  });
   return {
     kind: 'pglite',
     orm,
+    availability,
     script: (work) =>
       client.transaction((tx) =>
         work(async (text, params) => {
@@ -108,6 +129,7 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       return unlisten;
     },
     close: async () => {
+      availability.stop();
       await client.close();
       await unlock();
     },
@@ -159,17 +181,37 @@ function prepareStatementsOn(client: pg.PoolClient): void {
 
 export async function openPostgres(
   url: string,
-  options: { preparedStatements?: boolean } = {},
+  options: { preparedStatements?: boolean; unavailableWaitMs?: number } = {},
 ): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // A dropped idle connection must not crash the process; the pool replaces it on next use.
-  pool.on('error', () => {});
+  const waitMs = options.unavailableWaitMs ?? defaultUnavailableWaitMs;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Bounds both a connection attempt and the wait for a free connection: while the server is away a
+    // request is refused with 503 after at most this long, never left hanging.
+    connectionTimeoutMillis: waitMs,
+    // A server that vanished without closing its sockets is noticed by the operating system.
+    keepAlive: true,
+  });
+  const availability = new DatabaseAvailability({
+    // A connection of its own: the pool may still hold connections the server has just closed.
+    probe: () => probeConnection(url, waitMs),
+    waitMs,
+  });
+  // A dropped idle connection must not crash the process: the pool removes it and replaces it on next
+  // use. The error is not lost: it starts an availability check, whose outcome is logged and measured.
+  pool.on('error', (error) => availability.notice(error));
+  // A connection that breaks while checked out between two statements (in a transaction) emits 'error'
+  // with no listener of the pool's: unheard, that would end the process. The statement after it fails
+  // and the pool discards the connection; this only starts the availability check.
+  pool.on('connect', (client) => client.on('error', (error) => availability.notice(error)));
   // Off for a transaction-mode pooler that cannot keep them (PgBouncer before 1.21): README, production.
   if (options.preparedStatements ?? true) pool.on('connect', prepareStatementsOn);
   const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
   return {
     kind: 'postgres',
     orm,
+    availability,
     async script(work) {
       const client = await pool.connect();
       try {
@@ -185,8 +227,24 @@ export async function openPostgres(
       }
     },
     listen: (channel, onSignal) => listenWithReconnect(url, channel, onSignal),
-    close: () => pool.end(),
+    close: () => {
+      availability.stop();
+      return pool.end();
+    },
   };
+}
+
+/** Opens a new connection, runs `select 1` and closes it: can the server be reached right now? */
+async function probeConnection(url: string, waitMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: waitMs });
+  // An error after the probe settled (the server closing the socket) has nobody else to hear it.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** A dedicated connection for LISTEN that reconnects with backoff when the server goes away. */

@@ -98,6 +98,8 @@ export const leads = pgTable('leads', {
   possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
   /** Its postbacks carry the old per-label `{tid}`: it had one before tid became per order (migration 0007). */
   tidPerLabel: boolean('tid_per_label').notNull().default(false),
+  /** When reconciliation last re-read its order (migration 0009): final leads are re-read at most hourly. */
+  reconciledAt: timestamptz('reconciled_at'),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });

@@ -1,4 +1,5 @@
 // Group commit: concurrent writes of the same kind share one statement (one round trip, one commit) under load.
+import { isDatabaseUnavailable } from './database-availability.js';
 
 export interface StatementBatcherOptions<Item, Result> {
   /** Writes several items in one statement; answers one result per item, in the order given. */
@@ -103,7 +104,12 @@ export class StatementBatcher<Item, Result> {
     let results: Result[];
     try {
       results = await this.options.runBatch(batch.map((waiting) => waiting.item));
-    } catch {
+    } catch (error) {
+      // The database is away: every item would fail again (and wait again), so all share the error.
+      if (isDatabaseUnavailable(error)) {
+        for (const waiting of batch) waiting.reject(error);
+        return;
+      }
       // The statement rolled back as a whole; each item again on its own answers for itself.
       this.stats.statements += batch.length;
       await Promise.all(

@@ -1,6 +1,8 @@
 // The one place errors become HTTP answers: `{error: {code, message, request_id, fields?}}`, secrets never included.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
+import { describeDatabaseError } from '../db/database-availability.js';
 import { AppError, asAppError, errorCatalogue } from '../errors.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { auditEventFor, auditIncomingRequest } from './request-audit.js';
@@ -21,6 +23,8 @@ export function toAppError(error: unknown): AppError {
       return new AppError('BODY_INVALID', fastifyError.message);
   }
   if (fastifyError?.validation) return new AppError('VALIDATION_FAILED', fastifyError.message);
+  const mapped = asAppError(error);
+  if (mapped.code === 'DATABASE_UNAVAILABLE') return mapped;
   if (fastifyError?.statusCode === 413) return new AppError('BODY_TOO_LARGE');
   if (fastifyError?.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (fastifyError?.statusCode === 400) return new AppError('BODY_INVALID', fastifyError.message);
@@ -45,7 +49,16 @@ export function createErrorHandler(context: AppContext) {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
     const event = auditEventFor(request.url);
-    if (event) {
+    if (appError.code === 'DATABASE_UNAVAILABLE') {
+      // The audit log is in the database that cannot be reached, and trying it would hold the answer
+      // past DATABASE_UNAVAILABLE_WAIT_MS: the refusal goes to the process log instead (without the body,
+      // which holds personal data), and the client, told to retry, sends it again to be audited then.
+      context.database.availability.notice(error);
+      request.log.warn(
+        { cause: describeDatabaseError(error), method: request.method, url: redactUrl(request.url), event },
+        'refused: the database cannot be reached',
+      );
+    } else if (event) {
       try {
         await auditIncomingRequest(context, request);
         await context.audit.write(context.database.orm, {
@@ -68,7 +81,7 @@ export function createErrorHandler(context: AppContext) {
       appError.code === 'LEAD_DUPLICATE_PHONE'
         ? { lead_id: details.lead_id, order_id: details.order_id, duplicate: true }
         : {};
-    if (appError.code === 'RATE_LIMITED' && typeof details.retry_after_seconds === 'number') {
+    if (typeof details.retry_after_seconds === 'number') {
       reply.header('retry-after', String(details.retry_after_seconds));
     }
     return reply.code(appError.status).send({ ...body, ...topLevel });

@@ -1,11 +1,10 @@
 // Builds the Fastify app: body parsers that keep the raw text, request ids, routes, docs and the error renderer.
 
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { adminWriteEntry } from '../audit/admin-write-audit.js';
+import { adminWriteEntry, auditUnlessDatabaseDown } from '../audit/admin-write-audit.js';
 import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -13,9 +12,10 @@ import { httpDuration, httpRequests } from '../metrics.js';
 import { registerConsole } from '../ui/register-console.js';
 import { requireAdmin } from './admin-auth.js';
 import { cleanInput } from './clean-input.js';
+import { refuseWhileDatabaseDown } from './database-guard.js';
 import { createErrorHandler, errorBody } from './error-renderer.js';
 import { openApiDocument } from './openapi.js';
-import { apiKeyOf } from './partner-auth.js';
+import { limitRequestRates } from './rate-limit-hook.js';
 import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
@@ -27,6 +27,7 @@ import { registerLeadCreateRoute } from './routes/leads-create.js';
 import { registerLeadReadRoutes } from './routes/leads-read.js';
 import { registerOrderStatusRoutes } from './routes/orders-status.js';
 import { registerSalesRenderWebhookRoute } from './routes/webhooks-salesrender.js';
+import { SharedRateLimit } from './shared-rate-limit.js';
 
 function bodyError(message: string): Error {
   return Object.assign(new Error(message), { code: 'LB_BODY_INVALID', statusCode: 400 });
@@ -86,27 +87,20 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   });
 
   app.setErrorHandler(createErrorHandler(context));
+  app.addHook('onRequest', refuseWhileDatabaseDown(context.database));
   app.setNotFoundHandler(async function notFound(request, reply) {
     return reply.code(404).send(errorBody(new AppError('ROUTE_NOT_FOUND'), request.id));
   });
 
-  // Per API key (per address when none is sent), per process. Webhooks are exempt: SalesRender bursts and
-  // its secret URL is its authentication. Console sign-ins are limited per address (their own, lower max,
-  // set on the route). 0 turns limiting off.
+  // Per API key (per address when none is sent) and console sign-ins per address, counted across every
+  // instance on the database: see rate-limit-hook.ts. 0 turns limiting off.
   if (context.settings.RATE_LIMIT_PER_MINUTE > 0) {
-    await app.register(rateLimit, {
-      allowList: (request) =>
-        !request.url.startsWith('/v1/leads') &&
-        !request.url.startsWith('/v1/orders') &&
-        !(request.method === 'POST' && request.url.startsWith('/admin/sign-in')),
-      max: context.settings.RATE_LIMIT_PER_MINUTE,
-      timeWindow: 60_000,
-      keyGenerator: (request) => apiKeyOf(request) ?? request.ip,
-      errorResponseBuilder: (_request, limit) =>
-        new AppError('RATE_LIMITED', `Too many requests: at most ${limit.max} a minute per key`, {
-          details: { retry_after_seconds: Math.ceil(limit.ttl / 1000) },
-        }),
+    const limiter = new SharedRateLimit({
+      db: context.database.orm,
+      clock: context.clock,
+      logger: context.logger,
     });
+    app.addHook('onRequest', limitRequestRates(limiter, context.settings.RATE_LIMIT_PER_MINUTE));
   }
 
   await app.register(cookie);
@@ -123,9 +117,11 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     // Admin writes are audited (method, path, status; not the body, which may carry a SalesRender token).
     admin.addHook('onSend', async function auditAdminWrite(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await context.audit.write(
-        context.database.orm,
-        adminWriteEntry('admin.request', request, reply.statusCode),
+      await auditUnlessDatabaseDown(context.database.availability, request.log, () =>
+        context.audit.write(
+          context.database.orm,
+          adminWriteEntry('admin.request', request, reply.statusCode),
+        ),
       );
       return payload;
     });

@@ -2,6 +2,7 @@
 import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
@@ -11,6 +12,7 @@ import { SalesRenderError } from '../salesrender/errors.js';
 import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js';
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
 import { recordCreateFailure } from './record-create-failure.js';
+import { recordCreatedOrderLater } from './record-created-order-later.js';
 import { type OrderCreatedRecord, type OrderCreatedWriter, orderCreatedSql } from './record-order-created.js';
 import { sendToSalesRender } from './send-to-salesrender.js';
 import { settleInDoubtCreate } from './settle-in-doubt-create.js';
@@ -134,8 +136,18 @@ export async function attemptCreateOrder(
         },
       ],
     };
-    if (inline) await inline.ordersCreated.submit(record);
-    else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
+    if (inline) {
+      try {
+        await inline.ordersCreated.submit(record);
+      } catch (error) {
+        const leaseUntil = inline.unsavedJob.claimFor?.leaseUntil;
+        if (!isDatabaseUnavailable(error) || !leaseUntil) throw error;
+        // The order exists but is not recorded: the committed lead is answered queued, and the record
+        // is written once the database answers again (within the lead's lease).
+        void recordCreatedOrderLater(deps, inline.ordersCreated, record, leaseUntil);
+        return { kind: 'queued', lead };
+      }
+    } else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
     if (postback?.skippedBecause) postbackAttempts.inc({ outcome: 'skipped' });
     return { kind: 'created', lead: updated };
   } catch (error) {

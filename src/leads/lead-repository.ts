@@ -32,6 +32,7 @@ export function queuedLeadRow(
     inlineLeaseUntil: null,
     possibleDuplicate: false,
     tidPerLabel: false,
+    reconciledAt: null,
     createdAt: at,
     updatedAt: at,
     ...fields,
@@ -67,6 +68,7 @@ export function leadFromRow(row: Record<string, unknown>): LeadRow {
     inlineLeaseUntil: date(row.inline_lease_until),
     possibleDuplicate: row.possible_duplicate === true || row.possible_duplicate === 't',
     tidPerLabel: row.tid_per_label === true || row.tid_per_label === 't',
+    reconciledAt: date(row.reconciled_at),
     createdAt: date(row.created_at) ?? new Date(0),
     updatedAt: date(row.updated_at) ?? new Date(0),
   };

@@ -1,23 +1,30 @@
 // Reconciliation: asks SalesRender for orders whose status may have changed without a webhook, and applies it.
-import { and, asc, eq, gt, isNotNull, isNull, notInArray, or } from 'drizzle-orm';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { type Campaign, findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
-import { leads } from '../db/schema.js';
+import { queryRows } from '../db/connection.js';
+import { leadToReconcileFromRow, listLeadsToReconcileSql } from '../db/sql/list-leads-to-reconcile.js';
+import { markLeadsReconciledSql } from '../db/sql/mark-leads-reconciled.js';
 import { AppError } from '../errors.js';
 import { reconcileResults } from '../metrics.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
+import { finalLabelGroups, labelWords } from './label-group.js';
 import type { RefreshOrderDeps } from './refresh-order.js';
 
-/** Labels after which an order is not expected to change again; everything else is re-checked. */
-export const finalLabels = ['rejected', 'trash'];
+/** A final (rejected, trash) lead is re-read at most this often; open ones every pass. */
+export const finalRereadMs = 3_600_000;
 
 export interface ReconcileOptions {
   /** Only this campaign (alias); all active CRM campaigns when absent. */
   campaign?: string;
   /** Orders created within this many days are checked. */
   lookbackDays: number;
+  /**
+   * Final (rejected, trash) leads are re-read while their last status change is within this many days,
+   * each at most once every `finalRereadMs` (an hour); 0: never (RECONCILE_FINAL_DAYS, default 7).
+   */
+  finalDays: number;
   /** SalesRender requests per second at most (no limits are documented; be gentle). */
   ratePerSecond: number;
   /** Orders per ordersFetcher page. Default 100. */
@@ -47,8 +54,11 @@ function rateLimiter(ratePerSecond: number) {
 }
 
 /**
- * One pass. Each order found is applied exactly as a webhook would be (source `reconcile`), so an
- * order whose webhook also arrives is counted once: the history's unique key makes the second a no-op.
+ * One pass. It re-reads the campaign's open leads, and its final (rejected, trash) ones still within
+ * `finalDays` of their last change and not re-read in the last hour: a call centre re-opens a rejected
+ * order on a callback, and that webhook can be lost too. Each order found is applied exactly as a webhook
+ * would be (source `reconcile`), so an order whose webhook also arrives is counted once: the history's
+ * unique key makes the second a no-op, and a re-read that finds the status already held changes nothing.
  */
 export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOptions): Promise<ReconcileReport> {
   const report: ReconcileReport = {
@@ -71,23 +81,26 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
   campaigns = campaigns.filter((campaign) => campaign.module === 'crm');
   const limit = rateLimiter(options.ratePerSecond);
   const pageSize = options.pageSize ?? 100;
-  const since = new Date(deps.clock.now().getTime() - options.lookbackDays * 86_400_000);
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - options.lookbackDays * 86_400_000);
+  const finalChangedAfter =
+    options.finalDays > 0 ? new Date(now.getTime() - options.finalDays * 86_400_000) : null;
+  const finalWords = labelWords(finalLabelGroups);
 
   for (const campaign of campaigns) {
     report.campaigns++;
-    const rows = await deps.db
-      .select({ id: leads.id, orderId: leads.orderId })
-      .from(leads)
-      .where(
-        and(
-          eq(leads.campaignId, campaign.id),
-          eq(leads.state, 'created'),
-          isNotNull(leads.orderId),
-          gt(leads.createdAt, since),
-          or(isNull(leads.label), notInArray(leads.label, finalLabels)),
-        ),
+    const rows = (
+      await queryRows(
+        deps.db,
+        listLeadsToReconcileSql({
+          campaignId: campaign.id,
+          createdAfter: since,
+          finalWords,
+          finalChangedAfter,
+          finalReadBefore: new Date(now.getTime() - finalRereadMs),
+        }),
       )
-      .orderBy(asc(leads.createdAt));
+    ).map(leadToReconcileFromRow);
     report.leads_checked += rows.length;
     const sr = campaign.salesrender;
     const client = new CrmClient(
@@ -102,11 +115,11 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
         const page = rows.slice(start, start + pageSize);
         await limit();
         const orders = await client.fetchOrders(
-          page.map((row) => row.orderId as string),
+          page.map((row) => row.orderId),
           { commentField: sr.fields.comment },
         );
         report.orders_fetched += orders.length;
-        const leadByOrder = new Map(page.map((row) => [row.orderId as string, row.id]));
+        const leadByOrder = new Map(page.map((row) => [row.orderId, row.id]));
         for (const order of orders) {
           const snapshot = readOrder(order, sr.fields.comment);
           const leadId = snapshot ? leadByOrder.get(snapshot.orderId) : undefined;
@@ -130,6 +143,14 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
             if (result.postbackId) report.postbacks++;
           }
         }
+        // After the changes are applied: a page that failed is read again by the next pass.
+        await deps.db.execute(
+          markLeadsReconciledSql(
+            page.map((row) => row.id),
+            now,
+            finalWords,
+          ),
+        );
       }
     } catch (error) {
       report.errors.push({ campaign: campaign.alias, message: (error as Error).message });

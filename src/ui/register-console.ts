@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { adminWriteEntry } from '../audit/admin-write-audit.js';
+import { adminWriteEntry, auditUnlessDatabaseDown } from '../audit/admin-write-audit.js';
 import type { AppContext } from '../context.js';
 import { AppError, asAppError } from '../errors.js';
 import { cookieOptions, requireConsoleSession, sessionCookie, sessionOf } from './console-session.js';
@@ -68,40 +68,37 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     return reply.type('text/html; charset=utf-8').send(signInPage({ next: safeNext(request.query.next) }));
   });
 
-  // Guessing the admin token is slowed to ten tries a minute per address (when rate limiting is on).
-  app.post(
-    '/admin/sign-in',
-    { config: { rateLimit: { max: 10, timeWindow: 60_000 } } },
-    async function signIn(request, reply) {
-      const body = (request.body ?? {}) as { token?: unknown; next?: unknown };
-      const ok =
-        typeof body.token === 'string' &&
-        isAdminToken(body.token.trim(), context.settings.LEADBRIDGE_ADMIN_TOKEN);
-      await context.audit.write(db, {
-        event: 'console.sign_in',
-        requestId: request.id,
-        actor: 'admin',
-        outcome: ok ? 'ok' : 'refused',
-        detail: { remote_ip: request.ip, user_agent: request.headers['user-agent'] ?? null },
-      });
-      if (!ok) {
-        return reply
-          .code(401)
-          .type('text/html; charset=utf-8')
-          .send(signInPage({ error: 'That is not the admin token.', next: safeNext(body.next) }));
-      }
-      const { cookieValue, session } = await startSession(db, { clock: context.clock, ids: context.ids });
-      reply.setCookie(
-        sessionCookie,
-        cookieValue,
-        cookieOptions(
-          context,
-          Math.floor((session.expiresAt.getTime() - context.clock.now().getTime()) / 1000),
-        ),
-      );
-      return reply.redirect(safeNext(body.next), 303);
-    },
-  );
+  // Guessing the admin token is slowed to ten tries a minute per address, across instances, when rate
+  // limiting is on (src/http/rate-limit-hook.ts).
+  app.post('/admin/sign-in', async function signIn(request, reply) {
+    const body = (request.body ?? {}) as { token?: unknown; next?: unknown };
+    const ok =
+      typeof body.token === 'string' &&
+      isAdminToken(body.token.trim(), context.settings.LEADBRIDGE_ADMIN_TOKEN);
+    await context.audit.write(db, {
+      event: 'console.sign_in',
+      requestId: request.id,
+      actor: 'admin',
+      outcome: ok ? 'ok' : 'refused',
+      detail: { remote_ip: request.ip, user_agent: request.headers['user-agent'] ?? null },
+    });
+    if (!ok) {
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(signInPage({ error: 'That is not the admin token.', next: safeNext(body.next) }));
+    }
+    const { cookieValue, session } = await startSession(db, { clock: context.clock, ids: context.ids });
+    reply.setCookie(
+      sessionCookie,
+      cookieValue,
+      cookieOptions(
+        context,
+        Math.floor((session.expiresAt.getTime() - context.clock.now().getTime()) / 1000),
+      ),
+    );
+    return reply.redirect(safeNext(body.next), 303);
+  });
 
   await app.register(async function consolePages(pages) {
     pages.decorateRequest('consoleSession', null);
@@ -127,7 +124,9 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     // Console writes are audited like every other request (the form body is not: it may hold a token).
     pages.addHook('onSend', async function auditConsoleAction(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await context.audit.write(db, adminWriteEntry('console.action', request, reply.statusCode));
+      await auditUnlessDatabaseDown(context.database.availability, request.log, () =>
+        context.audit.write(db, adminWriteEntry('console.action', request, reply.statusCode)),
+      );
       return payload;
     });
     // Any console write may change a campaign, client or key: drop the intake's cached reads, before and

@@ -77,7 +77,8 @@ it('sends exactly the postbacks webhooks would have, and none again when the web
   await h.settle();
   expect(tracker.received).toHaveLength(2);
 
-  // A rejected lead is final and no longer asked about.
+  // A rejected lead is final: read a moment ago, it is not asked about again within the hour
+  // (reconciliation-final-statuses.test.ts).
   expect(again.body.leads_checked).toBe(3);
   const status = await h.request({
     method: 'GET',

@@ -10,6 +10,7 @@ describe('settings', () => {
       PORT: 8080,
       DATA_DIR: './data',
       BODY_LIMIT_BYTES: 65536,
+      RECONCILE_FINAL_DAYS: 7,
       publicBaseUrl: 'http://localhost:8080',
     });
     expect(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS).toBe(false);

@@ -16,6 +16,7 @@ export function registerAdminReconcileRoute(app: FastifyInstance, context: AppCo
     return reconcile(context.refreshDeps, {
       campaign: parsed.data.campaign,
       lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
+      finalDays: settings.RECONCILE_FINAL_DAYS,
       ratePerSecond: settings.RECONCILE_RATE_PER_SECOND,
     });
   });
