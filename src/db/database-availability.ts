@@ -17,15 +17,21 @@ const socketCodes = new Set([
 ]);
 
 /**
- * SQLSTATEs of a server that is going away or not yet taking connections: class 08 (connection
- * exception), 57P01 admin_shutdown (an immediate stop ends every session with it), 57P02 crash_shutdown,
- * 57P03 cannot_connect_now (starting up, in recovery), 53300 too_many_connections.
+ * SQLSTATEs of a server that is going away, not yet taking connections or out of room: class 08
+ * (connection exception), 57P01 admin_shutdown (an immediate stop ends every session with it), 57P02
+ * crash_shutdown, 57P03 cannot_connect_now (starting up, in recovery), and class 53 (insufficient
+ * resources: disk full, out of memory, too many connections), which is how the embedded database fails
+ * too when its disk fills. All pass when the operator or the server acts; none is the request's fault.
  */
-const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const unavailableStates = new Set(['57P01', '57P02', '57P03']);
+const unavailableClasses = ['08', '53'];
 
-/** What `pg` and `pg-pool` throw when a connection ends or cannot be had in time (they set no code). */
+/**
+ * What `pg` and `pg-pool` throw when a connection ends or cannot be had in time, and PGlite once its
+ * instance has stopped (they set no code).
+ */
 const unavailableMessages =
-  /connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|not queryable|connection ended unexpectedly|cannot use a pool after calling end/i;
+  /connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|not queryable|connection ended unexpectedly|cannot use a pool after calling end|PGlite is closed/i;
 
 /** The error a request gets while the database is known to be down, without trying it again. */
 export class DatabaseUnavailableError extends Error {
@@ -50,7 +56,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string') {
-    if (socketCodes.has(code) || unavailableStates.has(code) || code.startsWith('08')) return true;
+    if (socketCodes.has(code) || unavailableStates.has(code)) return true;
+    if (code.length === 5 && unavailableClasses.includes(code.slice(0, 2))) return true;
   }
   if (typeof message === 'string' && unavailableMessages.test(message)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;

@@ -114,6 +114,16 @@ export const openApiDocument = {
             description: 'Invalid lead (fields lists each reason) or SalesRender rejected it',
             content: json(errorSchema),
           },
+          '429': {
+            description:
+              "Over the key's requests a minute (RATE_LIMITED); Retry-After says when to send again",
+            content: json(errorSchema),
+          },
+          '503': {
+            description:
+              'LeadBridge cannot reach its database (DATABASE_UNAVAILABLE): nothing was stored; send the same lead again after Retry-After',
+            content: json(errorSchema),
+          },
         },
       },
     },

@@ -24,6 +24,8 @@ it('serves the partner API as OpenAPI and as a readable page', async () => {
     '409',
     '413',
     '422',
+    '429',
+    '503',
   ]);
   const page = await h.request({ method: 'GET', url: '/docs/' });
   expect(page.status).toBe(200);

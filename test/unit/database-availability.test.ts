@@ -19,10 +19,11 @@ describe('isDatabaseUnavailable', () => {
     ).toBe(true);
     expect(isDatabaseUnavailable(new AggregateError([withCode('ECONNREFUSED')], ''))).toBe(true);
     expect(isDatabaseUnavailable(new DatabaseUnavailableError())).toBe(true);
+    expect(isDatabaseUnavailable(new Error('PGlite is closed'))).toBe(true);
   });
 
-  it('recognises a server shutting down, crashing or starting up (SQLSTATE 57P01-57P03, class 08)', () => {
-    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53300']) {
+  it('recognises a server shutting down, crashing, starting up or out of room (57P01-57P03, classes 08 and 53)', () => {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '53300', '53100', '53200']) {
       expect(isDatabaseUnavailable(withCode(code)), code).toBe(true);
     }
   });
