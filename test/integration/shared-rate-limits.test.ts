@@ -7,7 +7,7 @@ import { type Database, openPostgres, queryRows } from '../../src/db/connection.
 import { claimRateLimitTokens, fromRow, toValues } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { rateLimitWindowSweep } from '../../src/http/shared-rate-limit.js';
 import { type Service, startService } from '../../src/service.js';
-import { adminToken, type Harness, secretKey, startHarness } from '../support/harness.js';
+import { adminToken, type Harness, injectInto, secretKey, startHarness } from '../support/harness.js';
 import { onPostgres } from '../support/test-database.js';
 
 const limit = 100;
@@ -170,23 +170,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL', () => {
       random: () => 0.5,
       startWorker: false,
     });
-    secondRequest = async ({ method, url, body, form, headers }) => {
-      const payload = form ? new URLSearchParams(form).toString() : JSON.stringify(body);
-      const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json';
-      const response = await second.app.inject({
-        method,
-        url,
-        payload,
-        headers: { 'content-type': contentType, ...headers },
-      });
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(response.body);
-      } catch {
-        parsed = null;
-      }
-      return { status: response.statusCode, body: parsed, text: response.body, headers: response.headers };
-    };
+    secondRequest = injectInto(second);
   });
   afterAll(async () => {
     await second?.close();

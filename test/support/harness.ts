@@ -43,6 +43,37 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Sends a request to a service in-process (Fastify inject), JSON or form, and parses a JSON answer. */
+export function injectInto(service: Pick<Service, 'app'>): Harness['request'] {
+  return async ({ method, url, body, form, headers }) => {
+    const payload = form
+      ? new URLSearchParams(form).toString()
+      : body === undefined
+        ? undefined
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+    const contentType = form
+      ? 'application/x-www-form-urlencoded'
+      : body === undefined
+        ? undefined
+        : 'application/json';
+    const response = await service.app.inject({
+      method,
+      url,
+      payload,
+      headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
+    });
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      parsed = null;
+    }
+    return { status: response.statusCode, body: parsed, text: response.body, headers: response.headers };
+  };
+}
+
 export async function startHarness(
   options: { salesrenderTimeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<Harness> {
@@ -72,33 +103,7 @@ export async function startHarness(
   });
   const url = await service.listen();
 
-  const request: Harness['request'] = async ({ method, url, body, form, headers }) => {
-    const payload = form
-      ? new URLSearchParams(form).toString()
-      : body === undefined
-        ? undefined
-        : typeof body === 'string'
-          ? body
-          : JSON.stringify(body);
-    const contentType = form
-      ? 'application/x-www-form-urlencoded'
-      : body === undefined
-        ? undefined
-        : 'application/json';
-    const response = await service.app.inject({
-      method,
-      url,
-      payload,
-      headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
-    });
-    let parsed: unknown = null;
-    try {
-      parsed = JSON.parse(response.body);
-    } catch {
-      parsed = null;
-    }
-    return { status: response.statusCode, body: parsed, text: response.body, headers: response.headers };
-  };
+  const request = injectInto(service);
   const admin: Harness['admin'] = (method, url, body) =>
     request({ method, url, body, headers: { authorization: `Bearer ${adminToken}` } });
 
