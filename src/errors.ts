@@ -99,17 +99,17 @@ export const databaseRetryAfterSeconds = 5;
  */
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new AppError('DATABASE_UNAVAILABLE', undefined, {
-      details: { retry_after_seconds: databaseRetryAfterSeconds },
-    });
-  }
   if (error instanceof SalesRenderError) {
     return new AppError(
       error.code,
       error.message,
       error.details.srCode ? { details: { salesrender_code: error.details.srCode } } : {},
     );
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', undefined, {
+      details: { retry_after_seconds: databaseRetryAfterSeconds },
+    });
   }
   return new AppError('INTERNAL');
 }

@@ -62,6 +62,26 @@ export const rateLimitClaims = new Counter({
   registers: [metricsRegistry],
 });
 
+/**
+ * A gauge read from the database at scrape time is left empty when the read fails: one failing collector
+ * fails the whole scrape, and while the database is away the scrape must still say so
+ * (`leadbridge_database_up` 0). Counted, so the gap is visible.
+ */
+async function readOrNothing<T>(read: () => Promise<T[]>): Promise<T[]> {
+  try {
+    return await read();
+  } catch {
+    metricReadFailures.inc();
+    return [];
+  }
+}
+
+export const metricReadFailures = new Counter({
+  name: 'leadbridge_metric_read_failures_total',
+  help: 'Scrapes in which a gauge read from the database (queue depth, schema checks) could not be read and was left empty',
+  registers: [metricsRegistry],
+});
+
 /** Queue depth by job kind and state, read from the database at scrape time. */
 export function registerQueueGauge(
   readDepth: () => Promise<{ kind: string; state: string; count: number }[]>,
@@ -74,7 +94,8 @@ export function registerQueueGauge(
     registers: [metricsRegistry],
     async collect() {
       this.reset();
-      for (const row of await readDepth()) this.set({ kind: row.kind, state: row.state }, row.count);
+      for (const row of await readOrNothing(readDepth))
+        this.set({ kind: row.kind, state: row.state }, row.count);
     },
   });
 }
@@ -117,7 +138,7 @@ export function registerSchemaGauge(readResults: () => Promise<{ company: string
     registers: [metricsRegistry],
     async collect() {
       this.reset();
-      for (const row of await readResults()) this.set({ company: row.company }, row.ok ? 1 : 0);
+      for (const row of await readOrNothing(readResults)) this.set({ company: row.company }, row.ok ? 1 : 0);
     },
   });
 }

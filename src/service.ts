@@ -14,7 +14,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
-import { describeDatabaseError } from './db/database-availability.js';
+import { DatabaseUnavailableError, describeDatabaseError } from './db/database-availability.js';
 import { embeddedVacuumSweep } from './db/embedded-vacuum.js';
 import { migrate } from './db/migrate.js';
 import { completeJob } from './db/queue/finish-job.js';
@@ -234,16 +234,23 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     advertiserDeps: leadDeps,
     inFlight: new InFlightWork(),
   };
-  registerSchemaGauge(() => listCompanySchemaResults(database.orm));
+  // While the database is known to be down a scrape reads nothing from it (rather than waiting for it).
+  const whileReachable =
+    <T>(read: () => Promise<T>) =>
+    () =>
+      database.availability.isDown ? Promise.reject(new DatabaseUnavailableError()) : read();
+  registerSchemaGauge(whileReachable(() => listCompanySchemaResults(database.orm)));
   registerSharedStatementMetrics({ leads: leadDeps.leadStore, orders_created: leadDeps.ordersCreated });
-  registerQueueGauge(async () =>
-    (
-      await queryRows(
-        database.orm,
-        sql`select kind, state, count(*)::int as count from jobs
+  registerQueueGauge(
+    whileReachable(async () =>
+      (
+        await queryRows(
+          database.orm,
+          sql`select kind, state, count(*)::int as count from jobs
           where state not in ('done', 'skipped', 'superseded') group by kind, state`,
-      )
-    ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
+        )
+      ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
+    ),
   );
   const app = await buildHttpServer(context);
   let closing: Promise<void> | undefined;

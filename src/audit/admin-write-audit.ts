@@ -18,19 +18,21 @@ export function adminWriteEntry(
 }
 
 /**
- * Writes an operator's write to the audit log unless the database is known to be away (the write itself
- * was then refused with 503, and the refusal is in the process log). A failing audit write is logged and
- * does not change the answer: the operator's change is committed by then, or it failed on its own.
+ * Writes an operator's write to the audit log. A write refused because the database is away (503) is not
+ * tried: the error renderer has put the refusal in the process log. A failing audit write is logged with
+ * the whole entry and does not change the answer: the operator's change is committed by then, or it
+ * failed on its own.
  */
-export async function auditUnlessDatabaseDown(
+export async function auditOperatorWrite(
   availability: { readonly state: 'up' | 'checking' | 'down' },
   log: { error(details: object, message: string): void },
-  write: () => Promise<void>,
+  entry: AuditEntry,
+  write: (entry: AuditEntry) => Promise<unknown>,
 ): Promise<void> {
-  if (availability.state !== 'up') return;
+  if (entry.httpStatus === 503 && availability.state !== 'up') return;
   try {
-    await write();
+    await write(entry);
   } catch (error) {
-    log.error({ err: error }, 'could not audit an operator write');
+    log.error({ err: error, entry }, 'could not audit an operator write');
   }
 }

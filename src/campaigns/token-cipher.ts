@@ -1,9 +1,15 @@
 // Encrypts SalesRender tokens at rest with AES-256-GCM under LEADBRIDGE_SECRET_KEY.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 export interface TokenCipher {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /**
+   * A keyed digest of `value` (HMAC-SHA-256 under a key derived from the secret key; 64 hex characters):
+   * the same on every instance sharing the key, and not reversible by trying every value (an IPv4
+   * address, say) without it. For rows that must find a value again without storing it.
+   */
+  fingerprint(value: string): string;
 }
 
 /** Format `v1.<iv>.<tag>.<ciphertext>` (base64url), so the scheme can change without guessing. */
@@ -13,7 +19,10 @@ export function createTokenCipher(key: Buffer): TokenCipher {
   // lead (a cipher setup per lead showed in the intake profile). A stored value never changes meaning,
   // so the memo is exact; it only bounds its size.
   const decrypted = new Map<string, string>();
+  // A key of its own for fingerprints, so a digest never uses the encryption key directly.
+  const fingerprintKey = createHmac('sha256', key).update('leadbridge fingerprint v1').digest();
   return {
+    fingerprint: (value) => createHmac('sha256', fingerprintKey).update(value).digest('hex'),
     encrypt(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

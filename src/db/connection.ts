@@ -190,8 +190,10 @@ export async function openPostgres(
     // Bounds both a connection attempt and the wait for a free connection: while the server is away a
     // request is refused with 503 after at most this long, never left hanging.
     connectionTimeoutMillis: waitMs,
-    // A server that vanished without closing its sockets is noticed by the operating system.
+    // A server that vanished without closing its sockets is noticed by the operating system's keepalive
+    // probes, starting after 10 s idle (the kernel's default is two hours).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   const availability = new DatabaseAvailability({
     // A connection of its own: the pool may still hold connections the server has just closed.
@@ -236,7 +238,11 @@ export async function openPostgres(
 
 /** Opens a new connection, runs `select 1` and closes it: can the server be reached right now? */
 async function probeConnection(url: string, waitMs: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: waitMs });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: waitMs,
+    query_timeout: waitMs,
+  });
   // An error after the probe settled (the server closing the socket) has nobody else to hear it.
   client.on('error', () => {});
   try {

@@ -55,11 +55,16 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     cause?: unknown;
     errors?: unknown;
   };
+  // An outbound HTTP call's failure (undici's "fetch failed" around a socket error) and an HTTP client's
+  // own fault (a request body cut off: ECONNRESET with a 4xx status) are not the database's.
+  if (isOutboundHttpError(error) || isClientFault(error)) return false;
   if (typeof code === 'string') {
     if (socketCodes.has(code) || unavailableStates.has(code)) return true;
     if (code.length === 5 && unavailableClasses.includes(code.slice(0, 2))) return true;
   }
-  if (typeof message === 'string' && unavailableMessages.test(message)) return true;
+  // Only an error of its own, not a wrapper: drizzle's wrapper quotes the statement's parameters (text
+  // a client sent) in its message.
+  if (cause === undefined && typeof message === 'string' && unavailableMessages.test(message)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(cause, depth + 1);
 }
@@ -72,6 +77,19 @@ export function describeDatabaseError(error: unknown): { message: string; code?:
   const message =
     error.message || (Array.isArray(inner) ? inner.map((each) => String(each?.message)).join('; ') : '');
   return typeof code === 'string' ? { message, code } : { message };
+}
+
+function isOutboundHttpError(error: object): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    (typeof code === 'string' && code.startsWith('UND_ERR')) ||
+    (error instanceof TypeError && message === 'fetch failed')
+  );
+}
+
+function isClientFault(error: object): boolean {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 export type AvailabilityState = 'up' | 'checking' | 'down';
@@ -133,7 +151,11 @@ export class DatabaseAvailability {
     this.timer = null;
     if (this.stopped) return;
     try {
-      await this.probeWithin(this.options.waitMs);
+      await this.probeWithin(this.options.waitMs).catch((error: unknown) => {
+        // The probe's own extra connection refused because the server is full: it is up and answering
+        // (this instance's pooled connections still work), so that is no outage.
+        if ((error as { code?: unknown })?.code !== '53300') throw error;
+      });
       this.lastError = null;
       this.set('up', null);
     } catch (error) {

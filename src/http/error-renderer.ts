@@ -23,11 +23,11 @@ export function toAppError(error: unknown): AppError {
       return new AppError('BODY_INVALID', fastifyError.message);
   }
   if (fastifyError?.validation) return new AppError('VALIDATION_FAILED', fastifyError.message);
-  const mapped = asAppError(error);
-  if (mapped.code === 'DATABASE_UNAVAILABLE') return mapped;
   if (fastifyError?.statusCode === 413) return new AppError('BODY_TOO_LARGE');
   if (fastifyError?.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (fastifyError?.statusCode === 400) return new AppError('BODY_INVALID', fastifyError.message);
+  const mapped = asAppError(error);
+  if (mapped.code === 'DATABASE_UNAVAILABLE') return mapped;
   return new AppError('INTERNAL');
 }
 
@@ -45,6 +45,9 @@ export function errorBody(error: AppError, requestId: string) {
 
 /** Fastify error handler: audits refused requests on audited paths, logs server faults, renders the body. */
 export function createErrorHandler(context: AppContext) {
+  // Every request is refused while the database is away: one log line per 10 s says how many.
+  let refusedSinceLog = 0;
+  let lastRefusalLogAt = 0;
   return async function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
@@ -54,10 +57,22 @@ export function createErrorHandler(context: AppContext) {
       // past DATABASE_UNAVAILABLE_WAIT_MS: the refusal goes to the process log instead (without the body,
       // which holds personal data), and the client, told to retry, sends it again to be audited then.
       context.database.availability.notice(error);
-      request.log.warn(
-        { cause: describeDatabaseError(error), method: request.method, url: redactUrl(request.url), event },
-        'refused: the database cannot be reached',
-      );
+      refusedSinceLog++;
+      const now = Date.now();
+      if (now - lastRefusalLogAt >= 10_000) {
+        request.log.warn(
+          {
+            cause: describeDatabaseError(error),
+            method: request.method,
+            url: redactUrl(request.url),
+            event,
+            refused: refusedSinceLog,
+          },
+          'refused requests: the database cannot be reached',
+        );
+        lastRefusalLogAt = now;
+        refusedSinceLog = 0;
+      }
     } else if (event) {
       try {
         await auditIncomingRequest(context, request);

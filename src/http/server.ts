@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { adminWriteEntry, auditUnlessDatabaseDown } from '../audit/admin-write-audit.js';
+import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
 import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -99,6 +99,8 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
       db: context.database.orm,
       clock: context.clock,
       logger: context.logger,
+      fingerprint: context.cipher.fingerprint,
+      availability: context.database.availability,
     });
     app.addHook('onRequest', limitRequestRates(limiter, context.settings.RATE_LIMIT_PER_MINUTE));
   }
@@ -117,11 +119,11 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     // Admin writes are audited (method, path, status; not the body, which may carry a SalesRender token).
     admin.addHook('onSend', async function auditAdminWrite(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await auditUnlessDatabaseDown(context.database.availability, request.log, () =>
-        context.audit.write(
-          context.database.orm,
-          adminWriteEntry('admin.request', request, reply.statusCode),
-        ),
+      await auditOperatorWrite(
+        context.database.availability,
+        request.log,
+        adminWriteEntry('admin.request', request, reply.statusCode),
+        (entry) => context.audit.write(context.database.orm, entry),
       );
       return payload;
     });

@@ -1,6 +1,5 @@
 // Per-minute request budgets shared by every instance on one database: each instance claims tokens from
 // the database in batches and spends them in memory, so most requests cost no database round trip.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
@@ -53,7 +52,17 @@ export class SharedRateLimit {
   private lastFailureLogAt = 0;
   private failuresSinceLog = 0;
 
-  constructor(private readonly options: { db: Orm; clock: Clock; logger: Logger }) {}
+  constructor(
+    private readonly options: {
+      db: Orm;
+      clock: Clock;
+      logger: Logger;
+      /** The keyed digest stored for a key or address (TokenCipher.fingerprint): never the raw value. */
+      fingerprint: (value: string) => string;
+      /** While the database is not known to be up, requests are admitted without a claim (no waiting on it). */
+      availability: { readonly state: 'up' | 'checking' | 'down' };
+    },
+  ) {}
 
   /**
    * Takes one token of `key`'s budget of `limit` a minute in `scope` (limits of different scopes never
@@ -72,7 +81,7 @@ export class SharedRateLimit {
       return 0;
     }
     if (lease.spent) return secondsLeft(now, windowStart);
-    if (lease.openUntil > now) return 0;
+    if (lease.openUntil > now || this.options.availability.state !== 'up') return 0;
     return this.claimThenTake(id, lease, limit);
   }
 
@@ -119,7 +128,7 @@ export class SharedRateLimit {
     );
     try {
       const { granted, used } = await claimRateLimitTokens(this.options.db, {
-        keyDigest: createHash('sha256').update(id).digest('hex'),
+        keyDigest: this.options.fingerprint(id),
         windowStart: new Date(lease.windowStart),
         wanted,
         limit,

@@ -137,14 +137,24 @@ export async function attemptCreateOrder(
       ],
     };
     if (inline) {
+      let recorded: boolean;
       try {
-        await inline.ordersCreated.submit(record);
+        recorded = await inline.ordersCreated.submit(record);
       } catch (error) {
         const leaseUntil = inline.unsavedJob.claimFor?.leaseUntil;
         if (!isDatabaseUnavailable(error) || !leaseUntil) throw error;
         // The order exists but is not recorded: the committed lead is answered queued, and the record
         // is written once the database answers again (within the lead's lease).
         void recordCreatedOrderLater(deps, inline.ordersCreated, record, leaseUntil);
+        return { kind: 'queued', lead };
+      }
+      if (!recorded) {
+        // The call outlived the lead's lease and the sweep gave the lead to a worker job, which looks the
+        // order up as an in-doubt create: answered queued, as the committed state says.
+        deps.logger.warn(
+          { leadId, orderId },
+          "an order was made after the lead's inline lease had passed; the worker records it",
+        );
         return { kind: 'queued', lead };
       }
     } else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));

@@ -13,7 +13,8 @@ const longestDelayMs = 2_000;
  * queued at once; this keeps trying to record the order in the background while the lead's lease lasts.
  * Without it the lease would pass, and the order would be looked up as an in-doubt create (or, for a
  * campaign whose orders carry no reference to the lead, sent a second time). Once the lease has passed,
- * the worker owns the lead and this stops. Resolves when recorded or given up; never rejects.
+ * the worker owns the lead and this stops; a write that lands after the sweep records nothing (the
+ * statement only records a lead still leased inline). Resolves true when recorded; never rejects.
  */
 export async function recordCreatedOrderLater(
   deps: { clock: Clock; logger: Logger },
@@ -32,12 +33,14 @@ export async function recordCreatedOrderLater(
       return false;
     }
     try {
-      await writer.submit(record);
+      const recorded = await writer.submit(record);
       deps.logger.info(
-        { leadId: record.leadId, orderId: record.orderId },
-        'recorded an order made while the database was away',
+        { leadId: record.leadId, orderId: record.orderId, recorded },
+        recorded
+          ? 'recorded an order made while the database was away'
+          : 'an order made while the database was away was already handed to the worker; it looks the order up',
       );
-      return true;
+      return recorded;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
         deps.logger.error(

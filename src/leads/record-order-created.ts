@@ -46,8 +46,14 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
 
 /**
  * Several leads' creations in one statement whose text never changes: $1 the creations as JSON, $2 the
- * audit rows (audit batchJson). One JSON parameter rather than arrays, so PostgreSQL plans it once (see
- * store-lead.ts).
+ * audit rows (audit batchJson), $3 the postbacks. One JSON parameter rather than arrays, so PostgreSQL
+ * plans it once (see store-lead.ts). Answers the ids of the leads it recorded.
+ *
+ * Only a lead still held by its inline attempt is recorded (`queued`, its inline lease not yet taken by
+ * the sweep in recover-inline-attempts.ts); its history entry and postback hang off that update. A lead
+ * the sweep has handed to a worker job is the job's: the job looks the order up as an in-doubt create.
+ * This matters when the record comes late (the database was away: record-created-order-later.ts), or a
+ * SalesRender call outlived its lease; the audit rows are written either way (the call did happen).
  *
  * The leads are found by `id = any(array(...))` on top of the join: PostgreSQL guesses 100 rows for any
  * json_to_recordset, and joining 100 rows to a leads table of 15,000 it chose a hash join over a full scan
@@ -64,9 +70,12 @@ export const ordersCreatedText = `with created as (
     update leads set state = 'created', order_id = created.order_id, status_id = created.status_id,
       label = created.label, error_code = null, error_message = null, inline_lease_until = null,
       updated_at = created.at
-    from created where leads.id = created.id and leads.id = any (array(select id from created))),
+    from created where leads.id = created.id and leads.id = any (array(select id from created))
+      and leads.state = 'queued' and leads.inline_lease_until is not null
+    returning leads.id),
   first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-    select id, status_id, label, null, 'created', at, at from created where status_id is not null
+    select id, status_id, label, null, 'created', at, at from created
+    where status_id is not null and id in (select id from created_lead)
     on conflict do nothing),
   audited as (${auditBatchInsertText('$2')}),
   postbacks as (
@@ -76,17 +85,20 @@ export const ordersCreatedText = `with created as (
       case when state = 'skipped' then at end, at, at
     from json_to_recordset($3::json) as postback (id text, campaign_id text, lead_id text, payload jsonb,
       state text, max_attempts int, at timestamptz, dedupe_key text, last_error text)
+    where lead_id in (select id from created_lead)
     on conflict do nothing
-    returning state)
-  select pg_notify('${jobsChannel}', '') from (select 1) as one
-  where exists (select 1 from postbacks where state = 'pending')`;
+    returning state),
+  notified as (
+    select pg_notify('${jobsChannel}', '') from (select 1) as one
+    where exists (select 1 from postbacks where state = 'pending'))
+  select id, (select count(*) from notified) as notified from created_lead`;
 
-/** Records `records` in one statement. */
+/** Records `records` in one statement; answers the ids of the leads recorded (see `ordersCreatedText`). */
 export async function recordOrdersCreated(
   db: Orm,
   audit: AuditWriter,
   records: OrderCreatedRecord[],
-): Promise<void> {
+): Promise<Set<string>> {
   const created = records.map((record) => ({
     id: record.leadId,
     order_id: record.orderId,
@@ -112,14 +124,16 @@ export async function recordOrdersCreated(
         ]
       : [],
   );
-  await queryText(db, ordersCreatedText, [
+  const rows = await queryText(db, ordersCreatedText, [
     JSON.stringify(created),
     audit.batchJson(auditRows),
     JSON.stringify(postbacks),
   ]);
+  return new Set(rows.map((row) => String(row.id)));
 }
 
-export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, void>;
+/** Answers, per record, whether the lead was recorded (false: the sweep had taken it, see above). */
+export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, boolean>;
 
 /**
  * The intake's writer of created orders: under load, the creations of concurrent leads share one
@@ -130,13 +144,13 @@ export function createOrderCreatedWriter(
   audit: AuditWriter,
   options: { maxBatch?: number; maxInFlight?: number } = {},
 ): OrderCreatedWriter {
-  return new StatementBatcher<OrderCreatedRecord, void>({
+  return new StatementBatcher<OrderCreatedRecord, boolean>({
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 4,
-    runOne: (record) => recordOrdersCreated(db, audit, [record]),
+    runOne: async (record) => (await recordOrdersCreated(db, audit, [record])).has(record.leadId),
     runBatch: async (records) => {
-      await recordOrdersCreated(db, audit, records);
-      return records.map(() => undefined);
+      const recorded = await recordOrdersCreated(db, audit, records);
+      return records.map((record) => recorded.has(record.leadId));
     },
   });
 }

@@ -38,17 +38,3 @@ export function labelGroup(label: string | null): LabelGroup | null {
   }
   return 'other';
 }
-
-/**
- * Groups after which SalesRender's call centre does not usually touch an order again. Reconciliation still
- * re-reads them for a while (an order can be re-opened on a callback), less often than open ones.
- * `accepted` is not final: an accepted order still moves on (shipped, delivered, returned).
- */
-export const finalLabelGroups: readonly LabelGroup[] = ['rejected', 'trash'];
-
-/** The words (lower case, trimmed) that put a label in one of `wanted`: what `labelGroup` matches on. */
-export function labelWords(wanted: readonly LabelGroup[]): string[] {
-  return (Object.entries(groups) as [LabelGroup, string[]][])
-    .filter(([group]) => wanted.includes(group))
-    .flatMap(([, words]) => words);
-}

@@ -9,10 +9,16 @@ import { reconcileResults } from '../metrics.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { readOrder } from '../salesrender/read-order.js';
 import { applyStatusChange } from './apply-status-change.js';
-import { finalLabelGroups, labelWords } from './label-group.js';
 import type { RefreshOrderDeps } from './refresh-order.js';
 
-/** A final (rejected, trash) lead is re-read at most this often; open ones every pass. */
+/**
+ * Labels after which an order is not expected to change again: re-read less often (`finalRereadMs`) and
+ * only for RECONCILE_FINAL_DAYS. Exactly these two, as before: a label of the same report group (say
+ * `undelivered`, which can still become `delivered`) stays open and is re-read every pass.
+ */
+export const finalLabels = ['rejected', 'trash'];
+
+/** A final lead is re-read at most this often; open ones every pass. */
 export const finalRereadMs = 3_600_000;
 
 export interface ReconcileOptions {
@@ -85,7 +91,7 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
   const since = new Date(now.getTime() - options.lookbackDays * 86_400_000);
   const finalChangedAfter =
     options.finalDays > 0 ? new Date(now.getTime() - options.finalDays * 86_400_000) : null;
-  const finalWords = labelWords(finalLabelGroups);
+  const finalWords = finalLabels;
 
   for (const campaign of campaigns) {
     report.campaigns++;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { adminWriteEntry, auditUnlessDatabaseDown } from '../audit/admin-write-audit.js';
+import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
 import type { AppContext } from '../context.js';
 import { AppError, asAppError } from '../errors.js';
 import { cookieOptions, requireConsoleSession, sessionCookie, sessionOf } from './console-session.js';
@@ -105,6 +105,9 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     pages.setErrorHandler(async function renderConsoleError(error, request, reply) {
       const appError = toConsoleError(error);
       if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'console error');
+      const retryAfter = appError.extra.details?.retry_after_seconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      if (appError.code === 'DATABASE_UNAVAILABLE') context.database.availability.notice(error);
       if (request.headers.accept?.includes('application/json')) {
         return reply
           .code(appError.status)
@@ -124,8 +127,11 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     // Console writes are audited like every other request (the form body is not: it may hold a token).
     pages.addHook('onSend', async function auditConsoleAction(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
-      await auditUnlessDatabaseDown(context.database.availability, request.log, () =>
-        context.audit.write(db, adminWriteEntry('console.action', request, reply.statusCode)),
+      await auditOperatorWrite(
+        context.database.availability,
+        request.log,
+        adminWriteEntry('console.action', request, reply.statusCode),
+        (entry) => context.audit.write(db, entry),
       );
       return payload;
     });

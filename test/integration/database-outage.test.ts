@@ -168,10 +168,21 @@ it.skipIf(!runnable)(
       }
     })();
     load.push(operator);
+    // While the server is down, /metrics still answers and says so.
+    const scrapes: { status: number; databaseUp: string | null }[] = [];
     for (let round = 0; round < 2; round++) {
       await pause(3_000);
       await server!.stopImmediately();
-      await pause(1_500);
+      const downUntil = Date.now() + 1_500;
+      while (Date.now() < downUntil) {
+        const scrape = await fetch(`${base}/metrics`);
+        const text = await scrape.text();
+        scrapes.push({
+          status: scrape.status,
+          databaseUp: /^leadbridge_database_up (\d)/m.exec(text)?.[1] ?? null,
+        });
+        await pause(150);
+      }
       await server!.start();
     }
     await pause(3_000);
@@ -185,6 +196,9 @@ it.skipIf(!runnable)(
       `database outage: ${answers.length} answers (${[...byStatus].map(([status, count]) => `${count}×${status}`).join(', ')}), ` +
         `slowest ${Math.round(Math.max(...answers.map(({ answer }) => answer.ms)))} ms, ${answeredClicks.size} leads taken`,
     );
+
+    expect(scrapes.every((scrape) => scrape.status === 200)).toBe(true);
+    expect(scrapes.some((scrape) => scrape.databaseUp === '0')).toBe(true);
 
     // No 500s: every answer is a success or a 503 the client can act on.
     for (const { kind, answer } of answers) {

@@ -234,6 +234,39 @@ describe('created orders recorded by a shared statement', () => {
   });
 });
 
+describe('a created order recorded after the sweep took its lead', () => {
+  it('records nothing on the lead (the worker job owns it) and answers false', async () => {
+    const lead = newLead();
+    await storeTogether([toStore(lead)]);
+    // The sweep of recover-inline-attempts.ts: the inline lease is over, a job carries the lead now.
+    await db()
+      .update(leads)
+      .set({ inlineLeaseUntil: null })
+      .where(inArray(leads.id, [lead.id]));
+    const writer = createOrderCreatedWriter(db(), audit());
+    const recorded = await writer.submit({
+      leadId: lead.id,
+      orderId: `late-${lead.id}`,
+      statusId: '1',
+      label: 'pending',
+      at: h.clock.now(),
+      postback: null,
+      entries: [{ event: 'order.created', requestId: `req_${lead.id}`, leadId: lead.id }],
+    });
+    expect(recorded).toBe(false);
+    const [row] = await db()
+      .select()
+      .from(leads)
+      .where(inArray(leads.id, [lead.id]));
+    expect(row).toMatchObject({ state: 'queued', orderId: null });
+    const history = await db()
+      .select()
+      .from(leadStatusHistory)
+      .where(inArray(leadStatusHistory.leadId, [lead.id]));
+    expect(history).toEqual([]);
+  });
+});
+
 describe('concurrent leads over HTTP', () => {
   it('are each created once, with a complete audit trail, whatever statements they shared', async () => {
     const before = h.sandbox.companies.get('1')!.orders.size;

@@ -93,3 +93,19 @@ describe('DatabaseAvailability', () => {
     expect(availability.state).toBe('up');
   });
 });
+
+describe('isDatabaseUnavailable leaves what is not the database alone', () => {
+  it('an outbound HTTP failure, a client that cut its body off, a wrapper quoting a client value', () => {
+    expect(isDatabaseUnavailable(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable(withCode('UND_ERR_SOCKET'))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(withCode('ECONNRESET', 'aborted'), { statusCode: 400 }))).toBe(
+      false,
+    );
+    const wrapper = new Error('Failed query: insert … params: Connection terminated unexpectedly', {
+      cause: withCode('23505'),
+    });
+    expect(isDatabaseUnavailable(wrapper)).toBe(false);
+  });
+});

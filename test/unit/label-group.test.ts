@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { finalLabelGroups, labelGroup, labelWords } from '../../src/statuses/label-group.js';
+import { labelGroup } from '../../src/statuses/label-group.js';
 
 it.each([
   ['pending', 'pending'],
@@ -21,11 +21,4 @@ it.each([
 
 it('has no group for an unmapped status', () => {
   expect(labelGroup(null)).toBeNull();
-});
-
-it('lists as final the words of the rejected and trash groups, not accepted ones', () => {
-  const words = labelWords(finalLabelGroups);
-  expect(words).toEqual(expect.arrayContaining(['rejected', 'cancelled', 'trash', 'wrong number']));
-  expect(words).not.toContain('accepted');
-  for (const word of words) expect(['rejected', 'trash']).toContain(labelGroup(word));
 });

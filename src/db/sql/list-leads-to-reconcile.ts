@@ -5,7 +5,7 @@ export interface LeadsToReconcileInput {
   campaignId: string;
   /** Only orders created after this are re-read (RECONCILE_LOOKBACK_DAYS). */
   createdAfter: Date;
-  /** The label words (trimmed, lower case) that make a lead final (`labelWords(finalLabelGroups)`). */
+  /** The labels (trimmed, lower case) that make a lead final (`finalLabels` in reconcile.ts). */
   finalWords: string[];
   /** A final lead is re-read only while its last status change is after this; null: never. */
   finalChangedAfter: Date | null;
