@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { isRunning, processTree } from './process-tree-memory.js';
 
 /**
  * Node flags for LeadBridge: none by default, as `npm run serve` runs it. BENCH_NODE_FLAGS
@@ -11,13 +12,29 @@ import { createServer } from 'node:net';
  */
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
+/** A LeadBridge process, as spawned: no campaign set up (a restart on an existing DATA_DIR needs none). */
 export interface LeadBridgeProcess {
   url: string;
   pid: number;
+  /** From spawn to the first /readyz 200 (ms, to the poll interval). */
+  readyMs: number;
+  /** VmHWM of the node process alone (its database server's processes, if any, are not in it). */
+  peakRssBytes(): Promise<number>;
+  /** SIGTERM, then waits for it and every process it had started (a database server) to be gone. */
+  stop(): Promise<void>;
+}
+
+export interface BenchLeadBridge extends LeadBridgeProcess {
   apiKey: string;
   webhookPath: string;
-  peakRssBytes(): Promise<number>;
-  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  logLevel: string;
+  /** Called with the pid as soon as it is spawned, before it is ready. */
+  onSpawn?: (pid: number) => void;
 }
 
 const adminToken = 'bench-admin-token-0123456789';
@@ -32,13 +49,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startLeadBridge(options: {
-  databaseUrl: string | null;
-  dataDir: string;
-  salesrenderUrl: string;
-  trackerUrl: string;
-  logLevel: string;
-}): Promise<LeadBridgeProcess> {
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Spawns `leadbridge serve` and polls /readyz every `pollMs` until it answers 200. */
+export async function spawnLeadBridge(options: SpawnOptions, pollMs = 100): Promise<LeadBridgeProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -57,6 +71,7 @@ export async function startLeadBridge(options: {
   else delete env.DATABASE_URL;
   // BENCH_CPU_PROF=1 writes a V8 CPU profile of LeadBridge to bench/results/prof/ when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/prof'] : [];
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
     [...nodeFlags, ...profile, 'bin/leadbridge.js', 'serve'],
@@ -65,17 +80,61 @@ export async function startLeadBridge(options: {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  process.once('exit', () => child.kill('SIGKILL'));
+  const pid = child.pid ?? 0;
+  options.onSpawn?.(pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // SIGTERM, not SIGKILL, if the bench dies first: LeadBridge then stops the database server it started,
+  // which a killed LeadBridge would leave running on its DATA_DIR.
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', onExit);
   const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
+  let readyMs = 0;
+  for (;;) {
     try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
+      if ((await fetch(`${url}/readyz`)).ok) {
+        readyMs = performance.now() - spawnedAt;
+        break;
+      }
     } catch {
       // starting
     }
-    if (tries > 600) throw new Error('LeadBridge did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (child.exitCode !== null) throw new Error(`LeadBridge exited with ${child.exitCode} before /readyz`);
+    if (performance.now() - spawnedAt > 60_000) throw new Error('LeadBridge did not start');
+    await pause(pollMs);
   }
+  return {
+    url,
+    pid,
+    readyMs: Math.round(readyMs),
+    async peakRssBytes() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status);
+      return match ? Number(match[1]) * 1024 : 0;
+    },
+    async stop() {
+      const descendants = (await processTree(pid)).slice(1);
+      child.kill('SIGTERM');
+      await exited;
+      process.removeListener('exit', onExit);
+      // The next start on this DATA_DIR, or the bench's own reading of it, needs the database server gone.
+      for (let waited = 0; waited < 30_000; waited += 50) {
+        const running = await Promise.all(descendants.map(isRunning));
+        if (!running.includes(true)) return;
+        await pause(50);
+      }
+      console.warn(`LeadBridge ${pid} exited, but some of its processes still run 30 s later`);
+    },
+  };
+}
+
+/** LeadBridge with one campaign and one partner, as the load phases use it. */
+export async function startLeadBridge(
+  options: SpawnOptions & { salesrenderUrl: string; trackerUrl: string },
+): Promise<BenchLeadBridge> {
+  const lb = await spawnLeadBridge(options);
+  const { url } = lb;
   const admin = async (path: string, body: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method: 'POST',
@@ -106,19 +165,8 @@ export async function startLeadBridge(options: {
   });
   const partner = await admin('/admin/api/partners', { name: 'Bench partner', campaigns: ['bench'] });
   return {
-    url,
-    pid: child.pid ?? 0,
+    ...lb,
     apiKey: partner.api_key as string,
     webhookPath: new URL(campaign.webhook_url as string).pathname,
-    async peakRssBytes() {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const match = /VmHWM:\s+(\d+) kB/.exec(status);
-      return match ? Number(match[1]) * 1024 : 0;
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
   };
 }

@@ -15,8 +15,8 @@ import type { AppContext } from './context.js';
 import { type Clock, type IdSource, randomIds, systemClock } from './db/clock.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
 import { DatabaseUnavailableError, describeDatabaseError } from './db/database-availability.js';
-import { embeddedVacuumSweep } from './db/embedded-vacuum.js';
 import { migrate } from './db/migrate.js';
+import { importPgliteDataIfPresent } from './db/pglite-import/import-pglite-data.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
@@ -96,6 +96,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       dataDir: settings.DATA_DIR,
       preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
       unavailableWaitMs: settings.DATABASE_UNAVAILABLE_WAIT_MS,
+      log: logger,
     }));
   database.availability.onChange(function reportDatabaseAvailability(state, error) {
     databaseUp.set(state === 'down' ? 0 : 1);
@@ -105,12 +106,25 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     } else if (state === 'up') logger.info('the database is reachable again');
     else logger.warn({ cause }, 'a database connection failed: checking the database');
   });
-  const applied = await migrate(database);
-  if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+  try {
+    const applied = await migrate(database);
+    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+    if (database.kind === 'embedded')
+      await importPgliteDataIfPresent({
+        dataDir: settings.DATA_DIR,
+        target: database,
+        log: logger,
+        now: () => clock.now(),
+      });
+  } catch (error) {
+    // A database opened here is closed here: the embedded server is stopped and DATA_DIR released.
+    if (!options.database) await database.close();
+    throw error;
+  }
   const key = await resolveSecretKey({
     configured: settings.LEADBRIDGE_SECRET_KEY,
     dataDir: settings.DATA_DIR,
-    embedded: database.kind === 'pglite',
+    embedded: database.kind === 'embedded',
   });
   const cipher = createTokenCipher(key);
   const audit = createAuditWriter(clock);
@@ -170,11 +184,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
     now: () => clock.now(),
   };
-  const embeddedVacuum = embeddedVacuumSweep(database, {
-    intervalMs: settings.EMBEDDED_VACUUM_MINUTES * 60_000,
-    startedAt: clock.now(),
-    logger,
-  });
   const worker = new JobWorker({
     db: database.orm,
     clock,
@@ -184,7 +193,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     pollMs: settings.WORKER_POLL_MS,
     sweeps: {
       inline_create_order: (now) => recoverInlineAttempts(database.orm, { now, ids }),
-      ...(embeddedVacuum ? { embedded_vacuum: embeddedVacuum } : {}),
       ...(settings.RATE_LIMIT_PER_MINUTE > 0
         ? { rate_limit_windows: rateLimitWindowSweep(database.orm, logger) }
         : {}),

@@ -30,27 +30,65 @@ export function redactUrl(url: string): string {
   return result.includes('=') ? result.replace(secretQueryPattern, `$1${REDACTED}`) : result;
 }
 
+/** Whether a key's value is replaced; memoised, since the same few keys recur in every row. */
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = secretKeyPattern.test(key);
+    if (secretKeys.size >= 10_000) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+const cleanString = (text: string, knownSecrets: readonly string[]): string => {
+  let clean = text.isWellFormed() ? text : text.toWellFormed();
+  if (clean.includes('\u0000')) clean = clean.replaceAll('\u0000', '\uFFFD');
+  for (const secret of knownSecrets)
+    if (secret.length >= 8 && clean.includes(secret)) clean = clean.replaceAll(secret, REDACTED);
+  return clean;
+};
+
 /**
- * Deep-copies a JSON-like value, replacing values under secret-looking keys and any of `knownSecrets`
- * found inside strings. NUL characters become U+FFFD because PostgreSQL's jsonb cannot hold them.
+ * A JSON-like value with values under secret-looking keys and any of `knownSecrets` found inside strings
+ * replaced. NUL characters become U+FFFD because PostgreSQL's jsonb cannot hold them. Plain objects and
+ * arrays with nothing to replace are answered as they are (not copied: this runs on every audit row, and
+ * the copies were most of its cost); anything else that is an object is copied as its own enumerable
+ * properties, as JSON would see them. The answer is for serialising: callers must not change it.
  */
 export function redactValue(value: unknown, knownSecrets: readonly string[] = [], depth = 0): unknown {
   if (depth > 64) return '[too deep]';
-  if (typeof value === 'string') {
-    let text = value.toWellFormed();
-    if (text.includes('\u0000')) text = text.replaceAll('\u0000', '\uFFFD');
-    for (const secret of knownSecrets)
-      if (secret.length >= 8 && text.includes(secret)) text = text.replaceAll(secret, REDACTED);
-    return text;
-  }
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, knownSecrets, depth + 1));
-  if (value && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const safeKey = key.toWellFormed().replaceAll('\u0000', '\uFFFD');
-      copy[safeKey] = secretKeyPattern.test(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
+  if (typeof value === 'string') return cleanString(value, knownSecrets);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
+      const clean = redactValue(item, knownSecrets, depth + 1);
+      if (copy) copy.push(clean);
+      else if (clean !== item) {
+        copy = value.slice(0, index);
+        copy.push(clean);
+      }
     }
-    return copy;
+    return copy ?? value;
+  }
+  if (value && typeof value === 'object') {
+    const prototype = Object.getPrototypeOf(value);
+    const plain = prototype === Object.prototype || prototype === null;
+    const entries = Object.entries(value);
+    let copy: Record<string, unknown> | null = plain ? null : {};
+    for (let index = 0; index < entries.length; index++) {
+      const [key, item] = entries[index] as [string, unknown];
+      const safeKey = cleanString(key, []);
+      const clean = isSecretKey(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
+      if (!copy && (clean !== item || safeKey !== key)) {
+        copy = {};
+        for (const [earlierKey, earlier] of entries.slice(0, index)) copy[earlierKey] = earlier;
+      }
+      if (copy) copy[safeKey] = clean;
+    }
+    return copy ?? value;
   }
   return value;
 }

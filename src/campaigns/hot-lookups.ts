@@ -10,27 +10,47 @@ import {
   matchWebhookSecret,
 } from './campaign-repository.js';
 
-/** Found values live until `until`; misses are not kept, so a new row is seen at once. */
+/**
+ * Found values live until `until`; misses are not kept, so a new row is seen at once. Concurrent misses of
+ * one key share one load: when an entry expires under load, every request in flight would otherwise run
+ * the same query (on the benchmark, about 50 at each expiry: a quarter of the intake's statements).
+ */
 class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; until: number }>();
+  private readonly loading = new Map<string, Promise<T | null>>();
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number,
     private readonly maxEntries = 10_000,
   ) {}
 
-  async get(key: string, load: (key: string) => Promise<T | null>): Promise<T | null> {
+  get(key: string, load: (key: string) => Promise<T | null>): Promise<T | null> {
     const hit = this.entries.get(key);
-    if (hit && hit.until > this.now()) return hit.value;
-    const value = await load(key);
-    if (value) this.entries.set(key, { value, until: this.now() + this.ttlMs });
-    else this.entries.delete(key);
-    if (this.entries.size > this.maxEntries) this.entries.clear();
-    return value;
+    if (hit && hit.until > this.now()) return Promise.resolve(hit.value);
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const loaded = load(key).then(
+      (value) => {
+        // A load that `clear` overtook is answered to its callers but not kept.
+        if (this.loading.get(key) !== loaded) return value;
+        this.loading.delete(key);
+        if (value) this.entries.set(key, { value, until: this.now() + this.ttlMs });
+        else this.entries.delete(key);
+        if (this.entries.size > this.maxEntries) this.entries.clear();
+        return value;
+      },
+      (error: unknown) => {
+        if (this.loading.get(key) === loaded) this.loading.delete(key);
+        throw error;
+      },
+    );
+    this.loading.set(key, loaded);
+    return loaded;
   }
 
   clear(): void {
     this.entries.clear();
+    this.loading.clear();
   }
 }
 

@@ -7,6 +7,7 @@ import { loadSettings, type Settings } from '../config/settings.js';
 import { type Clock, type IdSource, randomIds, systemClock } from '../db/clock.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
+import { importPgliteDataIfPresent } from '../db/pglite-import/import-pglite-data.js';
 
 export interface CliContext {
   settings: Settings;
@@ -27,10 +28,18 @@ export async function openCliContext(): Promise<CliContext> {
     preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
   });
   await migrate(database);
+  // Logged on stderr: stdout may be the command's output (an export).
+  if (database.kind === 'embedded')
+    await importPgliteDataIfPresent({
+      dataDir: settings.DATA_DIR,
+      target: database,
+      log: pino(pino.destination(2)),
+      now: () => systemClock.now(),
+    });
   const key = await resolveSecretKey({
     configured: settings.LEADBRIDGE_SECRET_KEY,
     dataDir: settings.DATA_DIR,
-    embedded: database.kind === 'pglite',
+    embedded: database.kind === 'embedded',
   });
   const schemas = new CompanySchemas({
     db: database.orm,

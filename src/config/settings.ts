@@ -42,8 +42,6 @@ const settingsSchema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   JOB_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
-  /** PGlite runs no autovacuum: LeadBridge vacuums and analyses it this often (0: never). */
-  EMBEDDED_VACUUM_MINUTES: z.coerce.number().min(0).default(10),
   /** How often one instance re-introspects each SalesRender company in use and re-checks its campaigns (0: never). */
   SALESRENDER_SCHEMA_CHECK_HOURS: z.coerce.number().min(0).default(6),
   RECONCILE_RATE_PER_SECOND: z.coerce.number().positive().default(2),

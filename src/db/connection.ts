@@ -1,14 +1,11 @@
-// Opens the one database LeadBridge uses: embedded PGlite in DATA_DIR, or a PostgreSQL server from DATABASE_URL.
+// Opens the one database LeadBridge uses: its embedded PostgreSQL server on DATA_DIR, or the server at DATABASE_URL.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { DatabaseAvailability } from './database-availability.js';
+import { type EmbeddedServerLog, startEmbeddedServer } from './embedded-server/start-embedded-server.js';
 import * as schema from './schema.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -19,7 +16,8 @@ export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'ex
 export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 export interface Database {
-  readonly kind: 'pglite' | 'postgres';
+  /** `embedded`: the server LeadBridge started on DATA_DIR itself; `postgres`: one at DATABASE_URL. */
+  readonly kind: 'embedded' | 'postgres';
   readonly orm: Orm;
   /** Whether the database can be reached; requests are refused with 503 while it is down. */
   readonly availability: DatabaseAvailability;
@@ -31,110 +29,44 @@ export interface Database {
    * Returns a function that stops listening.
    */
   listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
-  /**
-   * PGlite only: VACUUM (ANALYZE) the whole database. The embedded database runs in single-user mode,
-   * where no autovacuum runs: without this, the dead rows every lead and job update leaves behind are never
-   * reclaimed and the planner never gets statistics. A PostgreSQL server's autovacuum does this itself.
-   */
-  vacuum?(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Opens PostgreSQL when `url` is given, otherwise PGlite in `dataDir/pglite` (or in memory when `dataDir` is null). */
+/** Opens PostgreSQL when `url` is given, otherwise the embedded server on `dataDir` (started here). */
 export async function openDatabase(options: {
   url?: string;
-  dataDir: string | null;
+  dataDir: string;
   /** PostgreSQL only: run statements as named prepared statements (default true). */
   preparedStatements?: boolean;
   /** The longest a request waits for a connection before it is refused (default 5000 ms). */
   unavailableWaitMs?: number;
+  /** Where the embedded server's start, stop and restarts are reported. */
+  log?: EmbeddedServerLog;
 }): Promise<Database> {
-  if (options.url) {
-    return openPostgres(options.url, {
-      preparedStatements: options.preparedStatements,
-      unavailableWaitMs: options.unavailableWaitMs,
-    });
+  const settings = {
+    preparedStatements: options.preparedStatements,
+    unavailableWaitMs: options.unavailableWaitMs,
+  };
+  if (options.url) return openPostgres(options.url, settings);
+  const server = await startEmbeddedServer({ dataDir: options.dataDir, log: options.log });
+  try {
+    const database = await openPostgres(server.url, settings);
+    return {
+      ...database,
+      kind: 'embedded',
+      async close() {
+        await database.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  return openPglite(options.dataDir, { unavailableWaitMs: options.unavailableWaitMs });
 }
 
 /** Default of DATABASE_UNAVAILABLE_WAIT_MS. */
 export const defaultUnavailableWaitMs = 5_000;
-
-/**
- * PGlite is a single-process database: a second process opening the same directory would corrupt it.
- * A pid file guards it; a file left by a killed process (its pid no longer alive) is taken over.
- */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const path = join(dataDir, 'pglite.pid');
-  try {
-    const holder = Number((await readFile(path, 'utf8')).trim());
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `the embedded database in ${dataDir} is in use by process ${holder}; stop it first, or use the admin API`,
-      );
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await writeFile(path, String(process.pid));
-  return () => rm(path, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function openPglite(
-  dataDir: string | null,
-  options: { unavailableWaitMs?: number } = {},
-): Promise<Database> {
-  let client: PGlite;
-  let unlock = async () => {};
-  if (dataDir) {
-    const dir = join(dataDir, 'pglite');
-    await mkdir(dir, { recursive: true });
-    unlock = await lockDataDir(dataDir);
-    client = new PGlite(dir);
-  } else {
-    client = new PGlite();
-  }
-  await client.waitReady;
-  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
-  const availability = new DatabaseAvailability({
-    probe: () => client.query('select 1').then(() => undefined),
-    waitMs: options.unavailableWaitMs ?? defaultUnavailableWaitMs,
-  });
-  return {
-    kind: 'pglite',
-    orm,
-    availability,
-    script: (work) =>
-      client.transaction((tx) =>
-        work(async (text, params) => {
-          if (params) return (await tx.query<Record<string, unknown>>(text, params)).rows;
-          await tx.exec(text);
-          return [];
-        }),
-      ),
-    vacuum: () => client.exec('vacuum (analyze)').then(() => undefined),
-    async listen(channel, onSignal) {
-      // PGlite delivers NOTIFY to listeners of the same instance: the in-process signal.
-      const unlisten = await client.listen(channel, onSignal);
-      return unlisten;
-    },
-    close: async () => {
-      availability.stop();
-      await client.close();
-      await unlock();
-    },
-  };
-}
 
 /**
  * Runs every parameterised statement as a named prepared statement (name = digest of its text), so

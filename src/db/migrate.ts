@@ -11,7 +11,7 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations'
  * transaction that first inserts its id: when two instances race, the second blocks on the
  * primary key until the first commits, then sees the conflict and skips (graphile-worker's trick).
  */
-export async function migrate(db: Database): Promise<string[]> {
+export async function migrate(db: Pick<Database, 'script'>): Promise<string[]> {
   await db.script((run) =>
     run(`create table if not exists lb_migrations (
       id text primary key,

@@ -1,11 +1,10 @@
 // CSV exports are safe to open in a spreadsheet: a cell starting with = + - @, a tab or a carriage return
 // gets a leading single quote, from the API, the console's export link and the CLI; NDJSON and JSON keep values as sent.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,12 +118,7 @@ describe('a lead whose name, click id and sub-ids begin with = + - @, a tab or a
       ...(process.env as Record<string, string>),
       LEADBRIDGE_SECRET_KEY: secretKey,
     };
-    if (h.testDatabase.url) env.DATABASE_URL = h.testDatabase.url;
-    else {
-      // An in-memory PGlite cannot be opened by another process: the CLI reads a copy in its data directory.
-      delete env.DATABASE_URL;
-      env.DATA_DIR = await copyPgliteToDataDir(join(workDir, 'data'));
-    }
+    env.DATABASE_URL = h.testDatabase.url;
     const out = join(workDir, 'leads.csv');
     await promisify(execFile)(
       process.execPath,
@@ -172,14 +166,3 @@ describe('a lead whose name, click id and sub-ids begin with = + - @, a tab or a
     expect(received?.detail).toContain(sent[0]?.name.replaceAll('"', '\\"'));
   });
 });
-
-/** Writes a copy of the harness's in-memory PGlite into `dataDir/pglite`, where the CLI opens it. */
-async function copyPgliteToDataDir(dataDir: string): Promise<string> {
-  const source = (h.testDatabase.database.orm as unknown as { $client: PGlite }).$client;
-  const dump = await source.dumpDataDir('none');
-  await mkdir(join(dataDir, 'pglite'), { recursive: true });
-  const copy = new PGlite(join(dataDir, 'pglite'), { loadDataDir: dump });
-  await copy.waitReady;
-  await copy.close();
-  return dataDir;
-}

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { waitFor } from '../support/child-service.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { onPostgres } from '../support/test-database.js';
+import { suiteServerUrl } from '../support/test-database.js';
 
 let h: Harness;
 let tracker: TestTracker;
 
 beforeAll(async () => {
-  if (!onPostgres) return;
   h = await startHarness();
   tracker = await startTestTracker();
 });
@@ -20,7 +19,7 @@ afterAll(async () => {
 });
 
 async function dropConnections(database: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  const admin = new pg.Client({ connectionString: suiteServerUrl() });
   await admin.connect();
   const { rowCount } = await admin.query(
     'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
@@ -30,40 +29,37 @@ async function dropConnections(database: string): Promise<number> {
   return rowCount ?? 0;
 }
 
-it.skipIf(!onPostgres)(
-  'keeps taking leads and delivering postbacks after every connection is killed',
-  async () => {
-    const campaign = await h.createCampaign('conn-loss', {
-      salesrender: { company_id: '50' },
-      postback: { url: `${tracker.url}/pb?clickid={click_id}` },
+it('keeps taking leads and delivering postbacks after every connection is killed', async () => {
+  const campaign = await h.createCampaign('conn-loss', {
+    salesrender: { company_id: '50' },
+    postback: { url: `${tracker.url}/pb?clickid={click_id}` },
+  });
+  h.addCompanyFor(campaign);
+  const key = await h.createPartner(['conn-loss']);
+  h.service.context.worker.start();
+  const send = (n: number) =>
+    h.request({
+      method: 'POST',
+      url: '/v1/leads/conn-loss',
+      body: { phone: `+79125550${100 + n}`, click_id: `cl-${n}` },
+      headers: { 'x-api-key': key },
     });
-    h.addCompanyFor(campaign);
-    const key = await h.createPartner(['conn-loss']);
-    h.service.context.worker.start();
-    const send = (n: number) =>
-      h.request({
-        method: 'POST',
-        url: '/v1/leads/conn-loss',
-        body: { phone: `+79125550${100 + n}`, click_id: `cl-${n}` },
-        headers: { 'x-api-key': key },
-      });
-    expect((await send(0)).status).toBe(201);
+  expect((await send(0)).status).toBe(201);
 
-    const database = new URL(h.testDatabase.url!).pathname.slice(1);
-    expect(await dropConnections(database)).toBeGreaterThan(0);
+  const database = new URL(h.testDatabase.url).pathname.slice(1);
+  expect(await dropConnections(database)).toBeGreaterThan(0);
 
-    // The pool replaces dead connections; a request that raced the kill may fail, none after it.
-    const statuses: number[] = [];
-    for (let n = 1; n <= 10; n++) statuses.push((await send(n)).status);
-    expect(statuses.slice(1).every((status) => status === 201)).toBe(true);
+  // The pool replaces dead connections; a request that raced the kill may fail, none after it.
+  const statuses: number[] = [];
+  for (let n = 1; n <= 10; n++) statuses.push((await send(n)).status);
+  expect(statuses.slice(1).every((status) => status === 201)).toBe(true);
 
-    // Webhook, refresh job and postback still flow (the LISTEN connection reconnects; the poll is the backstop).
-    const lead = await send(20);
-    h.sandbox.changeStatus('50', lead.body.order_id, '3');
-    await waitFor(
-      () => tracker.received.some((postback) => postback.query.clickid === 'cl-20'),
-      15_000,
-      'the postback',
-    );
-  },
-);
+  // Webhook, refresh job and postback still flow (the LISTEN connection reconnects; the poll is the backstop).
+  const lead = await send(20);
+  h.sandbox.changeStatus('50', lead.body.order_id, '3');
+  await waitFor(
+    () => tracker.received.some((postback) => postback.query.clickid === 'cl-20'),
+    15_000,
+    'the postback',
+  );
+});

@@ -1,13 +1,13 @@
-// PostgreSQL: statements run as named prepared statements unless DATABASE_PREPARED_STATEMENTS=0.
+// Statements run as named prepared statements unless DATABASE_PREPARED_STATEMENTS=0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { openPostgres } from '../../src/db/connection.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDatabase: TestDatabase | null = null;
 
 beforeAll(async () => {
-  if (onPostgres) testDatabase = await createTestDatabase();
+  testDatabase = await createTestDatabase();
 });
 afterAll(async () => {
   await testDatabase?.drop();
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** Runs one parameterised statement, then counts the prepared statements its connection holds. */
 async function preparedAfterOneQuery(preparedStatements: boolean): Promise<number> {
-  const database = await openPostgres(testDatabase!.url!, { preparedStatements });
+  const database = await openPostgres(testDatabase!.url, { preparedStatements });
   try {
     return await database.script(async (run) => {
       await run('select $1::int + 1 as answer', [41]);
@@ -35,7 +35,7 @@ describe('prepared statements', () => {
     expect(loadSettings({ DATABASE_PREPARED_STATEMENTS: '1' }).DATABASE_PREPARED_STATEMENTS).toBe(true);
   });
 
-  it.skipIf(!onPostgres)('leave a named statement on the connection only when on', async () => {
+  it('leave a named statement on the connection only when on', async () => {
     expect(await preparedAfterOneQuery(true)).toBe(1);
     expect(await preparedAfterOneQuery(false)).toBe(0);
   });

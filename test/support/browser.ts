@@ -15,7 +15,7 @@ if (!haveChromium) console.warn(`browser tests skipped: no ${chromiumPath} (apt-
 export const screenshotDir = join(
   'test-artifacts',
   'screenshots',
-  process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite',
+  process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded',
 );
 
 export async function launchChromium(): Promise<Browser> {

@@ -27,6 +27,8 @@ export async function startChildService(options: {
   database: { url: string | null; dataDir: string };
   port: number;
   env?: Record<string, string>;
+  /** Run as this operating-system user (the test runs as root). */
+  user?: { uid: number; gid: number };
 }): Promise<ChildService> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -44,6 +46,7 @@ export async function startChildService(options: {
   const child = spawn(process.execPath, ['bin/leadbridge.js', 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
   });
   // A test that times out must not leave a server running on the machine.
   const killOnExit = () => child.kill('SIGKILL');
