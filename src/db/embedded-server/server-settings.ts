@@ -13,7 +13,9 @@ export const embeddedServerSettings: Readonly<Record<string, string>> = {
   shared_buffers: '32MB',
   work_mem: '4MB',
   maintenance_work_mem: '16MB',
-  wal_buffers: '1MB',
+  // Committing transactions wait for the WAL writes; 4 MB (PostgreSQL's own choice for 128 MB of buffers)
+  // lets a busy second's WAL build up without backends writing it out themselves.
+  wal_buffers: '4MB',
   huge_pages: 'off',
   // LeadBridge's statements touch few rows each: parallel workers would only cost memory.
   max_worker_processes: '2',
@@ -22,11 +24,18 @@ export const embeddedServerSettings: Readonly<Record<string, string>> = {
   // No replicas: the WAL carries only what crash recovery needs.
   wal_level: 'minimal',
   max_wal_senders: '0',
-  max_wal_size: '256MB',
-  min_wal_size: '32MB',
+  // No logical replication either: one background process fewer.
+  max_logical_replication_workers: '0',
+  // PostgreSQL's defaults (disk, not memory): under the bench's load 256 MB meant a checkpoint every
+  // half minute, and after each one every page's first change is written whole to the WAL.
+  max_wal_size: '1GB',
+  min_wal_size: '80MB',
   // Autovacuum keeps updated leads' and jobs' dead rows in check; one worker is enough for one database.
   autovacuum: 'on',
   autovacuum_max_workers: '1',
+  // Gentler than the default 2 ms: vacuuming the insert-only audit log under load dirties every page it
+  // passes, and the WAL that writes competes with commits for the disk (bench/README.md).
+  autovacuum_vacuum_cost_delay: '10ms',
   // The server's log goes to a file LeadBridge opens in DATA_DIR (stderr), not a collector process.
   logging_collector: 'off',
   log_line_prefix: '%m [%p] ',
