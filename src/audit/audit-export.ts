@@ -82,7 +82,7 @@ export async function countAudit(db: Executor, filter: AuditFilter): Promise<num
 
 /**
  * Yields the export as text chunks. Keyset pagination on the primary key (`id > last`), so each
- * page is an index range scan and memory stays flat for any number of rows, on PGlite and PostgreSQL alike.
+ * page is an index range scan and memory stays flat for any number of rows.
  */
 export async function* exportAudit(
   db: Executor,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /**
  * Returns the 32-byte secret key. With a PostgreSQL server the key must come from the environment,
- * because several instances must share it; with embedded PGlite it is generated into
+ * because several instances must share it; on the embedded database it is generated into
  * `DATA_DIR/secret.key` (mode 0600) on first start, next to the data it protects.
  */
 export async function resolveSecretKey(options: {

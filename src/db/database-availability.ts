@@ -27,11 +27,10 @@ const unavailableStates = new Set(['57P01', '57P02', '57P03']);
 const unavailableClasses = ['08', '53'];
 
 /**
- * What `pg` and `pg-pool` throw when a connection ends or cannot be had in time, and PGlite once its
- * instance has stopped (they set no code).
+ * What `pg` and `pg-pool` throw when a connection ends or cannot be had in time (they set no code).
  */
 const unavailableMessages =
-  /connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|not queryable|connection ended unexpectedly|cannot use a pool after calling end|PGlite is closed/i;
+  /connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|not queryable|connection ended unexpectedly|cannot use a pool after calling end/i;
 
 /** The error a request gets while the database is known to be down, without trying it again. */
 export class DatabaseUnavailableError extends Error {

@@ -1,4 +1,4 @@
-// Applies the numbered SQL files in ./migrations once each, in order, on PGlite or PostgreSQL.
+// Applies the numbered SQL files in ./migrations once each, in order.
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -322,7 +322,7 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
       const width = await small.evaluate(() => document.documentElement.scrollWidth);
       expect(width, path).toBeLessThanOrEqual(390);
       await small.screenshot({
-        path: `test-artifacts/screenshots/${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'}/${name}.png`,
+        path: `test-artifacts/screenshots/${process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded'}/${name}.png`,
         fullPage: true,
       });
     }

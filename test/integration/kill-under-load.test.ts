@@ -202,7 +202,7 @@ it(`creates ${total} leads once and delivers every postback when killed mid-load
   const salesrenderDuplicates = duplicatesOf(0) + duplicatesOf(1);
   const postbackDuplicates = tracker.received.length - total;
   console.log(
-    `kill under load (${testDatabase ? 'PostgreSQL' : 'PGlite'}): ${total} leads (${[...answers]
+    `kill under load (${testDatabase ? 'PostgreSQL' : 'embedded'}): ${total} leads (${[...answers]
       .map(([status, count]) => `${count}×${status}`)
       .join(', ')}), ${allOrders().length} orders in SalesRender (${salesrenderDuplicates} duplicates: ` +
       `${duplicatesOf(0)} without a reference field, ${duplicatesOf(1)} with one), ` +

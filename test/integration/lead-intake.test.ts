@@ -1,4 +1,4 @@
-// Lead intake over HTTP against the sandbox, on the test database (PGlite, or PostgreSQL with TEST_DATABASE_URL).
+// Lead intake over HTTP against the sandbox, on the test database (the embedded server, or PostgreSQL with TEST_DATABASE_URL).
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema.js';

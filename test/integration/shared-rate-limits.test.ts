@@ -60,7 +60,7 @@ function expectRefusals(answers: Awaited<ReturnType<Send>>[]) {
   }
 }
 
-describe('one instance (PGlite and PostgreSQL)', () => {
+describe('one instance (embedded default and PostgreSQL)', () => {
   it('grants tokens from a minute budget in one statement, never past the limit', async () => {
     const db = h.testDatabase.database.orm;
     const windowStart = new Date('2026-03-01T09:00:00Z');

@@ -1,7 +1,7 @@
 // A fresh database per test file, on the suite's embedded server or on the server at TEST_DATABASE_URL.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type Database, openPostgres } from '../../src/db/connection.js';
+import { adminQuery, databaseUrl } from './suite-database-server.js';
 
 export interface TestDatabase {
   database: Database;
@@ -21,26 +21,28 @@ export function suiteServerUrl(): string {
   return url;
 }
 
-/** Creates an empty database so runs never see each other's rows. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = suiteServerUrl();
+/**
+ * Creates a database of its own, so runs never see each other's rows: migrated (a copy of the run's
+ * template, made by the global set-up), or `empty` for a test that migrates it itself.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = suiteServerUrl();
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!template && !options.empty)
+    throw new Error('no template database: run the suite with vitest (its global set-up makes one)');
   const name = `lb_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString());
+  await adminQuery(
+    serverUrl,
+    options.empty ? `create database ${name}` : `create database ${name} template ${template}`,
+  );
+  const url = databaseUrl(serverUrl, name);
+  const database = await openPostgres(url);
   return {
     database,
-    url: url.toString(),
+    url,
     async drop() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -19,7 +19,6 @@ describe('isDatabaseUnavailable', () => {
     ).toBe(true);
     expect(isDatabaseUnavailable(new AggregateError([withCode('ECONNREFUSED')], ''))).toBe(true);
     expect(isDatabaseUnavailable(new DatabaseUnavailableError())).toBe(true);
-    expect(isDatabaseUnavailable(new Error('PGlite is closed'))).toBe(true);
   });
 
   it('recognises a server shutting down, crashing, starting up or out of room (57P01-57P03, classes 08 and 53)', () => {

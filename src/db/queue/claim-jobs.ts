@@ -6,8 +6,8 @@ import { type Job, jobFromRow } from './job.js';
 /**
  * Selects due pending jobs `FOR UPDATE SKIP LOCKED` and marks them running with a lease in the same
  * statement, so two workers on one PostgreSQL never take the same job and neither waits for the other.
- * The statement commits on its own: the job's work (an HTTP call) runs outside any transaction, which
- * also keeps PGlite's single connection free for other requests meanwhile.
+ * The statement commits on its own: the job's work (an HTTP call) runs outside any transaction, so no
+ * connection is held while it waits.
  */
 export async function claimJobs(
   db: Executor,

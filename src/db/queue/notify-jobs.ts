@@ -6,7 +6,7 @@ export const jobsChannel = 'leadbridge_jobs';
 
 /**
  * Call inside the transaction that inserted the jobs: PostgreSQL delivers the NOTIFY only when it
- * commits, so a worker woken by it always finds the rows. On PGlite the listener is in this process.
+ * commits, so a worker woken by it always finds the rows.
  */
 export async function notifyJobs(db: Executor): Promise<void> {
   await db.execute(sql`select pg_notify(${jobsChannel}, '')`);
