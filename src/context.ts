@@ -7,7 +7,7 @@ import type { Settings } from './config/settings.js';
 import type { Clock, IdSource } from './db/clock.js';
 import type { Database } from './db/connection.js';
 import type { JobWorker } from './db/queue/worker.js';
-import type { InFlightWork } from './http/in-flight-work.js';
+import type { InFlightWork } from './in-flight-work.js';
 import type { SubmitLeadDeps } from './leads/submit-lead.js';
 import type { DeliveryDeps } from './postbacks/deliver-postback.js';
 import type { AdvertiserUpdateDeps } from './statuses/advertiser-update.js';

@@ -1,4 +1,4 @@
-// The composition root: opens the database, migrates, wires the domain, the worker and the HTTP server.
+// The composition root: opens the database, migrates, wires the domain, the worker, the HTTP server and the console.
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -21,9 +21,9 @@ import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
-import { InFlightWork } from './http/in-flight-work.js';
 import { buildHttpServer, logSerializers } from './http/server.js';
 import { rateLimitWindowSweep } from './http/shared-rate-limit.js';
+import { InFlightWork } from './in-flight-work.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
 import { createOrderCreatedWriter } from './leads/record-order-created.js';
 import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
@@ -41,6 +41,7 @@ import { advertiserUpdateJobKind, attemptAdvertiserUpdate } from './statuses/adv
 import { reconcile } from './statuses/reconcile.js';
 import { reconcileJobKind, scheduleReconciliation } from './statuses/reconcile-schedule.js';
 import { attemptRefreshOrder, refreshOrderJobKind } from './statuses/refresh-order.js';
+import { registerConsole } from './ui/register-console.js';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -261,6 +262,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ),
   );
   const app = await buildHttpServer(context);
+  // The console shares the API's server (its cookie plugin, error handler, rate limits) but not its code,
+  // so the composition root mounts it, after the API's routes.
+  await registerConsole(app, context);
   let closing: Promise<void> | undefined;
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());

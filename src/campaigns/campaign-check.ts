@@ -7,7 +7,7 @@ import { SalesRenderError } from '../salesrender/errors.js';
 import { coercionProblems, fitAddOrderInput, fitUpdateOrderInput } from '../salesrender/fit-input.js';
 import { logCreationAction, mutationInputType } from '../salesrender/live-schema.js';
 import { buildAddOrderInput, buildCpaLeadBody, type LeadAttribute } from '../salesrender/order-input.js';
-import type { SchemaProblem } from '../salesrender/schema-problem.js';
+import type { SchemaProblem } from '../schema-problem.js';
 import type { Campaign } from './campaign-repository.js';
 import type { CompanySchemas } from './company-schemas.js';
 import { crmOrderSettings } from './crm-order-settings.js';

@@ -2,7 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Orm } from '../db/connection.js';
 import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
-import { hasError } from '../salesrender/schema-problem.js';
+import { hasError } from '../schema-problem.js';
 import { type CampaignCheckDeps, type CampaignCheckReport, checkCampaign } from './campaign-check.js';
 import type { Campaign } from './campaign-repository.js';
 import { releaseHeldLeads } from './held-leads.js';

@@ -2,7 +2,7 @@
 import { type Executor, queryRows } from '../db/connection.js';
 import { listSchemaChecksSql, schemaCheckFromRow } from '../db/sql/list-schema-checks.js';
 import { companyKey } from '../salesrender/live-schema.js';
-import { hasError, type SchemaProblem } from '../salesrender/schema-problem.js';
+import { hasError, type SchemaProblem } from '../schema-problem.js';
 import { listCampaigns } from './campaign-repository.js';
 
 export interface CompanySchemaResult {

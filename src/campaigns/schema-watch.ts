@@ -9,7 +9,7 @@ import { jsonColumn } from '../db/sql/json-column.js';
 import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
 import { recordSchemaCheckSql } from '../db/sql/record-schema-check.js';
 import { companyKey } from '../salesrender/live-schema.js';
-import { hasError, type SchemaProblem } from '../salesrender/schema-problem.js';
+import { hasError, type SchemaProblem } from '../schema-problem.js';
 import type { CampaignCheckDeps } from './campaign-check.js';
 import { type Campaign, listCampaigns } from './campaign-repository.js';
 import { runCampaignCheck } from './run-campaign-check.js';

@@ -3,8 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { sessionOf } from '../ui/console-session.js';
-import { isAdminToken } from '../ui/session-store.js';
+import { sessionOf } from '../staff-sessions/session-cookie.js';
+import { isAdminToken } from '../staff-sessions/session-store.js';
 
 /** Returns a preHandler that refuses requests without admin rights; with no token configured, all are refused. */
 export function requireAdmin(context: AppContext) {

@@ -9,7 +9,6 @@ import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { httpDuration, httpRequests } from '../metrics.js';
-import { registerConsole } from '../ui/register-console.js';
 import { requireAdmin } from './admin-auth.js';
 import { cleanInput } from './clean-input.js';
 import { refuseWhileDatabaseDown } from './database-guard.js';
@@ -142,7 +141,6 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     registerAdminReconcileRoute(admin, context);
     registerAdminSalesRenderSchemaRoute(admin, context);
   });
-  await registerConsole(app, context);
   return app;
 }
 

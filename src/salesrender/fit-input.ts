@@ -7,9 +7,9 @@ import {
   isInputObjectType,
   isNonNullType,
 } from 'graphql';
+import type { SchemaProblem } from '../schema-problem.js';
 import type { LeadValue } from './errors.js';
 import { inputFieldType, mutationInputType } from './live-schema.js';
-import type { SchemaProblem } from './schema-problem.js';
 
 export interface FittedInput {
   input: Record<string, unknown>;

@@ -1,38 +1,14 @@
-// Console authentication: the session cookie, the guard on every console page, CSRF and origin checks on forms.
-import type {} from '@fastify/cookie'; // request.cookies, reply.setCookie types
+// Console authentication: the guard on every console page, CSRF and origin checks on forms.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { type ConsoleSession, findSession, isValidCsrfToken } from './session-store.js';
-
-export const sessionCookie = 'lb_console';
+import { sessionOf } from '../staff-sessions/session-cookie.js';
+import { type ConsoleSession, isValidCsrfToken } from '../staff-sessions/session-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     consoleSession: ConsoleSession | null;
   }
-}
-
-/** The live session behind the request's cookie, or null. */
-export async function sessionOf(
-  context: AppContext,
-  request: FastifyRequest,
-): Promise<ConsoleSession | null> {
-  const value = request.cookies?.[sessionCookie];
-  if (!value) return null;
-  return findSession(context.database.orm, value, context.clock.now());
-}
-
-/** Cookie options: HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure behind https. */
-export function cookieOptions(context: AppContext, maxAgeSeconds?: number) {
-  return {
-    path: '/admin',
-    httpOnly: true,
-    sameSite: 'strict' as const,
-    secure: context.settings.publicBaseUrl.startsWith('https://'),
-    // Relative, so the browser's clock need not agree with ours; the server checks its own expiry anyway.
-    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
-  };
 }
 
 /**

@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
 import type { AppContext } from '../context.js';
 import { AppError, asAppError } from '../errors.js';
-import { cookieOptions, requireConsoleSession, sessionCookie, sessionOf } from './console-session.js';
+import { cookieOptions, sessionCookie, sessionOf } from '../staff-sessions/session-cookie.js';
+import { endSession, isAdminToken, startSession } from '../staff-sessions/session-store.js';
+import { requireConsoleSession } from './console-session.js';
 import { html } from './html.js';
 import { signInPage } from './layout.js';
 import { registerAuditPages } from './pages/audit-pages.js';
@@ -16,7 +18,6 @@ import { registerDashboardPage } from './pages/dashboard-page.js';
 import { registerLeadPages } from './pages/lead-pages.js';
 import { registerPostbackPages } from './pages/postback-pages.js';
 import { sendPage } from './send-page.js';
-import { endSession, isAdminToken, startSession } from './session-store.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const assets: Record<string, { type: string; text: string }> = {

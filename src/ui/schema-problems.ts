@@ -1,5 +1,5 @@
 // How the console lists problems a SalesRender schema or campaign check found: errors first, each escaped.
-import type { SchemaProblem } from '../salesrender/schema-problem.js';
+import type { SchemaProblem } from '../schema-problem.js';
 import { html, type SafeHtml } from './html.js';
 
 /** Errors before warnings; otherwise the order the check found them in. */

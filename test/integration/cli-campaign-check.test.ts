@@ -1,12 +1,13 @@
 // `leadbridge campaign add|show|check` and `partner add` as a user runs them, against the sandbox's live schema.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { crmToken, secretKey } from '../support/harness.js';
+import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const run = promisify(execFile);
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
   await testDatabase?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 async function leadbridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,11 +1,12 @@
 // A lead accepted is never lost: LeadBridge is SIGKILLed mid-flight and restarted on the same data.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
 import { adminToken, crmToken } from '../support/harness.js';
+import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let sandbox: Sandbox;
@@ -26,7 +27,7 @@ afterAll(async () => {
   await running?.kill();
   await sandbox?.close();
   await testDatabase?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -2,7 +2,7 @@
 // Clients behave like real ones: a buyer whose request failed sends the same lead again (same click id),
 // SalesRender re-sends a webhook that was not answered. Afterwards the counts must show every lead created
 // once in SalesRender and every accepted lead's postback delivered; duplicates are counted and bounded.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
 import { adminToken, crmToken } from '../support/harness.js';
+import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const total = Number(process.env.KILL_LOAD_TOTAL ?? 2000);
@@ -42,7 +43,7 @@ afterAll(async () => {
   await sandbox?.close();
   await tracker?.close();
   await testDatabase?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 /** Runs `work` over `count` indexes with at most `limit` in flight. */

@@ -1,13 +1,14 @@
 // The drift watch, as an operator meets it: SalesRender changes under a running LeadBridge, and within one
 // check interval the schema report, /metrics and `campaign check` say so; leads sent meanwhile are held
 // (not rejected) and go through once the company is put back.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type ChildService, freePort, startChildService } from '../support/child-service.js';
 import { adminToken, crmToken } from '../support/harness.js';
+import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** 1.8 s between passes of the drift watch. */
@@ -60,7 +61,7 @@ afterAll(async () => {
   await service?.kill().catch(() => {});
   await sandbox?.close();
   await testDatabase?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 it('reports a renamed order field within one interval, holds the leads sent meanwhile, and releases them', {

@@ -1,6 +1,6 @@
 // Every company's last drift-watch result, for the dashboard, the metric and the admin API.
 import { type SQL, sql } from 'drizzle-orm';
-import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+import type { SchemaProblem } from '../../schema-problem.js';
 import { jsonColumn } from './json-column.js';
 
 export interface SchemaCheckView {

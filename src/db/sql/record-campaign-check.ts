@@ -1,6 +1,6 @@
 // Records a campaign's last check (drift watch or `campaign check`), shown on its page.
 import { type SQL, sql } from 'drizzle-orm';
-import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+import type { SchemaProblem } from '../../schema-problem.js';
 import { jsonColumn } from './json-column.js';
 
 export interface CampaignCheckRow {

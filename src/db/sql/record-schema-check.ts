@@ -1,6 +1,6 @@
 // Records the drift watch's result for one company and answers the result it replaces (to audit a change).
 import { type SQL, sql } from 'drizzle-orm';
-import type { SchemaProblem } from '../../salesrender/schema-problem.js';
+import type { SchemaProblem } from '../../schema-problem.js';
 
 export interface SchemaCheckRow {
   company: string;

@@ -1,4 +1,4 @@
-// Console sign-in sessions: created with the admin token, kept in the database, ended by sign-out or expiry.
+// Staff sign-in sessions: created with the admin token, kept in the database, ended by sign-out or expiry.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Clock, IdSource } from '../db/clock.js';

@@ -1,4 +1,5 @@
 // One finding of a schema or campaign check, as the API, the CLI, the console and the audit log show it.
+// Outside salesrender/ because db/ stores findings too, and the two never import each other.
 
 /** `error`: something LeadBridge sends would fail, or a routed field is gone; `warning`: worth a look. */
 export type ProblemSeverity = 'error' | 'warning';
