@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
-import { crmToken, secretKey } from '../support/harness.js';
+import { crmToken, sandboxSalesRender, secretKey } from '../support/harness.js';
 import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -47,13 +47,7 @@ const campaign = (alias: string, extra: Record<string, unknown>) =>
   JSON.stringify({
     alias,
     name: alias,
-    salesrender: {
-      base_url: sandbox.url,
-      company_id: '1',
-      token: crmToken,
-      project_id: '1',
-      initial_status_id: '1',
-    },
+    salesrender: sandboxSalesRender(sandbox.url),
     ...extra,
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
-import { adminToken, crmToken } from '../support/harness.js';
+import { adminToken, sandboxSalesRender } from '../support/harness.js';
 import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -58,13 +58,7 @@ it('creates the order exactly once after a kill, both after a 202 and in the mid
   const campaign = await admin('POST', '/admin/api/campaigns', {
     alias: 'crash',
     name: 'Crash test',
-    salesrender: {
-      base_url: sandbox.url,
-      company_id: '1',
-      token: crmToken,
-      project_id: '1',
-      initial_status_id: '1',
-    },
+    salesrender: sandboxSalesRender(sandbox.url),
     default_country: 'RU',
   });
   expect(campaign.status).toBe(201);

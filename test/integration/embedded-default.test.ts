@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
-import { adminToken, crmToken } from '../support/harness.js';
+import { adminToken, sandboxSalesRender } from '../support/harness.js';
 import { onPostgres } from '../support/test-database.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -60,13 +60,7 @@ async function setUp(service: ChildService, alias: string): Promise<string> {
   const campaign = await call(service, 'POST', '/admin/api/campaigns', {
     alias,
     name: alias,
-    salesrender: {
-      base_url: sandbox.url,
-      company_id: '1',
-      token: crmToken,
-      project_id: '1',
-      initial_status_id: '1',
-    },
+    salesrender: sandboxSalesRender(sandbox.url),
     default_country: 'RU',
   });
   expect(campaign.status).toBe(201);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { type ChildService, freePort, startChildService } from '../support/child-service.js';
-import { adminToken, crmToken } from '../support/harness.js';
+import { adminToken, sandboxSalesRender } from '../support/harness.js';
 import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -70,13 +70,7 @@ it('reports a renamed order field within one interval, holds the leads sent mean
   const created = await admin('POST', '/admin/api/campaigns', {
     alias: 'drift',
     name: 'Drift',
-    salesrender: {
-      base_url: sandbox.url,
-      company_id: '1',
-      token: crmToken,
-      project_id: '1',
-      initial_status_id: '1',
-    },
+    salesrender: sandboxSalesRender(sandbox.url),
     status_map: {
       '1': 'pending',
       '2': 'pending',

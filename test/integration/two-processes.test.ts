@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
-import { adminToken, crmToken } from '../support/harness.js';
+import { adminToken, sandboxSalesRender } from '../support/harness.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-database.js';
 
 const total = Number(process.env.TWO_PROCESS_TOTAL ?? 1000);
@@ -62,13 +62,7 @@ it.skipIf(!onPostgres)(
       {
         alias: 'shared',
         name: 'Shared',
-        salesrender: {
-          base_url: sandbox.url,
-          company_id: '1',
-          token: crmToken,
-          project_id: '1',
-          initial_status_id: '1',
-        },
+        salesrender: sandboxSalesRender(sandbox.url),
         status_map: { '1': 'pending', '3': 'accepted' },
         postback: { url: `${tracker.url}/pb?clickid={click_id}&tid={tid}`, on: ['accepted'] },
         default_country: 'RU',

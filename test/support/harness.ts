@@ -9,6 +9,15 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 export const adminToken = 'test-admin-token-0123456789';
 export const secretKey = 'a'.repeat(64);
 export const crmToken = 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl';
+
+/** A campaign's `salesrender` block for the sandbox's company 1 (project 1, new orders in status 1). */
+export const sandboxSalesRender = (sandboxUrl: string) => ({
+  base_url: sandboxUrl,
+  company_id: '1',
+  token: crmToken,
+  project_id: '1',
+  initial_status_id: '1',
+});
 export const cpaToken = 'eyJhbGciOiJIUzI1NiJ9.sandbox-cpa-token.c2lnbmF0dXJl';
 
 export interface Harness {
@@ -122,14 +131,7 @@ export async function startHarness(
         alias,
         name: `Campaign ${alias}`,
         module: 'crm',
-        salesrender: {
-          base_url: sandbox.url,
-          company_id: '1',
-          token: crmToken,
-          project_id: '1',
-          initial_status_id: '1',
-          ...srOverrides,
-        },
+        salesrender: { ...sandboxSalesRender(sandbox.url), ...srOverrides },
         status_map: {
           '1': 'pending',
           '2': 'pending',
