@@ -13,9 +13,9 @@ import {
 /**
  * Found values live until `until`; misses are not kept, so a new row is seen at once. Concurrent misses of
  * one key share one load: when an entry expires under load, every request in flight would otherwise run
- * the same query (on the benchmark, about 50 at each expiry: a quarter of the intake's statements).
+ * the same query.
  */
-class TtlCache<T> {
+export class TtlCache<T> {
   private readonly entries = new Map<string, { value: T; until: number }>();
   private readonly loading = new Map<string, Promise<T | null>>();
   constructor(

@@ -72,7 +72,7 @@ export const defaultUnavailableWaitMs = 5_000;
  * Runs every parameterised statement as a named prepared statement (name = digest of its text), so
  * PostgreSQL parses and plans each distinct statement once per connection instead of on every call.
  * LeadBridge's statements are a fixed set (varying only with list lengths), so the per-connection cache
- * stays small. On the benchmark the server's CPU per lead dropped (bench/README.md).
+ * stays small.
  */
 const statementNames = new Map<string, string>();
 

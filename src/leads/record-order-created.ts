@@ -57,8 +57,7 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
  *
  * The leads are found by `id = any(array(...))` on top of the join: PostgreSQL guesses 100 rows for any
  * json_to_recordset, and joining 100 rows to a leads table of 15,000 it chose a hash join over a full scan
- * of leads, so every creation read the whole table (6.5 ms at 15,000 leads, growing with the table; with
- * the fix 0.8 ms, and PostgreSQL's CPU at 500 leads/s fell from 86-94 % to 55-69 % of a core). An array
+ * of leads, so every creation read the whole table, costing more as the table grows. An array
  * condition is planned as an index lookup on the primary key whatever the table's size
  * (test/integration/hot-statement-plans.test.ts). A plan made while the table was nearly empty still
  * scans it, until an ANALYZE (autovacuum's) re-plans the statement: README, operations.

@@ -62,6 +62,26 @@ describe('redaction', () => {
       b: 'nul\uFFFD',
     });
   });
+
+  it('leaves its input unchanged, copying only what it replaces', () => {
+    const clean = { lead: { name: 'Ivan', phones: ['+79125550101'] }, count: 2 };
+    expect(redactValue(clean)).toBe(clean);
+    const input = { lead: { name: 'Ivan', token: 'abc' }, other: { kept: true } };
+    const redacted = redactValue(input) as typeof input;
+    expect(redacted).toEqual({ lead: { name: 'Ivan', token: '[redacted]' }, other: { kept: true } });
+    expect(input.lead.token).toBe('abc');
+    expect(redacted.other).toBe(input.other);
+  });
+
+  it('reads an object with a prototype as JSON would: its own enumerable properties', () => {
+    class Answer {
+      status = 'ok';
+      get hidden() {
+        return 'not serialised';
+      }
+    }
+    expect(redactValue(new Answer())).toEqual({ status: 'ok' });
+  });
 });
 
 describe('token cipher', () => {
