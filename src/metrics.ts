@@ -63,9 +63,36 @@ export const rateLimitClaims = new Counter({
 });
 
 /**
+ * Where work that nobody awaits can fail (the `where` of leadbridge_background_errors_total), a closed set:
+ * pool_idle_client (an idle pooled connection broke), listen_connection (the LISTEN connection broke or
+ * could not be opened), batch_statement (a shared statement failed and its items were written one by one),
+ * advertiser_reread (the order could not be re-read after an advertiser update), metric_read (a gauge read
+ * from the database at scrape time), rate_limit_sweep (old rate-limit budgets could not be deleted).
+ */
+export const backgroundErrorSites = [
+  'pool_idle_client',
+  'listen_connection',
+  'batch_statement',
+  'advertiser_reread',
+  'metric_read',
+  'rate_limit_sweep',
+] as const;
+export type BackgroundErrorSite = (typeof backgroundErrorSites)[number];
+
+export const backgroundErrors = new Counter({
+  name: 'leadbridge_background_errors_total',
+  help: 'Errors of background work that nobody awaits (each also logged, at most one line per 10 s per site), by where: pool_idle_client, listen_connection, batch_statement, advertiser_reread, metric_read, rate_limit_sweep',
+  labelNames: ['where'] as const,
+  registers: [metricsRegistry],
+});
+// Every site is listed from the start (at 0), so an alert on an increase sees the first error too.
+for (const where of backgroundErrorSites) backgroundErrors.inc({ where }, 0);
+
+/**
  * A gauge read from the database at scrape time is left empty when the read fails: one failing collector
  * fails the whole scrape, and while the database is away the scrape must still say so
- * (`leadbridge_database_up` 0). Counted, so the gap is visible.
+ * (`leadbridge_database_up` 0). Counted, so the gap is visible; the composition root's read functions
+ * report why (`metric_read` in leadbridge_background_errors_total, and a log line).
  */
 async function readOrNothing<T>(read: () => Promise<T[]>): Promise<T[]> {
   try {

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAuditWriter } from './audit/audit-writer.js';
+import { createBackgroundErrorReport } from './background-errors.js';
 import { CompanySchemas } from './campaigns/company-schemas.js';
 import { HotLookups } from './campaigns/hot-lookups.js';
 import { listCompanySchemaResults } from './campaigns/schema-results.js';
@@ -107,6 +108,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     } else if (state === 'up') logger.info('the database is reachable again');
     else logger.warn({ cause }, 'a database connection failed: checking the database');
   });
+  const reportBackgroundError = createBackgroundErrorReport({ logger, now: () => clock.now().getTime() });
+  database.onBackgroundError(reportBackgroundError);
   try {
     const applied = await migrate(database);
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
@@ -158,8 +161,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     workerId,
     leaseMs,
     lookups: new HotLookups(database.orm),
-    ordersCreated: createOrderCreatedWriter(database.orm, audit),
-    leadStore: createLeadStore(database.orm, audit),
+    ordersCreated: createOrderCreatedWriter(database.orm, audit, {
+      onBatchError: (error, items) =>
+        reportBackgroundError('batch_statement', error, { writer: 'orders_created', items }),
+    }),
+    leadStore: createLeadStore(database.orm, audit, {
+      onBatchError: (error, items) =>
+        reportBackgroundError('batch_statement', error, { writer: 'leads', items }),
+    }),
+    reportBackgroundError,
   };
   const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
   const deliveryDeps = {
@@ -195,7 +205,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     sweeps: {
       inline_create_order: (now) => recoverInlineAttempts(database.orm, { now, ids }),
       ...(settings.RATE_LIMIT_PER_MINUTE > 0
-        ? { rate_limit_windows: rateLimitWindowSweep(database.orm, logger) }
+        ? { rate_limit_windows: rateLimitWindowSweep(database.orm, reportBackgroundError) }
         : {}),
     },
     handlers: {
@@ -243,11 +253,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     advertiserDeps: leadDeps,
     inFlight: new InFlightWork(),
   };
-  // While the database is known to be down a scrape reads nothing from it (rather than waiting for it).
+  // While the database is known to be down a scrape reads nothing from it (rather than waiting for it:
+  // the availability check reports the outage). A read that fails is reported, then left empty.
   const whileReachable =
     <T>(read: () => Promise<T>) =>
     () =>
-      database.availability.isDown ? Promise.reject(new DatabaseUnavailableError()) : read();
+      database.availability.isDown
+        ? Promise.reject(new DatabaseUnavailableError())
+        : read().catch((error: unknown) => {
+            reportBackgroundError('metric_read', error);
+            throw error;
+          });
   registerSchemaGauge(whileReachable(() => listCompanySchemaResults(database.orm)));
   registerSharedStatementMetrics({ leads: leadDeps.leadStore, orders_created: leadDeps.ordersCreated });
   registerQueueGauge(

@@ -15,6 +15,9 @@ export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'ex
 /** Runs raw SQL inside one native transaction; without params a text may hold several statements. */
 export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
+/** Where a connection of the database's own fails with nobody awaiting it (a `where` of the background errors). */
+export type DatabaseErrorSite = 'pool_idle_client' | 'listen_connection';
+
 export interface Database {
   /** `embedded`: the server LeadBridge started on DATA_DIR itself; `postgres`: one at DATABASE_URL. */
   readonly kind: 'embedded' | 'postgres';
@@ -29,6 +32,12 @@ export interface Database {
    * Returns a function that stops listening.
    */
   listen(channel: string, onSignal: () => void): Promise<() => Promise<void>>;
+  /**
+   * Hears the errors of connections nobody awaits: an idle pooled connection that broke, the LISTEN
+   * connection breaking or failing to open. Each is handled here (replaced, reconnected); the listener
+   * is for the operator's log and metrics.
+   */
+  onBackgroundError(listener: (where: DatabaseErrorSite, error: unknown) => void): void;
   close(): Promise<void>;
 }
 
@@ -132,12 +141,20 @@ export async function openPostgres(
     probe: () => probeConnection(url, waitMs),
     waitMs,
   });
+  const errorListeners: ((where: DatabaseErrorSite, error: unknown) => void)[] = [];
+  const reportError = (where: DatabaseErrorSite, error: unknown) => {
+    for (const listener of errorListeners) listener(where, error);
+  };
   // A dropped idle connection must not crash the process: the pool removes it and replaces it on next
-  // use. The error is not lost: it starts an availability check, whose outcome is logged and measured.
-  pool.on('error', (error) => availability.notice(error));
+  // use. The error is reported, and starts an availability check (whose outcome is logged and measured).
+  pool.on('error', (error) => {
+    reportError('pool_idle_client', error);
+    availability.notice(error);
+  });
   // A connection that breaks while checked out between two statements (in a transaction) emits 'error'
   // with no listener of the pool's: unheard, that would end the process. The statement after it fails
-  // and the pool discards the connection; this only starts the availability check.
+  // and its caller hears why, so this is not reported again (an idle connection's error reaches this
+  // listener too, and is reported above); it only starts the availability check.
   pool.on('connect', (client) => client.on('error', (error) => availability.notice(error)));
   // Off for a transaction-mode pooler that cannot keep them (PgBouncer before 1.21): README, production.
   if (options.preparedStatements ?? true) pool.on('connect', prepareStatementsOn);
@@ -154,13 +171,19 @@ export async function openPostgres(
         await client.query('commit');
         return result;
       } catch (error) {
+        // The statement's error is the one thrown; a rollback that fails too (the connection broke) adds
+        // nothing, and the server rolls back a transaction whose connection is gone.
         await client.query('rollback').catch(() => {});
         throw error;
       } finally {
         client.release();
       }
     },
-    listen: (channel, onSignal) => listenWithReconnect(url, channel, onSignal),
+    listen: (channel, onSignal) =>
+      listenWithReconnect(url, channel, onSignal, (error) => reportError('listen_connection', error)),
+    onBackgroundError(listener) {
+      errorListeners.push(listener);
+    },
     close: () => {
       availability.stop();
       return pool.end();
@@ -175,21 +198,28 @@ async function probeConnection(url: string, waitMs: number): Promise<void> {
     connectionTimeoutMillis: waitMs,
     query_timeout: waitMs,
   });
-  // An error after the probe settled (the server closing the socket) has nobody else to hear it.
+  // The probe's answer is its connect and query: their failure rejects it and the availability check
+  // reports it. An error after that (the server closing the socket) says nothing more, and unheard
+  // it would end the process.
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('select 1');
   } finally {
+    // Closing a connection that failed or is done; the probe's outcome is already decided above.
     await client.end().catch(() => {});
   }
 }
 
-/** A dedicated connection for LISTEN that reconnects with backoff when the server goes away. */
+/**
+ * A dedicated connection for LISTEN that reconnects with backoff when the server goes away. Each failure
+ * (the connection breaking, a connect or LISTEN that fails) goes to `onError`; nobody else awaits it.
+ */
 async function listenWithReconnect(
   url: string,
   channel: string,
   onSignal: () => void,
+  onError: (error: unknown) => void,
 ): Promise<() => Promise<void>> {
   let stopped = false;
   let client: pg.Client | null = null;
@@ -198,8 +228,14 @@ async function listenWithReconnect(
   const connect = async (): Promise<void> => {
     if (stopped) return;
     const next = new pg.Client({ connectionString: url });
+    // A connection that breaks during LISTEN both emits the error and fails the query with it: one report.
+    let heard: unknown = null;
     next.on('notification', () => onSignal());
-    next.on('error', () => scheduleReconnect());
+    next.on('error', (error) => {
+      heard = error;
+      onError(error);
+      scheduleReconnect();
+    });
     next.on('end', () => scheduleReconnect());
     try {
       await next.connect();
@@ -207,7 +243,9 @@ async function listenWithReconnect(
       client = next;
       delayMs = 250;
       onSignal();
-    } catch {
+    } catch (error) {
+      if (error !== heard) onError(error);
+      // The failure is reported above; closing the half-open connection can only fail the same way.
       await next.end().catch(() => {});
       scheduleReconnect();
     }
@@ -225,6 +263,7 @@ async function listenWithReconnect(
   return async () => {
     stopped = true;
     if (retryTimer) clearTimeout(retryTimer);
+    // Stopping: a connection that fails to close cleanly is gone either way, and nothing listens any more.
     await client?.end().catch(() => {});
   };
 }

@@ -18,6 +18,12 @@ export interface StatementBatcherOptions<Item, Result> {
    * with the same phone): the later one waits for a following statement.
    */
   conflictKeys?(item: Item): readonly string[];
+  /**
+   * Hears why a shared statement failed before its items are retried one by one. The callers hear only
+   * their own item's outcome, so without this a fault of the shared statement itself (one the items do
+   * not hit alone) would go unseen. Not called when the database is away: every caller gets that error.
+   */
+  onBatchError?(error: unknown, items: number): void;
 }
 
 interface Waiting<Item, Result> {
@@ -111,6 +117,7 @@ export class StatementBatcher<Item, Result> {
         return;
       }
       // The statement rolled back as a whole; each item again on its own answers for itself.
+      this.options.onBatchError?.(error, batch.length);
       this.stats.statements += batch.length;
       await Promise.all(
         batch.map((waiting) => this.options.runOne(waiting.item).then(waiting.resolve, waiting.reject)),

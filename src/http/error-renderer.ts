@@ -4,6 +4,7 @@ import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { describeDatabaseError } from '../db/database-availability.js';
 import { AppError, asAppError, errorCatalogue } from '../errors.js';
+import { LogThrottle } from '../log-throttle.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { auditEventFor, auditIncomingRequest } from './request-audit.js';
 
@@ -46,8 +47,7 @@ export function errorBody(error: AppError, requestId: string) {
 /** Fastify error handler: audits refused requests on audited paths, logs server faults, renders the body. */
 export function createErrorHandler(context: AppContext) {
   // Every request is refused while the database is away: one log line per 10 s says how many.
-  let refusedSinceLog = 0;
-  let lastRefusalLogAt = 0;
+  const refusals = new LogThrottle({ now: Date.now });
   return async function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
@@ -57,21 +57,18 @@ export function createErrorHandler(context: AppContext) {
       // past DATABASE_UNAVAILABLE_WAIT_MS: the refusal goes to the process log instead (without the body,
       // which holds personal data), and the client, told to retry, sends it again to be audited then.
       context.database.availability.notice(error);
-      refusedSinceLog++;
-      const now = Date.now();
-      if (now - lastRefusalLogAt >= 10_000) {
+      const refused = refusals.take();
+      if (refused !== null) {
         request.log.warn(
           {
             cause: describeDatabaseError(error),
             method: request.method,
             url: redactUrl(request.url),
             event,
-            refused: refusedSinceLog,
+            refused,
           },
           'refused requests: the database cannot be reached',
         );
-        lastRefusalLogAt = now;
-        refusedSinceLog = 0;
       }
     } else if (event) {
       try {

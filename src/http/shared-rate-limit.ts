@@ -1,10 +1,12 @@
 // Per-minute request budgets shared by every instance on one database: each instance claims tokens from
 // the database in batches and spends them in memory, so most requests cost no database round trip.
 import type { Logger } from 'pino';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../db/clock.js';
 import type { Orm } from '../db/connection.js';
 import { claimRateLimitTokens } from '../db/sql/claim-rate-limit-tokens.js';
 import { sweepRateLimitWindows } from '../db/sql/sweep-rate-limit-windows.js';
+import { LogThrottle } from '../log-throttle.js';
 import { rateLimitClaims } from '../metrics.js';
 
 const windowMs = 60_000;
@@ -49,8 +51,8 @@ const secondsLeft = (now: number, windowStart: number) =>
  */
 export class SharedRateLimit {
   private readonly leases = new Map<string, Lease>();
-  private lastFailureLogAt = 0;
-  private failuresSinceLog = 0;
+  /** One line per ten seconds at most: during an outage every key's claim fails. */
+  private readonly failureLog = new LogThrottle({ now: Date.now });
 
   constructor(
     private readonly options: {
@@ -149,25 +151,25 @@ export class SharedRateLimit {
     }
   }
 
-  /** One line per ten seconds at most: during an outage every key's claim fails. */
   private logFailure(error: unknown): void {
-    this.failuresSinceLog++;
-    const now = Date.now();
-    if (now - this.lastFailureLogAt < 10_000) return;
+    const failedClaims = this.failureLog.take();
+    if (failedClaims === null) return;
     this.options.logger.warn(
-      { err: error, failedClaims: this.failuresSinceLog },
+      { err: error, failedClaims },
       'rate limits: could not claim tokens from the database; admitting requests unchecked',
     );
-    this.lastFailureLogAt = now;
-    this.failuresSinceLog = 0;
   }
 }
 
 /**
  * A worker sweep (see JobWorker `sweeps`) deleting the budgets of minutes that ended more than a minute
- * ago, at most once a minute. Returns 0: it recovers no work. A failure is logged and tried again later.
+ * ago, at most once a minute. Returns 0: it recovers no work. A failure is reported (logged and counted,
+ * `rate_limit_sweep`) and tried again a minute later.
  */
-export function rateLimitWindowSweep(db: Orm, logger: Logger): (now: Date) => Promise<number> {
+export function rateLimitWindowSweep(
+  db: Orm,
+  reportError: ReportBackgroundError,
+): (now: Date) => Promise<number> {
   let last = 0;
   return async function sweepRateLimitBudgets(now) {
     if (now.getTime() - last < windowMs) return 0;
@@ -175,7 +177,7 @@ export function rateLimitWindowSweep(db: Orm, logger: Logger): (now: Date) => Pr
     try {
       await sweepRateLimitWindows(db, new Date(now.getTime() - (now.getTime() % windowMs) - windowMs));
     } catch (error) {
-      logger.error({ err: error }, 'could not sweep old rate-limit budgets');
+      reportError('rate_limit_sweep', error);
     }
     return 0;
   };

@@ -141,11 +141,17 @@ export type OrderCreatedWriter = StatementBatcher<OrderCreatedRecord, boolean>;
 export function createOrderCreatedWriter(
   db: Orm,
   audit: AuditWriter,
-  options: { maxBatch?: number; maxInFlight?: number } = {},
+  options: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    /** Why a shared statement failed before its items were written one by one (see StatementBatcher). */
+    onBatchError?: (error: unknown, items: number) => void;
+  } = {},
 ): OrderCreatedWriter {
   return new StatementBatcher<OrderCreatedRecord, boolean>({
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 4,
+    onBatchError: options.onBatchError,
     runOne: async (record) => (await recordOrdersCreated(db, audit, [record])).has(record.leadId),
     runBatch: async (records) => {
       const recorded = await recordOrdersCreated(db, audit, records);

@@ -101,11 +101,17 @@ export type LeadStore = StatementBatcher<LeadToStore, StoreLeadResult>;
 export function createLeadStore(
   db: Orm,
   audit: AuditWriter,
-  options: { maxBatch?: number; maxInFlight?: number } = {},
+  options: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    /** Why a shared statement failed before its items were written one by one (see StatementBatcher). */
+    onBatchError?: (error: unknown, items: number) => void;
+  } = {},
 ): LeadStore {
   return new StatementBatcher<LeadToStore, StoreLeadResult>({
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 4,
+    onBatchError: options.onBatchError,
     conflictKeys: ({ lead }) => [
       `phone\u0000${lead.campaignId}\u0000${lead.phone}`,
       ...(lead.clickId ? [`click\u0000${lead.campaignId}\u0000${lead.clickId}`] : []),

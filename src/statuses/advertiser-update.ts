@@ -1,6 +1,7 @@
 // An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import { enqueueJob } from '../db/queue/enqueue-job.js';
@@ -29,6 +30,8 @@ export const advertiserUpdateRetrySchedule: RetrySchedule = {
 export interface AdvertiserUpdateDeps extends RefreshOrderDeps {
   workerId: string;
   leaseMs: number;
+  /** Where a failed re-read after the update is logged and counted (`advertiser_reread`). */
+  reportBackgroundError: ReportBackgroundError;
 }
 
 export interface StatusRequest {
@@ -211,14 +214,11 @@ export async function attemptAdvertiserUpdate(
     await client.updateOrder(fitted.input as typeof input);
     // Re-read for SalesRender's own statusChangedAt, so its webhook for this change later dedupes exactly.
     // The update is done; without the re-read the change is applied with our clock, and SalesRender's
-    // webhook for it is re-read later anyway, so a failed re-read loses nothing (logged).
+    // webhook for it is re-read later anyway, so a failed re-read loses nothing (logged and counted).
     const orders = await client
       .fetchOrders([payload.orderId], { commentField: sr.fields.comment })
       .catch((error: unknown) => {
-        deps.logger.warn(
-          { err: error, orderId: payload.orderId },
-          'could not re-read the order after an advertiser update',
-        );
+        deps.reportBackgroundError('advertiser_reread', error, { orderId: payload.orderId });
         return [];
       });
     snapshot = readOrder(

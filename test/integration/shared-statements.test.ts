@@ -166,6 +166,35 @@ describe('leads stored by a shared statement', () => {
     expect(await eventsOf(`req_${clash.id}`)).toEqual([]);
     expect(await eventsOf(`req_${others[0]!.id}`)).toEqual(['lead.received', 'lead.accepted']);
   });
+
+  it("logs and counts the shared statement's error before its items are retried alone", async () => {
+    const scrape = async () =>
+      (await h.request({ method: 'GET', url: '/metrics' })).text
+        .split('\n')
+        .find((line) => line.startsWith('leadbridge_background_errors_total{where="batch_statement"}'));
+    expect(await scrape()).toMatch(/ 0$/);
+    const keyOwner = newLead({ idempotencyKey: 'shared-key-2' });
+    await storeTogether([toStore(keyOwner)]);
+    const clash = newLead({ idempotencyKey: 'shared-key-2' });
+    // The service's own store, as the intake uses it.
+    const store = h.service.context.leadDeps.leadStore;
+    const settled = await Promise.allSettled([clash, newLead()].map((lead) => store.submit(toStore(lead))));
+    expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+
+    expect(await scrape()).toMatch(/ 1$/);
+    const lines = h.logLines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.where === 'batch_statement');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      writer: 'leads',
+      items: 2,
+      cause: { code: '23505', message: expect.stringContaining('duplicate key') },
+    });
+    // The driver's message only: drizzle's wrapper would quote the leads' phone numbers.
+    expect(JSON.stringify(lines[0])).not.toContain(clash.phone);
+  });
 });
 
 describe('created orders recorded by a shared statement', () => {

@@ -12,6 +12,7 @@ interface Pending {
 function recordingBatcher(options: { maxBatch?: number; maxInFlight?: number; failWhen?: string } = {}) {
   const statements: Pending[] = [];
   const ones: string[] = [];
+  const batchErrors: { message: string; items: number }[] = [];
   const start = (items: string[]) =>
     new Promise<string[]>((resolve, reject) => {
       statements.push({
@@ -24,6 +25,7 @@ function recordingBatcher(options: { maxBatch?: number; maxInFlight?: number; fa
     maxBatch: options.maxBatch ?? 10,
     maxInFlight: options.maxInFlight ?? 1,
     conflictKeys: (item) => [item.split(':')[0] ?? item],
+    onBatchError: (error, items) => batchErrors.push({ message: (error as Error).message, items }),
     runBatch: (items) => start(items),
     runOne: async (item) => {
       ones.push(item);
@@ -32,7 +34,7 @@ function recordingBatcher(options: { maxBatch?: number; maxInFlight?: number; fa
       return result as string;
     },
   });
-  return { batcher, statements, ones };
+  return { batcher, statements, ones, batchErrors };
 }
 
 /** Lets the event loop turn twice: a finished statement's slot is freed, then the next statement starts. */
@@ -104,7 +106,7 @@ describe('a statement batcher', () => {
   });
 
   it('retries every item of a failed statement on its own, so each caller gets its own outcome', async () => {
-    const { batcher, statements, ones } = recordingBatcher({ failWhen: 'bad' });
+    const { batcher, statements, ones, batchErrors } = recordingBatcher({ failWhen: 'bad' });
     const results = ['a', 'bad', 'c'].map((item) =>
       batcher.submit(item).then(
         (value) => ({ value }),
@@ -115,11 +117,23 @@ describe('a statement batcher', () => {
     statements[0]?.fail(new Error('unique violation'));
     await turn();
     expect(ones).toEqual(['a', 'bad', 'c']);
+    // The shared statement's own error is handed on, not dropped: no caller sees it.
+    expect(batchErrors).toEqual([{ message: 'unique violation', items: 3 }]);
     for (const statement of statements.slice(1)) statement.finish();
     expect(await Promise.all(results)).toEqual([
       { value: 'stored a' },
       { error: 'refused bad' },
       { value: 'stored c' },
     ]);
+  });
+
+  it('hands a database outage to every caller of the batch, with no retry and no batch report', async () => {
+    const { batcher, statements, ones, batchErrors } = recordingBatcher();
+    const results = ['a', 'b'].map((item) => batcher.submit(item).catch((error: Error) => error.message));
+    await turn();
+    statements[0]?.fail(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    expect(await Promise.all(results)).toEqual(['connect ECONNREFUSED', 'connect ECONNREFUSED']);
+    expect(ones).toEqual([]);
+    expect(batchErrors).toEqual([]);
   });
 });

@@ -263,6 +263,8 @@ async function waitUntilAccepting(child: ChildProcess, socketDir: string, logPat
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`the embedded database did not start:\n${await tail(logPath)}`);
     const client = new pg.Client({ host: socketDir, port: socketPort, user: role, database: 'postgres' });
+    // A server still starting refuses connections: each attempt's failure is the answer "not yet", and
+    // the last one goes into the error thrown at the deadline. Unheard, a late 'error' would end the process.
     client.on('error', () => {});
     try {
       await client.connect();
@@ -274,6 +276,7 @@ async function waitUntilAccepting(child: ChildProcess, socketDir: string, logPat
           `the embedded database did not accept connections within a minute: ${String(error)}\n${await tail(logPath)}`,
         );
     } finally {
+      // Closing a probe connection that failed or is done: nothing in its close is news.
       await client.end().catch(() => {});
     }
     await pause(25);
@@ -301,6 +304,7 @@ async function shutDown(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The server log's last lines for an error being thrown; a log that cannot be read adds nothing to it. */
 async function tail(path: string): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return text.split('\n').slice(-20).join('\n');
