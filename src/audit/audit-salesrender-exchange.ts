@@ -1,7 +1,7 @@
 // Turns each SalesRender call (document, variables, full answer) into an audit row: written at once, or
 // collected so the caller writes them in the same statement as the call's outcome.
 import type { Logger } from 'pino';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import type { ExchangeObserver, SalesRenderExchange } from '../salesrender/transport.js';
 import type { AuditEntry, AuditWriter } from './audit-writer.js';

@@ -1,7 +1,7 @@
 // Appends one row to the audit log, redacted, inside the caller's transaction when it has one.
 
 import { type SQL, sql } from 'drizzle-orm';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { redactValue } from './redact.js';
 

@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Executor, Orm } from '../db/connection.js';
 import { apiKeys, campaigns, clientCampaigns, clients } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
+import type { IdSource } from '../ids.js';
 
 export type ClientKind = 'partner' | 'advertiser';
 

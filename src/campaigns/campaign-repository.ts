@@ -1,10 +1,11 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { campaigns, type PostbackRow } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
+import type { IdSource } from '../ids.js';
 import { newSigningSecret } from '../postbacks/sign-webhook.js';
 import type { FieldMap } from '../salesrender/order-input.js';
 import {

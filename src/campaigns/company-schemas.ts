@@ -2,7 +2,7 @@
 // introspection in the database, then SalesRender itself; with none of them, the fact sheet's shapes.
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
 import { companySchemaFromRow, findCompanySchemaSql } from '../db/sql/find-company-schema.js';
 import { saveCompanySchemaSql } from '../db/sql/save-company-schema.js';

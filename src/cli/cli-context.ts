@@ -2,12 +2,13 @@
 import pino from 'pino';
 import { CompanySchemas } from '../campaigns/company-schemas.js';
 import { createTokenCipher, type TokenCipher } from '../campaigns/token-cipher.js';
+import { type Clock, systemClock } from '../clock.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { loadSettings, type Settings } from '../config/settings.js';
-import { type Clock, type IdSource, randomIds, systemClock } from '../db/clock.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { importPgliteDataIfPresent } from '../db/pglite-import/import-pglite-data.js';
+import { type IdSource, randomIds } from '../ids.js';
 
 export interface CliContext {
   settings: Settings;

@@ -2,7 +2,7 @@
 // the database in batches and spends them in memory, so most requests cost no database round trip.
 import type { Logger } from 'pino';
 import type { ReportBackgroundError } from '../background-errors.js';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import { claimRateLimitTokens } from '../db/sql/claim-rate-limit-tokens.js';
 import { sweepRateLimitWindows } from '../db/sql/sweep-rate-limit-windows.js';

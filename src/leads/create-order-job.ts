@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { CompanySchemas } from '../campaigns/company-schemas.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import type { RetrySchedule } from '../db/queue/job.js';
+import type { IdSource } from '../ids.js';
 import type { SalesRenderError } from '../salesrender/errors.js';
 import type { LeadRow } from './lead-repository.js';
 

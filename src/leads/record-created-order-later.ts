@@ -1,6 +1,6 @@
 // When SalesRender made an order but the database could not record it, keeps trying to record it.
 import type { Logger } from 'pino';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { OrderCreatedRecord, OrderCreatedWriter } from './record-order-created.js';
 

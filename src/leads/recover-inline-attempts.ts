@@ -1,8 +1,8 @@
 // Gives a create_order job to each lead whose inline SalesRender attempt died with its process.
 import { sql } from 'drizzle-orm';
-import type { IdSource } from '../db/clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
 import { jobInsertSql } from '../db/queue/enqueue-job.js';
+import type { IdSource } from '../ids.js';
 import { createOrderJobKind, createOrderRetrySchedule } from './create-order.js';
 
 /** At most this many leads per sweep, so one sweep stays a short transaction after a mass crash. */

@@ -4,10 +4,10 @@ import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
-import type { IdSource } from '../db/clock.js';
 import { queryRows } from '../db/connection.js';
 import { claimedJob } from '../db/queue/enqueue-job.js';
 import { AppError } from '../errors.js';
+import type { IdSource } from '../ids.js';
 import {
   attemptCreateOrder,
   type CreateOrderDeps,

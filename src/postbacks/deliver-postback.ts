@@ -6,7 +6,7 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
-import type { Clock } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import { queryRows } from '../db/connection.js';
 import { holdJob, jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.js';
@@ -75,6 +75,8 @@ export interface SendResult {
   latencyMs: number;
   responseHead: string | null;
   error: string | null;
+  /** The target was refused before any request (outbound guard): it will not become allowed by retrying. */
+  forbidden?: boolean;
   retryAfterMs?: number;
 }
 
@@ -124,6 +126,7 @@ export async function sendPostback(
       latencyMs: elapsed(),
       responseHead: null,
       error: forbidden ? `POSTBACK_TARGET_FORBIDDEN: ${message}` : message,
+      forbidden,
     };
   }
 }
@@ -214,7 +217,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<voi
   const successMatch = campaign ? campaign.postback?.success_match : payload.success_match;
   const success = answered2xx && answerMatches(result.responseHead, successMatch);
   const gone = status === 410;
-  const forbidden = result.error?.startsWith('POSTBACK_TARGET_FORBIDDEN') ?? false;
+  const forbidden = result.forbidden === true;
   // A 4xx is the tracker refusing this postback (400 missing click id, 404 unknown one): a few tries,
   // in case it was a blip, then failed. 408, 425 and 429 say "later", like a 5xx.
   const refused = status !== null && status >= 400 && status < 500 && ![408, 425, 429].includes(status);

@@ -1,7 +1,7 @@
 // The postback job a lead's new label calls for, from any source: the order's creation or a status change.
 import type { Campaign } from '../campaigns/campaign-repository.js';
-import type { IdSource } from '../db/clock.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
+import type { IdSource } from '../ids.js';
 import type { LeadRow } from '../leads/lead-repository.js';
 import { buildPostbackPayload } from './build-postback.js';
 import { postbackJobKind, postbackRetrySchedule } from './deliver-postback.js';

@@ -1,9 +1,10 @@
 // Staff sign-in sessions: created with the admin token, kept in the database, ended by sign-out or expiry.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { adminSessions } from '../db/schema.js';
+import type { IdSource } from '../ids.js';
 
 /** Twelve hours: a working day at the console, then sign in again. */
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;

@@ -2,13 +2,14 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import { type Executor, queryRows } from '../db/connection.js';
 import { claimedJob, jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
 import type { Job } from '../db/queue/job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { StatusSource } from '../db/schema.js';
 import { supersedeOlderPostbacksSql } from '../db/sql/supersede-older-postbacks.js';
+import type { IdSource } from '../ids.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
 import { postbackAttempts } from '../metrics.js';
 import { postbackJobFor } from '../postbacks/postback-job.js';

@@ -2,12 +2,13 @@
 import { sql } from 'drizzle-orm';
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
 import { claimedJob } from '../db/queue/enqueue-job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { JobWorker } from '../db/queue/worker.js';
 import { AppError } from '../errors.js';
+import type { IdSource } from '../ids.js';
 import { refreshOrderJobKind, refreshOrderRetrySchedule } from './refresh-order.js';
 
 export interface WebhookHint {

@@ -1,8 +1,9 @@
 // Runs reconciliation every RECONCILE_INTERVAL_SECONDS, once per interval across all instances.
 import type { Logger } from 'pino';
-import type { Clock, IdSource } from '../db/clock.js';
+import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import { schedulePeriodicJob } from '../db/queue/schedule-periodic-job.js';
+import type { IdSource } from '../ids.js';
 
 export const reconcileJobKind = 'reconcile';
 

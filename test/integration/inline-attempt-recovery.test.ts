@@ -1,8 +1,8 @@
 // A lead whose inline SalesRender attempt died with its process gets a create_order job; live ones don't.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomIds } from '../../src/db/clock.js';
 import { jobs, leads } from '../../src/db/schema.js';
+import { randomIds } from '../../src/ids.js';
 import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
 import { type Harness, startHarness } from '../support/harness.js';

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/db/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { claimedJob, enqueueJob, type NewJob } from '../../src/db/queue/enqueue-job.js';
 import { completeJob } from '../../src/db/queue/finish-job.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/campaigns/api-clients.js';
 import { createTokenCipher } from '../../src/campaigns/token-cipher.js';
+import { ManualClock } from '../../src/clock.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { ManualClock } from '../../src/db/clock.js';
 import type { Database } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import {

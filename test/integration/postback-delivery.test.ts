@@ -27,7 +27,8 @@ afterAll(async () => {
  * The worker pass that applies the change also makes the postback's first attempt (the refresh job hands
  * the postback it queued, claimed, to the same worker slot).
  */
-async function acceptedLead(alias: string): Promise<string> {
+async function acceptedLead(alias: string, on: Harness = h): Promise<string> {
+  const h = on;
   const campaign = await h.createCampaign(alias, {
     salesrender: { company_id: String(companyId++) },
     // Only the accepted label: these specs follow one postback's delivery (none when the order is created).
@@ -213,7 +214,20 @@ describe('outbound safety', () => {
     const dispatcher = createGuardedAgent(false);
     const result = await sendPostback(payload(url), {}, { allowPrivateTargets: false, dispatcher });
     expect(result.error).toMatch(/^POSTBACK_TARGET_FORBIDDEN/);
+    expect(result.forbidden).toBe(true);
     await dispatcher.close();
+  });
+
+  it('fails a queued postback to a private address at once, without retries, when private targets are not allowed', async () => {
+    const guarded = await startHarness({ env: { LEADBRIDGE_ALLOW_PRIVATE_TARGETS: '0' } });
+    try {
+      const id = await acceptedLead('guarded', guarded);
+      const [job] = await guarded.testDatabase.database.orm.select().from(jobs).where(eq(jobs.id, id));
+      expect(job).toMatchObject({ state: 'failed', attempts: 1, lastHttpStatus: null });
+      expect(job?.lastError).toMatch(/^POSTBACK_TARGET_FORBIDDEN/);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('does not follow redirects', async () => {

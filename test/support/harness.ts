@@ -1,8 +1,8 @@
 // Starts the sandbox and LeadBridge (in process, real database, real HTTP) for integration tests.
 import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
+import { ManualClock } from '../../src/clock.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { ManualClock } from '../../src/db/clock.js';
 import { createLogger, type Service, startService } from '../../src/service.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 

@@ -1,6 +1,7 @@
 // Queues one job of a kind per interval across all instances (reconciliation, the schema drift watch).
 import type { Logger } from 'pino';
-import type { Clock, IdSource } from '../clock.js';
+import type { Clock } from '../../clock.js';
+import type { IdSource } from '../../ids.js';
 import type { Orm } from '../connection.js';
 import { enqueueJob } from './enqueue-job.js';
 import { notifyJobs } from './notify-jobs.js';

@@ -1,7 +1,7 @@
 // Runs queued jobs: sweeps dead leases, claims due jobs into free slots, hands each to its kind's handler,
 // and keeps the leases of the jobs in hand alive while they run.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { Orm } from '../connection.js';
 import { claimJobs } from './claim-jobs.js';
 import { retryOrFailJob } from './finish-job.js';

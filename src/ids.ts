@@ -1,25 +1,5 @@
-// Time and randomness enter the domain through these seams, so tests can fix them.
+// Randomness for ids and secrets enters the domain through this seam, so tests can fix it.
 import { randomBytes } from 'node:crypto';
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock tests move by hand. */
-export class ManualClock implements Clock {
-  constructor(private current: Date = new Date('2026-01-01T00:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-  set(date: Date): void {
-    this.current = new Date(date.getTime());
-  }
-}
 
 export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb' | 'ses';
 
