@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { pause } from './load.js';
 import { isRunning, processTree } from './process-tree-memory.js';
 
 /**
@@ -48,8 +49,6 @@ async function freePort(): Promise<number> {
     });
   });
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Spawns `leadbridge serve` and polls /readyz every `pollMs` until it answers 200. */
 export async function spawnLeadBridge(options: SpawnOptions, pollMs = 100): Promise<LeadBridgeProcess> {

@@ -165,7 +165,7 @@ export async function benchLeadBridge(target: LeadBridgeTarget) {
   });
   const drain = async (expected: number) => {
     for (let waited = 0; standIns.postbacks.size < expected && waited < 60_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pause(100);
     }
   };
   await drain(1000);

@@ -16,8 +16,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
 import { DatabaseUnavailableError, describeDatabaseError } from './db/database-availability.js';
-import { migrate } from './db/migrate.js';
-import { importPgliteDataIfPresent } from './db/pglite-import/import-pglite-data.js';
+import { prepareDatabase } from './db/prepare-database.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
@@ -112,15 +111,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const reportBackgroundError = createBackgroundErrorReport({ logger, now: () => clock.now().getTime() });
   database.onBackgroundError(reportBackgroundError);
   try {
-    const applied = await migrate(database);
+    const applied = await prepareDatabase(database, {
+      dataDir: settings.DATA_DIR,
+      log: logger,
+      now: () => clock.now(),
+    });
     if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
-    if (database.kind === 'embedded')
-      await importPgliteDataIfPresent({
-        dataDir: settings.DATA_DIR,
-        target: database,
-        log: logger,
-        now: () => clock.now(),
-      });
   } catch (error) {
     // A database opened here is closed here: the embedded server is stopped and DATA_DIR released.
     if (!options.database) await database.close();

@@ -6,8 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { type Database, openDatabase } from '../db/connection.js';
-import { migrate } from '../db/migrate.js';
-import { importPgliteDataIfPresent } from '../db/pglite-import/import-pglite-data.js';
+import { prepareDatabase } from '../db/prepare-database.js';
 import { type IdSource, randomIds } from '../ids.js';
 
 export interface CliContext {
@@ -28,15 +27,12 @@ export async function openCliContext(): Promise<CliContext> {
     dataDir: settings.DATA_DIR,
     preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
   });
-  await migrate(database);
-  // Logged on stderr: stdout may be the command's output (an export).
-  if (database.kind === 'embedded')
-    await importPgliteDataIfPresent({
-      dataDir: settings.DATA_DIR,
-      target: database,
-      log: pino(pino.destination(2)),
-      now: () => systemClock.now(),
-    });
+  await prepareDatabase(database, {
+    dataDir: settings.DATA_DIR,
+    // Logged on stderr: stdout may be the command's output (an export).
+    log: pino(pino.destination(2)),
+    now: () => systemClock.now(),
+  });
   const key = await resolveSecretKey({
     configured: settings.LEADBRIDGE_SECRET_KEY,
     dataDir: settings.DATA_DIR,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
+import { isRunning } from '../../src/db/embedded-server/leftover-server.js';
 import { type ChildService, freePort, startChildService, waitFor } from '../support/child-service.js';
 import { adminToken, sandboxSalesRender } from '../support/harness.js';
 import { onPostgres } from '../support/test-database.js';
@@ -76,14 +77,16 @@ async function postmaster(
   return { pid: Number(lines[0]), socketDir: lines[4] ?? '', listenAddress: (lines[5] ?? '').trim() };
 }
 
-/** Alive and not a zombie (the exited server stays one until its parent, LeadBridge, reaps it). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+/** Posts a lead to `alias` and expects it accepted with its order (201). */
+async function sendLead(
+  service: ChildService,
+  key: string,
+  alias: string,
+  body: { phone: string; click_id: string },
+) {
+  const lead = await call(service, 'POST', `/v1/leads/${alias}`, body, key);
+  expect(lead.status).toBe(201);
+  return lead;
 }
 
 /** Looks up (as root, creates) the ordinary user of the second leg. */
@@ -111,14 +114,7 @@ describe.skipIf(onPostgres)('the embedded default', () => {
     const dataDir = await freshDataDir();
     let service = await start(dataDir);
     const key = await setUp(service, 'embedded');
-    const lead = await call(
-      service,
-      'POST',
-      '/v1/leads/embedded',
-      { phone: '+79125550101', click_id: 'e1' },
-      key,
-    );
-    expect(lead.status).toBe(201);
+    const lead = await sendLead(service, key, 'embedded', { phone: '+79125550101', click_id: 'e1' });
 
     // A socket in DATA_DIR, and no TCP port: nothing to clash with another server on the machine.
     const server = await postmaster(dataDir);
@@ -130,7 +126,7 @@ describe.skipIf(onPostgres)('the embedded default', () => {
 
     // SIGKILL: the kernel stops the server with its owner; the next start takes over the same data.
     await service.kill('SIGKILL');
-    await waitFor(() => !isAlive(server.pid), 15_000, 'the server to stop with LeadBridge');
+    await waitFor(() => !isRunning(server.pid), 15_000, 'the server to stop with LeadBridge');
     service = await start(dataDir);
     const found = await call(service, 'GET', '/v1/leads?click_id=e1', undefined, key);
     expect(found.body.leads).toHaveLength(1);
@@ -164,7 +160,7 @@ describe.skipIf(onPostgres)('the embedded default', () => {
     // A clean stop stops the server too.
     const last = await postmaster(dataDir);
     expect(await service.kill('SIGTERM')).toBe(0);
-    expect(isAlive(last.pid)).toBe(false);
+    expect(isRunning(last.pid)).toBe(false);
   });
 
   it.skipIf(!isRoot)(
@@ -186,14 +182,7 @@ describe.skipIf(onPostgres)('the embedded default', () => {
       const dataDir = await freshDataDir(user);
       const service = await start(dataDir, user);
       const key = await setUp(service, 'embedded-user');
-      const lead = await call(
-        service,
-        'POST',
-        '/v1/leads/embedded-user',
-        { phone: '+79125550102', click_id: 'u1' },
-        key,
-      );
-      expect(lead.status).toBe(201);
+      await sendLead(service, key, 'embedded-user', { phone: '+79125550102', click_id: 'u1' });
       const server = await postmaster(dataDir);
       const owner = readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1];
       expect(Number(owner)).toBe(user.uid);

@@ -1,7 +1,8 @@
 // Removes a test's DATA_DIR once the embedded server a killed LeadBridge left in it has finished stopping.
-import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
+import { isRunning, postmasterPid } from '../../src/db/embedded-server/leftover-server.js';
 
 /**
  * A SIGKILLed LeadBridge's server gets its parent-death signal and shuts down by itself, writing a
@@ -11,28 +12,9 @@ import { join } from 'node:path';
 export async function removeDataDir(dataDir: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const pid = await serverPid(dataDir);
+    const pid = await postmasterPid(join(dataDir, 'postgres'));
     if (pid === null || !isRunning(pid) || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
   }
   await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
-}
-
-async function serverPid(dataDir: string): Promise<number | null> {
-  try {
-    const first = (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0];
-    return Number(first) || null;
-  } catch {
-    return null;
-  }
-}
-
-/** A zombie (exited, not yet reaped by whoever inherited it) is not running. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }

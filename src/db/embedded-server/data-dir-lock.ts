@@ -24,7 +24,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
 }
 
 /** `pid` or `pid start-time` (this release writes the second; PGlite's release wrote the first). */
-async function readHolder(path: string): Promise<{ pid: number; startedAt: string | null } | null> {
+export async function readHolder(path: string): Promise<{ pid: number; startedAt: string | null } | null> {
   let text: string;
   try {
     text = (await readFile(path, 'utf8')).trim();

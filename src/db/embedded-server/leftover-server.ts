@@ -2,9 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import { isAlive } from './data-dir-lock.js';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The server normally dies with LeadBridge (it is started with a parent-death signal), but it takes a
@@ -35,7 +34,8 @@ export async function stopLeftoverServer(pgdata: string, timeoutMs = 30_000): Pr
   return pid;
 }
 
-async function postmasterPid(pgdata: string): Promise<number | null> {
+/** The postmaster's pid from `pgdata/postmaster.pid` (its first line), or null without one. */
+export async function postmasterPid(pgdata: string): Promise<number | null> {
   try {
     const first = (await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0];
     return Number(first) || null;
@@ -56,12 +56,13 @@ function isPostmasterOf(pid: number, pgdata: string): boolean {
 }
 
 /** Alive and not a zombie (an exited child not yet reaped by its parent still answers kill 0). */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
-    return isAlive(pid);
+    // No /proc (not Linux): alive, as far as can be told.
+    return true;
   }
 }

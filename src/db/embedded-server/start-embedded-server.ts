@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { chmod, chown, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import pg from 'pg';
+import { exists } from '../file-exists.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { stopLeftoverServer } from './leftover-server.js';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
@@ -32,8 +34,6 @@ const role = 'leadbridge';
 const socketPort = 54329;
 /** The longest Unix socket path the kernel takes is 107 bytes (sun_path, 108 with its terminator). */
 const maxSocketPath = 107;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startEmbeddedServer(options: {
   dataDir: string;
@@ -230,7 +230,14 @@ async function launch(options: {
   return child;
 }
 
+/** Where setpriv is (looked up once: every restart of the server needs it). */
+let setprivPath: string | null | undefined;
 function findSetpriv(): string | null {
+  if (setprivPath === undefined) setprivPath = lookForSetpriv();
+  return setprivPath;
+}
+
+function lookForSetpriv(): string | null {
   if (process.platform !== 'linux') return null;
   for (const path of ['/usr/bin/setpriv', '/bin/setpriv']) {
     try {
@@ -308,11 +315,4 @@ async function shutDown(child: ChildProcess): Promise<void> {
 async function tail(path: string): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return text.split('\n').slice(-20).join('\n');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

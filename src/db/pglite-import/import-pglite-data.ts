@@ -1,10 +1,11 @@
 // Carries the data of an earlier release's embedded PGlite database (DATA_DIR/pglite) into the embedded server, once.
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database, ScriptRunner } from '../connection.js';
-import { isAlive } from '../embedded-server/data-dir-lock.js';
+import { isAlive, readHolder } from '../embedded-server/data-dir-lock.js';
+import { exists } from '../file-exists.js';
 import {
   type CopiedTable,
   listOwnedSequences,
@@ -173,7 +174,7 @@ async function copyTable(source: PGlite, run: ScriptRunner, table: CopiedTable):
 
 /** The earlier release kept DATA_DIR/pglite.pid while it ran: a live pid other than ours is still using the data. */
 async function refuseWhileOldReleaseRuns(dataDir: string): Promise<void> {
-  const pid = await readPid(join(dataDir, 'pglite.pid'));
+  const pid = (await readHolder(join(dataDir, 'pglite.pid')))?.pid ?? null;
   if (pid !== null && pid !== process.pid && isAlive(pid))
     throw new PgliteImportRefusedError(
       'PGLITE_IMPORT_IN_USE',
@@ -192,23 +193,4 @@ async function moveAside(dataDir: string, now: Date, log: ImportLog): Promise<vo
   await rename(join(dataDir, 'pglite'), to);
   await rm(join(dataDir, 'pglite.pid'), { force: true });
   log.info({ to }, 'moved the imported PGlite data aside (delete it once the import is checked)');
-}
-
-async function readPid(path: string): Promise<number | null> {
-  try {
-    return Number((await readFile(path, 'utf8')).trim()) || null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
