@@ -288,7 +288,7 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
     salesrender: {
       base_url: sr.baseUrl,
       company_id: sr.companyId,
-      token: '(set, write-only)',
+      token: '(set, write-only)' as const,
       project_id: sr.projectId,
       initial_status_id: sr.initialStatusId,
       offer_id: sr.offerId,

@@ -104,7 +104,8 @@ export const leads = pgTable('leads', {
   updatedAt: timestamptz('updated_at').notNull(),
 });
 
-export type StatusSource = 'created' | 'webhook' | 'reconcile' | 'advertiser';
+export const statusSources = ['created', 'webhook', 'reconcile', 'advertiser'] as const;
+export type StatusSource = (typeof statusSources)[number];
 
 export const leadStatusHistory = pgTable('lead_status_history', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

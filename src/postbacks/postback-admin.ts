@@ -15,7 +15,8 @@ import {
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
 
-export type PostbackState = 'pending' | 'delivered' | 'failed' | 'skipped' | 'superseded';
+export const postbackStates = ['pending', 'delivered', 'failed', 'skipped', 'superseded'] as const;
+export type PostbackState = (typeof postbackStates)[number];
 const jobStatesFor: Record<PostbackState, JobState[]> = {
   pending: ['pending', 'running'],
   delivered: ['done'],

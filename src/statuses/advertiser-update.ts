@@ -1,5 +1,7 @@
 // An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
+
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
@@ -73,6 +75,25 @@ async function findAdvertiserLead(
   return lead ?? null;
 }
 
+const maxCommentLength = 2000;
+
+/**
+ * One status request as the API documents it. The label is checked against the order's campaign
+ * (`mapLabel`), so the schema names its shape and limits and `mapLabel` applies them.
+ */
+export const statusRequestSchema = z.object({
+  status: z
+    .string()
+    .min(1)
+    .describe("A label of the campaign's advertiser_status_map (default: the inverse of status_map)"),
+  comment: z
+    .string()
+    .max(maxCommentLength)
+    .nullable()
+    .optional()
+    .describe("Written into the campaign's comment field"),
+});
+
 /** Validates one item and maps its label; throws typed errors with the allowed labels when the label is unknown. */
 function mapLabel(
   campaign: Campaign,
@@ -93,9 +114,13 @@ function mapLabel(
       details: { allowed },
     });
   }
-  if (comment !== undefined && comment !== null && (typeof comment !== 'string' || comment.length > 2000)) {
+  if (
+    comment !== undefined &&
+    comment !== null &&
+    (typeof comment !== 'string' || comment.length > maxCommentLength)
+  ) {
     throw new AppError('VALIDATION_FAILED', undefined, {
-      fields: { comment: 'must be a string of at most 2000 characters' },
+      fields: { comment: `must be a string of at most ${maxCommentLength} characters` },
     });
   }
   if (campaign.module !== 'crm') {
