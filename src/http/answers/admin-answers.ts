@@ -66,6 +66,10 @@ export const campaignCheckAnswer = z.object({
   statuses: z.array(z.object({ id: z.string(), name: z.string(), group: z.string(), archived: z.boolean() })),
   fields: z.array(z.object({ name: z.string(), label: z.string(), __typename: z.string() })),
   in_doubt_lookup: z.enum(['logs', 'none']),
+  released: z
+    .number()
+    .int()
+    .meta({ description: 'Leads held for a schema fault and sent at once, now that nothing would fail' }),
 });
 
 export const createdClientAnswer = z.object({

@@ -28,7 +28,10 @@ export const leadStatusAnswer = z.object({
   label_group: z.enum(labelGroups).nullable(),
   status_id: z.string().nullable(),
   comment: z.string().nullable(),
-  payout: z.number().meta({ description: "The label's payout in the campaign's currency (0 when none)" }),
+  payout: z.number().nullable().meta({
+    description:
+      "The label's payout in the campaign's currency (0 when none; null when the stored payout is not a number)",
+  }),
   currency: z.string().nullable(),
   created_at: at,
   status_changed_at: at.nullable(),

@@ -14,7 +14,7 @@ const schema = adminRoute({
   summary: "Re-read unsettled orders from SalesRender now (one campaign's, or every campaign's)",
   body: bodySchema,
   answers: { 200: reconcileAnswer.describe('What the pass checked and changed') },
-  errors: ['VALIDATION_FAILED'],
+  errors: ['VALIDATION_FAILED', 'CAMPAIGN_NOT_FOUND'],
 });
 
 export function registerAdminReconcileRoute(app: FastifyInstance, context: AppContext): void {
