@@ -1,5 +1,6 @@
 // Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { JobKind, JobPayloads } from './queue/job-payloads.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -138,7 +139,7 @@ export const jobs = pgTable('jobs', {
   kind: text('kind').notNull(),
   campaignId: text('campaign_id'),
   leadId: text('lead_id'),
-  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  payload: jsonb('payload').$type<JobPayloads[JobKind]>().notNull(),
   state: text('state').$type<JobState>().notNull(),
   attempts: integer('attempts').notNull(),
   maxAttempts: integer('max_attempts').notNull(),

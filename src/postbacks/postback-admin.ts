@@ -66,7 +66,8 @@ const requeued = (now: Date) => ({
 });
 
 export function postbackView(row: JobRow) {
-  const payload = row.payload as unknown as PostbackPayload;
+  // Only postback jobs are read here (every query filters on kind = 'postback').
+  const payload = row.payload as PostbackPayload;
   return {
     id: row.id,
     campaign_id: row.campaignId,

@@ -51,12 +51,18 @@ export interface StatusAnswer {
   state: 'applied' | 'queued';
 }
 
-interface UpdatePayload {
+export interface UpdatePayload {
   requestId: string | null;
   orderId: string;
   statusId: string;
   label: string;
   comment: string | null;
+}
+
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    advertiser_update: UpdatePayload;
+  }
 }
 
 /** Finds the order among the advertiser's campaigns; another campaign's order is "not found", never "forbidden". */
@@ -153,7 +159,7 @@ export async function updateOrderStatus(
   const mapped = mapLabel(campaign, request.status, request.comment);
   const now = deps.clock.now();
   const payload: UpdatePayload = { requestId, orderId: request.orderId, ...mapped };
-  const job: Job = {
+  const job: Job<typeof advertiserUpdateJobKind> = {
     id: deps.ids.next('job'),
     kind: advertiserUpdateJobKind,
     campaignId: campaign.id,
@@ -197,9 +203,9 @@ export async function updateOrderStatus(
 /** One attempt of a claimed `advertiser_update` job: mutation, authoritative re-read, apply. */
 export async function attemptAdvertiserUpdate(
   deps: AdvertiserUpdateDeps,
-  job: Job,
+  job: Job<typeof advertiserUpdateJobKind>,
 ): Promise<'applied' | 'queued'> {
-  const payload = job.payload as unknown as UpdatePayload;
+  const payload = job.payload;
   const lead = job.leadId ? await findLeadById(deps.db, job.leadId) : null;
   const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
   if (!lead || !campaign)

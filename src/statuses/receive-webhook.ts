@@ -4,7 +4,7 @@ import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
-import { claimedJob } from '../db/queue/enqueue-job.js';
+import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { JobWorker } from '../db/queue/worker.js';
 import { AppError } from '../errors.js';
@@ -96,7 +96,7 @@ export async function receiveWebhook(
   const slot = deps.worker?.reserve() ?? null;
   const claimFor =
     slot && deps.worker ? { workerId: deps.worker.id, leaseUntil: deps.worker.leaseUntil(now) } : null;
-  const job = {
+  const job: NewJob<typeof refreshOrderJobKind> = {
     id: deps.ids.next('job'),
     kind: refreshOrderJobKind,
     campaignId: campaign.id,
