@@ -12,6 +12,7 @@ import {
   findConnectionByCompany,
   updateConnection,
 } from '../src/connections/connection-repository.js';
+import { createPostbackEndpoint, listPartnerEndpoints } from '../src/postbacks/postback-endpoints.js';
 import { startService } from '../src/service.js';
 
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 8090);
@@ -82,16 +83,33 @@ for (const { alias, ...body } of demoCampaigns) {
   else await createCampaign(db, { alias, ...body }, deps);
 }
 
-// The demo partner gets a fresh key on every start: keys are stored hashed, so an old one cannot be shown again.
-const partner = await findClientByName(db, 'partner', 'Demo partner');
-let apiKey: string;
-if (partner) {
-  await revokeKeys(db, partner.id, clock.now());
-  apiKey = await issueKey(db, partner.id, deps);
-} else {
-  apiKey = (await createClient(db, 'partner', { name: 'Demo partner', campaigns: ['demo', 'demo-2'] }, deps))
-    .api_key;
+/**
+ * A demo partner with its own tracker endpoint on the test tracker (from a preset, so the tracker prints
+ * `/<key>/postback?…` for its leads), and a fresh key on every start: keys are stored hashed, so an old
+ * one cannot be shown again.
+ */
+async function demoPartner(name: string, aliases: string[], endpoint: Record<string, unknown>) {
+  const found = await findClientByName(db, 'partner', name);
+  let partnerId: string;
+  let key: string;
+  if (found) {
+    partnerId = found.id;
+    await revokeKeys(db, found.id, clock.now());
+    key = await issueKey(db, found.id, deps);
+  } else {
+    const created = await createClient(db, 'partner', { name, campaigns: aliases }, deps);
+    partnerId = created.id;
+    key = created.api_key;
+  }
+  if ((await listPartnerEndpoints(db, partnerId)).length === 0)
+    await createPostbackEndpoint(db, partnerId, { host: tracker.url, ...endpoint }, deps);
+  return key;
 }
+const apiKey = await demoPartner('Demo partner', ['demo', 'demo-2'], {
+  preset: 'keitaro',
+  key: 'demo-partner',
+});
+const secondKey = await demoPartner('Second partner', ['demo-2'], { preset: 'redtrack', on: ['accepted'] });
 
 // The sandbox plays SalesRender calling the connection's URL for every order of the company.
 sandbox.webhooks.url = connectionWebhookUrl(connection, settings.publicBaseUrl).replace(
@@ -106,10 +124,11 @@ LeadBridge demo
   SalesRender sandbox ${sandbox.url}   (call-centre page: ${sandbox.url}/)
   Test tracker       ${tracker.url}   (prints every postback below)
   Admin token        ${adminToken}
-  Demo partner key   ${apiKey}   (campaigns demo and demo-2)
+  Demo partner key   ${apiKey}   (campaigns demo and demo-2; its own Keitaro endpoint: /demo-partner/postback)
+  Second partner key ${secondKey}   (campaign demo-2; its own RedTrack endpoint: /postback?clickid=…&type=Conversion)
   SalesRender company 1 is connected once ("${connection.name}"): see ${url}/admin/connections
 
-Then act as the call centre (the tracker above prints the postback):
+Then act as the call centre (the tracker above prints the network's postback and the partner's own):
   npx tsx sandbox/main.ts status <order_id> 3 --comment "Client confirmed order"
 
 Send a lead:

@@ -20,6 +20,7 @@ export const errorCatalogue = {
   CONNECTION_NOT_FOUND: { status: 404, message: 'No SalesRender connection has this id' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   POSTBACK_NOT_FOUND: { status: 404, message: 'No such postback' },
+  POSTBACK_ENDPOINT_NOT_FOUND: { status: 404, message: 'No such postback endpoint' },
   ORDER_NOT_FOUND: { status: 404, message: 'No such order in your campaigns' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No campaign or connection has this webhook URL' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },

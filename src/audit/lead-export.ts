@@ -1,7 +1,10 @@
 // Streams a campaign's leads for a period as NDJSON or CSV, keyset-paginated like the audit export.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm';
-import type { Executor } from '../db/connection.js';
+import type { Orm } from '../db/connection.js';
 import { leads } from '../db/schema.js';
+import { recordedPayouts } from '../leads/recorded-payouts.js';
+import type { Payout } from '../postbacks/payout-in-force.js';
+import { formatPayout } from '../postbacks/render-postback.js';
 import { type ExportFormat, exportLine } from './audit-export.js';
 import { csvRecord } from './csv-cell.js';
 
@@ -29,6 +32,8 @@ const columns = [
   'subs',
   'extras',
   'possible_duplicate',
+  'payout',
+  'currency',
 ] as const;
 
 /**
@@ -41,15 +46,16 @@ const csvColumns = [...columns, ...subColumns] as const;
 type LeadRow = typeof leads.$inferSelect;
 
 /** The row's CSV record: the NDJSON record and the sub-id columns. */
-function toCsvRecord(row: LeadRow): Record<(typeof csvColumns)[number], unknown> {
+function toCsvRecord(row: LeadRow, payout: Payout | undefined): Record<(typeof csvColumns)[number], unknown> {
   const subs = (row.subs ?? {}) as Record<string, unknown>;
   return {
-    ...toRecord(row),
+    ...toRecord(row, payout),
     ...Object.fromEntries(subColumns.map((column) => [column, subs[column] ?? null])),
   } as Record<(typeof csvColumns)[number], unknown>;
 }
 
-function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
+/** `payout`: the one recorded with the lead's current status (major units), or none. */
+function toRecord(row: LeadRow, payout: Payout | undefined): Record<(typeof columns)[number], unknown> {
   return {
     lead_id: row.id,
     campaign_id: row.campaignId,
@@ -68,6 +74,8 @@ function toRecord(row: LeadRow): Record<(typeof columns)[number], unknown> {
     subs: row.subs,
     extras: row.extras,
     possible_duplicate: row.possibleDuplicate,
+    payout: payout ? formatPayout(payout.minor ?? undefined) : null,
+    currency: payout?.currency ?? null,
   };
 }
 
@@ -82,7 +90,7 @@ export function leadConditions(filter: LeadFilter): SQL[] {
 
 /** Ordered by (created_at, id); each page continues strictly after the last row seen. */
 export async function* exportLeads(
-  db: Executor,
+  db: Orm,
   filter: LeadFilter,
   format: ExportFormat,
   pageSize = 2000,
@@ -105,11 +113,15 @@ export async function* exportLeads(
       .orderBy(asc(leads.createdAt), asc(leads.id))
       .limit(pageSize);
     if (rows.length === 0) return;
+    const payouts = await recordedPayouts(
+      db,
+      rows.map((row) => row.id),
+    );
     yield rows
       .map((row) =>
         format === 'csv'
-          ? exportLine(toCsvRecord(row), csvColumns, format)
-          : exportLine(toRecord(row), columns, format),
+          ? exportLine(toCsvRecord(row, payouts.get(row.id)), csvColumns, format)
+          : exportLine(toRecord(row, payouts.get(row.id)), columns, format),
       )
       .join('');
     const last = rows[rows.length - 1] as LeadRow;

@@ -35,7 +35,7 @@ const cartItem = z.object({
   price: z.number().int().nonnegative().describe('minor units'),
 });
 
-const postbackSchema = z.object({
+export const postbackSchema = z.object({
   url: z.url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL'),
   method: z.enum(['GET', 'POST']).default('GET'),
   on: z.array(label).default(['accepted', 'pending', 'rejected', 'trash']),

@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Connection, listConnections, sha256 } from '../connections/connection-repository.js';
 import type { Executor } from '../db/connection.js';
+import { loadPartnerPostbackSetup, type PartnerPostbackSetup } from '../postbacks/partner-postback-setup.js';
 import { type AuthenticatedClient, authenticateKey } from './api-clients.js';
 import {
   type Campaign,
@@ -92,6 +93,7 @@ export class HotLookups {
   private readonly campaigns: TtlCache<Campaign>;
   private readonly clients: TtlCache<AuthenticatedClient>;
   private readonly campaignsById: TtlCache<Campaign>;
+  private readonly partnerSetups: TtlCache<PartnerPostbackSetup>;
   private webhookDirectory: { value: WebhookDirectory; until: number } | null = null;
 
   constructor(
@@ -102,6 +104,14 @@ export class HotLookups {
     this.campaigns = new TtlCache(ttlMs, now);
     this.clients = new TtlCache(ttlMs, now);
     this.campaignsById = new TtlCache(ttlMs, now);
+    this.partnerSetups = new TtlCache(ttlMs, now);
+  }
+
+  /** A partner's payouts and postback endpoints on a campaign, read for each status change of its leads. */
+  partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> {
+    return this.partnerSetups
+      .get(`${partnerId}/${campaignId}`, () => loadPartnerPostbackSetup(this.db, partnerId, campaignId))
+      .then((setup) => setup ?? { payouts: null, endpoints: [] });
   }
 
   campaignByAlias(alias: string): Promise<Campaign | null> {
@@ -134,6 +144,7 @@ export class HotLookups {
     this.campaigns.clear();
     this.clients.clear();
     this.campaignsById.clear();
+    this.partnerSetups.clear();
     this.webhookDirectory = null;
   }
 }

@@ -76,6 +76,28 @@ export const clients = pgTable('clients', {
 export const clientCampaigns = pgTable('client_campaigns', {
   clientId: text('client_id').notNull(),
   campaignId: text('campaign_id').notNull(),
+  /** The partner's payouts on this campaign (label -> minor units), overriding the campaign's (migration 0013). */
+  payouts: jsonb('payouts').$type<Record<string, number>>(),
+  payoutsByCountry: jsonb('payouts_by_country').$type<Record<string, Record<string, number>>>(),
+  payoutCurrency: text('payout_currency'),
+});
+
+export const postbackEndpoints = pgTable('postback_endpoints', {
+  id: text('id').primaryKey(),
+  partnerId: text('partner_id').notNull(),
+  /** Null: the partner's default, for every campaign without endpoints of its own. */
+  campaignId: text('campaign_id'),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  method: text('method').$type<'GET' | 'POST'>().notNull(),
+  onLabels: jsonb('on_labels').$type<string[]>().notNull(),
+  statusValues: jsonb('status_values').$type<Record<string, string>>().notNull(),
+  successMatch: text('success_match'),
+  signingSecretEncrypted: text('signing_secret_encrypted').notNull(),
+  preset: text('preset'),
+  active: boolean('active').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
 });
 
 export const apiKeys = pgTable('api_keys', {
@@ -134,6 +156,9 @@ export const leadStatusHistory = pgTable('lead_status_history', {
   source: text('source').$type<StatusSource>().notNull(),
   changedAt: timestamptz('changed_at').notNull(),
   recordedAt: timestamptz('recorded_at').notNull(),
+  /** The payout in force when the status changed (migration 0013): what was paid and posted back. */
+  payoutMinor: integer('payout_minor'),
+  payoutCurrency: text('payout_currency'),
 });
 
 export const deliveryAttempts = pgTable('delivery_attempts', {

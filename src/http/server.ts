@@ -19,6 +19,7 @@ import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
 import { registerAdminConnectionRoutes } from './routes/admin-connections.js';
+import { registerAdminPartnerPostbackRoutes } from './routes/admin-partner-postbacks.js';
 import { registerAdminPostbackRoutes } from './routes/admin-postbacks.js';
 import { registerAdminReconcileRoute } from './routes/admin-reconcile.js';
 import { registerAdminSalesRenderSchemaRoute } from './routes/admin-salesrender-schema.js';
@@ -140,6 +141,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     registerAdminCampaignRoutes(admin, context);
     registerAdminClientRoutes(admin, context, 'partner');
     registerAdminClientRoutes(admin, context, 'advertiser');
+    registerAdminPartnerPostbackRoutes(admin, context);
     registerAdminAuditRoute(admin, context);
     registerAdminPostbackRoutes(admin, context);
     registerAdminReconcileRoute(admin, context);

@@ -1,4 +1,5 @@
 // The create_order job: its kind, its retry schedule, what an attempt needs and what it can end in.
+
 import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { CompanySchemas } from '../campaigns/company-schemas.js';
@@ -7,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import type { RetrySchedule } from '../db/queue/job.js';
 import type { IdSource } from '../ids.js';
+import type { PartnerPostbackSetup } from '../postbacks/partner-postback-setup.js';
 import type { SalesRenderError } from '../salesrender/errors.js';
 import type { LeadRow } from './lead-repository.js';
 
@@ -48,6 +50,8 @@ export interface CreateOrderDeps {
   ids: IdSource;
   /** Each company's live schema, which CRM inputs are fitted to. */
   schemas: CompanySchemas;
+  /** Cached reads of a partner's payouts and endpoints; without it they are read from the database. */
+  lookups?: { partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> };
 }
 
 export type CreateOrderOutcome =

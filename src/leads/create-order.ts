@@ -7,7 +7,9 @@ import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
 import { postbackAttempts } from '../metrics.js';
-import { postbackJobFor } from '../postbacks/postback-job.js';
+import { loadPartnerPostbackSetup, noPartnerSetup } from '../postbacks/partner-postback-setup.js';
+import { payoutInForce } from '../postbacks/payout-in-force.js';
+import { postbackJobsFor } from '../postbacks/postback-job.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js';
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
@@ -91,11 +93,18 @@ export async function attemptCreateOrder(
       errorMessage: null,
       updatedAt: now,
     };
-    // The order starts with a label too (the tracker's hold, `lead`): its postback is queued with it.
-    const postback = lead.orderId
-      ? null
-      : postbackJobFor(
+    // The order starts with a label too (the tracker's hold, `lead`): its postbacks are queued with it,
+    // with the payout in force recorded in its first history entry.
+    const setup = lead.partnerId
+      ? await (deps.lookups?.partnerPostbackSetup(lead.partnerId, campaign.id) ??
+          loadPartnerPostbackSetup(db, lead.partnerId, campaign.id))
+      : noPartnerSetup;
+    const payout = payoutInForce(campaign, setup.payouts, lead.country, label);
+    const postbacks = lead.orderId
+      ? []
+      : postbackJobsFor(
           campaign,
+          setup.endpoints,
           lead,
           {
             orderId,
@@ -105,6 +114,7 @@ export async function attemptCreateOrder(
             changedAt: now,
             seq: 0,
             dedupeKey: `postback:${leadId}:created`,
+            payout,
           },
           { ids: deps.ids, now },
         );
@@ -116,7 +126,8 @@ export async function attemptCreateOrder(
       statusId,
       label,
       at: now,
-      postback,
+      payout,
+      postbacks,
       entries: [
         ...exchanges.take(),
         {
@@ -158,7 +169,8 @@ export async function attemptCreateOrder(
         return { kind: 'queued', lead };
       }
     } else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
-    if (postback?.skippedBecause) postbackAttempts.inc({ outcome: 'skipped' });
+    const skipped = postbacks.filter((postback) => postback.skippedBecause).length;
+    if (skipped > 0) postbackAttempts.inc({ outcome: 'skipped' }, skipped);
     return { kind: 'created', lead: updated };
   } catch (error) {
     if (!(error instanceof SalesRenderError)) {

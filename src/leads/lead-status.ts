@@ -2,23 +2,31 @@
 // and whether SalesRender may hold two orders for the lead.
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
-import type { Executor } from '../db/connection.js';
+import type { Orm } from '../db/connection.js';
 import { leadStatusHistory, leads } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { listPostbacks } from '../postbacks/postback-admin.js';
 import { formatPayout } from '../postbacks/render-postback.js';
 import { labelGroup } from '../statuses/label-group.js';
 import { type LeadRow, leadStatusWord } from './lead-repository.js';
+import { recordedPayouts } from './recorded-payouts.js';
 
 /** A lead as buyers (and the console) see it: order, label, payout and status history. */
-export async function leadView(db: Executor, lead: LeadRow) {
+export async function leadView(db: Orm, lead: LeadRow) {
   const campaign = await findCampaignById(db, lead.campaignId);
   const history = await db
     .select()
     .from(leadStatusHistory)
     .where(eq(leadStatusHistory.leadId, lead.id))
     .orderBy(asc(leadStatusHistory.changedAt), asc(leadStatusHistory.id));
-  const payoutMinor = lead.label ? campaign?.payoutsMinor[lead.label] : undefined;
+  // What the lead earned for its current status, as recorded with the change; a change recorded before
+  // payouts were is shown at the campaign's rate.
+  const recorded = (await recordedPayouts(db, [lead.id])).get(lead.id);
+  const payoutMinor = recorded
+    ? (recorded.minor ?? undefined)
+    : lead.label
+      ? campaign?.payoutsMinor[lead.label]
+      : undefined;
   return {
     lead_id: lead.id,
     campaign: campaign?.alias ?? null,
@@ -30,7 +38,7 @@ export async function leadView(db: Executor, lead: LeadRow) {
     status_id: lead.statusId,
     comment: lead.comment,
     payout: Number(formatPayout(payoutMinor)),
-    currency: campaign?.currency ?? null,
+    currency: recorded?.currency ?? campaign?.currency ?? null,
     created_at: lead.createdAt.toISOString(),
     status_changed_at: lead.statusChangedAt?.toISOString() ?? null,
     /** Sent again after a create whose outcome was unknown: SalesRender may hold two orders for it. */
@@ -48,12 +56,15 @@ export async function leadView(db: Executor, lead: LeadRow) {
       label: entry.label,
       comment: entry.comment,
       source: entry.source,
+      ...(entry.payoutCurrency
+        ? { payout: Number(formatPayout(entry.payoutMinor ?? undefined)), currency: entry.payoutCurrency }
+        : {}),
     })),
   };
 }
 
 /** One lead of this partner; another partner's lead is reported as not found, never as forbidden. */
-export async function getPartnerLead(db: Executor, partnerId: string, leadId: string) {
+export async function getPartnerLead(db: Orm, partnerId: string, leadId: string) {
   const [lead] = await db
     .select()
     .from(leads)
@@ -65,7 +76,7 @@ export async function getPartnerLead(db: Executor, partnerId: string, leadId: st
 
 /** This partner's leads with a click id (one per campaign at most), newest first. */
 export async function findPartnerLeadsByClickId(
-  db: Executor,
+  db: Orm,
   partnerId: string,
   clickId: string,
   campaignIds: string[],

@@ -5,6 +5,7 @@ import { type Orm, queryText } from '../db/connection.js';
 import { jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import { StatementBatcher } from '../db/statement-batcher.js';
+import type { Payout } from '../postbacks/payout-in-force.js';
 
 export interface OrderCreatedRecord {
   leadId: string;
@@ -15,8 +16,13 @@ export interface OrderCreatedRecord {
   at: Date;
   /** The SalesRender exchange rows and the `order.created` row, in this order. */
   entries: AuditEntry[];
-  /** The postback for the label the order starts with (a tracker's `lead`/hold), when the campaign wants one. */
-  postback: NewJob | null;
+  /** The payout in force for the starting label, recorded in the first history entry. */
+  payout: Payout | null;
+  /**
+   * The postbacks for the label the order starts with (a tracker's `lead`/hold): the campaign's own when
+   * it wants one, and each of the lead's partner endpoints that does.
+   */
+  postbacks: NewJob[];
 }
 
 /**
@@ -35,13 +41,19 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
     finished_job as (${jobDone}),
     ${
       statusId
-        ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-            values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}) on conflict do nothing),`
+        ? sql`first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at,
+              recorded_at, payout_minor, payout_currency)
+            values (${leadId}, ${statusId}, ${label}, null, 'created', ${at}, ${at}, ${record.payout?.minor ?? null}::bigint,
+              ${record.payout?.currency ?? null}::text) on conflict do nothing),`
         : sql``
     }
-    ${record.postback ? sql`postback as (${jobInsertSql(record.postback, record.at)}),` : sql``}
+    ${sql.join(
+      record.postbacks.map(
+        (postback, index) => sql`${sql.raw(`postback_${index}`)} as (${jobInsertSql(postback, record.at)}),`,
+      ),
+    )}
     audited as (${audit.insertMany(record.entries)})
-    select 1${record.postback && !record.postback.skippedBecause ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`;
+    select 1${record.postbacks.some((postback) => !postback.skippedBecause) ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`;
 }
 
 /**
@@ -64,7 +76,7 @@ export function orderCreatedSql(audit: AuditWriter, record: OrderCreatedRecord, 
  */
 export const ordersCreatedText = `with created as (
     select * from json_to_recordset($1::json) as created (id text, order_id text, status_id text, label text,
-      at timestamptz)),
+      at timestamptz, payout_minor bigint, payout_currency text)),
   created_lead as (
     update leads set state = 'created', order_id = created.order_id, status_id = created.status_id,
       label = created.label, error_code = null, error_message = null, inline_lease_until = null,
@@ -72,8 +84,9 @@ export const ordersCreatedText = `with created as (
     from created where leads.id = created.id and leads.id = any (array(select id from created))
       and leads.state = 'queued' and leads.inline_lease_until is not null
     returning leads.id),
-  first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-    select id, status_id, label, null, 'created', at, at from created
+  first_status as (insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at,
+      recorded_at, payout_minor, payout_currency)
+    select id, status_id, label, null, 'created', at, at, payout_minor, payout_currency from created
     where status_id is not null and id in (select id from created_lead)
     on conflict do nothing),
   audited as (${auditBatchInsertText('$2')}),
@@ -104,24 +117,22 @@ export async function recordOrdersCreated(
     status_id: record.statusId,
     label: record.label,
     at: record.at.toISOString(),
+    payout_minor: record.payout?.minor ?? null,
+    payout_currency: record.payout?.currency ?? null,
   }));
   const auditRows = records.flatMap((record) => record.entries.map((entry) => ({ entry })));
-  const postbacks = records.flatMap(({ postback, at }) =>
-    postback
-      ? [
-          {
-            id: postback.id,
-            campaign_id: postback.campaignId,
-            lead_id: postback.leadId,
-            payload: postback.payload,
-            state: postback.skippedBecause ? 'skipped' : 'pending',
-            max_attempts: postback.maxAttempts,
-            at: at.toISOString(),
-            dedupe_key: postback.dedupeKey,
-            last_error: postback.skippedBecause ?? null,
-          },
-        ]
-      : [],
+  const postbacks = records.flatMap(({ postbacks, at }) =>
+    postbacks.map((postback) => ({
+      id: postback.id,
+      campaign_id: postback.campaignId,
+      lead_id: postback.leadId,
+      payload: postback.payload,
+      state: postback.skippedBecause ? 'skipped' : 'pending',
+      max_attempts: postback.maxAttempts,
+      at: at.toISOString(),
+      dedupe_key: postback.dedupeKey,
+      last_error: postback.skippedBecause ?? null,
+    })),
   );
   const rows = await queryText(db, ordersCreatedText, [
     JSON.stringify(created),

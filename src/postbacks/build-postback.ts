@@ -2,6 +2,7 @@
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { PostbackRow } from '../db/schema.js';
 import type { PostbackPayload } from './deliver-postback.js';
+import type { Payout } from './payout-in-force.js';
 import {
   eventId,
   formatPayout,
@@ -22,6 +23,8 @@ export interface PostbackSubject {
   changedAt: Date;
   /** The lead keeps the per-label `{tid}` it had before tid became per order (migration 0007). */
   tidPerLabel?: boolean;
+  /** The payout recorded with the change (payoutInForce); a sample or test uses the campaign's. */
+  payout?: Payout;
 }
 
 /** The macro values for one status change; `{status}` is the tracker's own word when `status_values` has one. */
@@ -34,8 +37,10 @@ export function postbackValues(
     click_id: subject.clickId ?? '',
     status: postback.status_values[subject.label] ?? subject.label,
     status_id: subject.statusId,
-    payout: formatPayout(campaign.payoutsMinor[subject.label]),
-    currency: campaign.currency,
+    payout: formatPayout(
+      subject.payout ? (subject.payout.minor ?? undefined) : campaign.payoutsMinor[subject.label],
+    ),
+    currency: subject.payout?.currency ?? campaign.currency,
     order_id: subject.orderId,
     lead_id: subject.leadId,
     tid: transactionId({

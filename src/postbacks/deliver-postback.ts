@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
-import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
@@ -15,6 +15,7 @@ import { countPostbackRefusalsSql } from '../db/sql/count-postback-refusals.js';
 import { postbackOrderSql } from '../db/sql/postback-order.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
+import { findPostbackEndpoint } from './postback-endpoints.js';
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
 import { answerMatches } from './success-match.js';
@@ -57,6 +58,11 @@ export interface PostbackPayload {
   lead_id: string;
   /** True for the sample sent by test-postback. */
   test?: boolean;
+  /**
+   * The partner's postback endpoint it goes to; absent: the campaign's own postback (the network's).
+   * A postback is ordered, superseded and signed among its endpoint's postbacks only.
+   */
+  endpoint_id?: string;
 }
 
 export interface DeliveryDeps {
@@ -155,6 +161,7 @@ async function postbackOrder(
     postbackOrderSql({
       jobId: job.id,
       leadId: job.leadId ?? '',
+      endpointId: payload.endpoint_id ?? null,
       seq: payload.seq ?? -1,
       now: deps.clock.now(),
     }),
@@ -168,12 +175,13 @@ function headersFor(
   deps: DeliveryDeps,
   job: Job,
   payload: PostbackPayload,
-  campaign: Campaign | null,
+  /** The endpoint's signing secret (a partner endpoint's, or the campaign's). */
+  secretEncrypted: string | null,
 ): Record<string, string> {
   if (payload.method !== 'POST' || payload.body === null) return {};
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (campaign?.postbackSecretEncrypted) {
-    const secret = deps.cipher.decrypt(campaign.postbackSecretEncrypted);
+  if (secretEncrypted) {
+    const secret = deps.cipher.decrypt(secretEncrypted);
     Object.assign(
       headers,
       signWebhook(secret, job.id, Math.floor(deps.clock.now().getTime() / 1000), payload.body),
@@ -188,6 +196,16 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
   const campaign = job.campaignId
     ? await (deps.lookups?.campaignById(job.campaignId) ?? findCampaignById(deps.db, job.campaignId))
     : null;
+  // A partner endpoint's postback is signed and judged by that endpoint's current settings; one whose
+  // endpoint was removed is still sent as it was queued.
+  const endpoint = payload.endpoint_id ? await findPostbackEndpoint(deps.db, payload.endpoint_id) : null;
+  const settings = payload.endpoint_id
+    ? endpoint
+      ? { secret: endpoint.signingSecretEncrypted, successMatch: endpoint.postback.success_match }
+      : { secret: null, successMatch: payload.success_match }
+    : campaign
+      ? { secret: campaign.postbackSecretEncrypted, successMatch: campaign.postback?.success_match }
+      : { secret: null, successMatch: payload.success_match };
   const order = job.leadId ? await postbackOrder(deps, job, payload) : { newer: false, olderInFlight: false };
   if (order.newer) {
     // A newer status of the lead was queued: sending this one (even late, even as a retry) could move the
@@ -215,12 +233,12 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
     });
     return;
   }
-  const result = await sendPostback(payload, headersFor(deps, job, payload, campaign), deps);
+  const result = await sendPostback(payload, headersFor(deps, job, payload, settings.secret), deps);
   const status = result.httpStatus;
   const answered2xx = status !== null && status >= 200 && status < 300;
   // Many trackers answer 200 with an error in the body (a wrong key, HasOffers' success=false).
   // The endpoint's current success_match (an operator's fix applies to postbacks already queued).
-  const successMatch = campaign ? campaign.postback?.success_match : payload.success_match;
+  const successMatch = settings.successMatch;
   const success = answered2xx && answerMatches(result.responseHead, successMatch);
   const gone = status === 410;
   const forbidden = result.forbidden === true;

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { notifyJobs } from '../db/queue/notify-jobs.js';
-import { deliveryAttempts, type JobState, jobs } from '../db/schema.js';
+import { deliveryAttempts, type JobState, jobs, type PostbackRow } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { buildPostbackPayload } from './build-postback.js';
 import {
@@ -35,6 +35,8 @@ const stateOf = (jobState: string): PostbackState =>
 
 export interface PostbackFilter {
   campaignId?: string;
+  /** One partner endpoint's postbacks (its delivery log). */
+  endpointId?: string;
   leadId?: string;
   /** Only postbacks tried at least once (with `state: 'pending'`: the ones retrying). */
   triedOnly?: boolean;
@@ -46,6 +48,8 @@ export interface PostbackFilter {
 function conditionsFor(filter: PostbackFilter): SQL[] {
   const conditions: SQL[] = [eq(jobs.kind, postbackJobKind)];
   if (filter.campaignId) conditions.push(eq(jobs.campaignId, filter.campaignId));
+  // Read by the jobs_postback_endpoint index (migration 0013).
+  if (filter.endpointId) conditions.push(sql`${jobs.payload}->>'endpoint_id' = ${filter.endpointId}`);
   if (filter.leadId) conditions.push(eq(jobs.leadId, filter.leadId));
   if (filter.triedOnly) conditions.push(gt(jobs.attempts, 0));
   if (filter.state) conditions.push(inArray(jobs.state, jobStatesFor[filter.state]));
@@ -72,6 +76,8 @@ export function postbackView(row: JobRow) {
     id: row.id,
     campaign_id: row.campaignId,
     lead_id: row.leadId,
+    /** The partner endpoint it goes to; null: the campaign's own postback. */
+    endpoint_id: payload.endpoint_id ?? null,
     order_id: payload.order_id,
     label: payload.label,
     status_id: payload.status_id,
@@ -142,11 +148,13 @@ export async function retryPostback(db: Executor, id: string, now: Date) {
 }
 
 /**
- * Only a lead's newest postback is sent again: replaying its older ones too would move the tracker's
- * conversion back (and the worker would supersede them anyway, newer-first checks in deliver-postback.ts).
+ * Only a lead's newest postback to each endpoint is sent again: replaying its older ones too would move
+ * the tracker's conversion back (and the worker would supersede them anyway, newer-first checks in
+ * deliver-postback.ts).
  */
 const newestOfItsLead = sql`not exists (select 1 from jobs as newer where newer.kind = 'postback'
   and newer.lead_id = jobs.lead_id and newer.id <> jobs.id
+  and newer.payload->>'endpoint_id' is not distinct from jobs.payload->>'endpoint_id'
   and coalesce((newer.payload->>'seq')::bigint, -1) > coalesce((jobs.payload->>'seq')::bigint, -1))`;
 
 /** Bulk retry: every postback matching the filter (default: failed ones) is queued again. Returns the count. */
@@ -161,10 +169,19 @@ export async function replayPostbacks(db: Executor, filter: PostbackFilter, now:
   return rows.length;
 }
 
-/** Sends a sample postback for the campaign's template at once (not queued) and returns the tracker's answer. */
-export async function sendTestPostback(campaign: Campaign, deps: DeliveryDeps, label = 'accepted') {
-  const postback = campaign.postback;
+/**
+ * Sends a sample postback at once (not queued) and returns the tracker's answer: to the campaign's own
+ * postback, or to `endpoint` (a partner's, with its signing secret).
+ */
+export async function sendTestPostback(
+  campaign: Campaign,
+  deps: DeliveryDeps,
+  label = 'accepted',
+  endpoint?: { id: string; postback: PostbackRow; signingSecretEncrypted: string },
+) {
+  const postback = endpoint ? endpoint.postback : campaign.postback;
   if (!postback) throw new AppError('POSTBACK_NOT_CONFIGURED');
+  const secretEncrypted = endpoint ? endpoint.signingSecretEncrypted : campaign.postbackSecretEncrypted;
   const now = deps.clock.now();
   const payload = buildPostbackPayload(campaign, postback, {
     leadId: 'lead_test',
@@ -180,8 +197,8 @@ export async function sendTestPostback(campaign: Campaign, deps: DeliveryDeps, l
   let headers: Record<string, string> = {};
   if (payload.method === 'POST' && payload.body !== null) {
     headers = { 'content-type': 'application/json' };
-    if (campaign.postbackSecretEncrypted) {
-      const secret = deps.cipher.decrypt(campaign.postbackSecretEncrypted);
+    if (secretEncrypted) {
+      const secret = deps.cipher.decrypt(secretEncrypted);
       Object.assign(headers, signWebhook(secret, 'pb_test', Math.floor(now.getTime() / 1000), payload.body));
     }
   }
@@ -194,6 +211,7 @@ export async function sendTestPostback(campaign: Campaign, deps: DeliveryDeps, l
     httpStatus: result.httpStatus,
     latencyMs: result.latencyMs,
     detail: {
+      ...(endpoint ? { endpoint_id: endpoint.id } : {}),
       method: payload.method,
       url: redactPostbackUrl(payload.url),
       response_head: result.responseHead,

@@ -107,6 +107,19 @@ export const trackerPresets: readonly TrackerPreset[] = [
       'A conversion is unique by offer, goal and action_id; Affise changes its status only while it is pending.',
   },
   {
+    id: 'everflow',
+    name: 'Everflow',
+    fits: 'Everflow partner (affiliate) postbacks (helpdesk.everflow.io, server postback)',
+    postback: {
+      url: 'https://<tracker-domain>/?nid=<network_id>&transaction_id={click_id}&amount={payout}&adv1={status}&adv2={tid}',
+      method: 'GET',
+      on: ['accepted'],
+      status_values: { pending: 'pending', accepted: 'approved', rejected: 'rejected', trash: 'invalid' },
+    },
+    notes:
+      'Each postback records a conversion, so only the sale is sent; Everflow turns a partner postback off after 10 failures in a row within 72 h.',
+  },
+  {
     id: 'scaleo',
     name: 'Scaleo',
     fits: 'Scaleo (help.scaleo.io, add/change conversion postbacks)',
@@ -119,6 +132,27 @@ export const trackerPresets: readonly TrackerPreset[] = [
     notes: 'conv-addchange adds the conversion, then edits it on each status change.',
   },
 ];
+
+/**
+ * The parts of a preset's URL the buyer fills in: their tracker's host (`trk.example.com`, or with its
+ * scheme: `http://trk.example.com:8080`), and its key or token.
+ */
+export const presetHostPlaceholder = '<tracker-domain>';
+export const presetKeyPlaceholders = ['<postback_key>', '<token>', '<network_id>'];
+
+/** The preset's URL with the buyer's host and key in it (a part it has no place for is ignored). */
+export function fillPresetUrl(template: string, host: string | undefined, key: string | undefined): string {
+  // A host given with its scheme (a tracker on plain http, or on another port) replaces the preset's https.
+  const withScheme = host?.match(/^https?:\/\//) ? host.replace(/\/+$/, '') : null;
+  let url = withScheme
+    ? template.replaceAll(`https://${presetHostPlaceholder}`, withScheme)
+    : host
+      ? template.replaceAll(presetHostPlaceholder, host)
+      : template;
+  for (const placeholder of presetKeyPlaceholders)
+    if (key) url = url.replaceAll(placeholder, encodeURIComponent(key));
+  return url;
+}
 
 export function findTrackerPreset(id: string): TrackerPreset | undefined {
   return trackerPresets.find((preset) => preset.id === id);

@@ -12,7 +12,13 @@ import { supersedeOlderPostbacksSql } from '../db/sql/supersede-older-postbacks.
 import type { IdSource } from '../ids.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
 import { postbackAttempts } from '../metrics.js';
-import { postbackJobFor } from '../postbacks/postback-job.js';
+import {
+  loadPartnerPostbackSetup,
+  noPartnerSetup,
+  type PartnerPostbackSetup,
+} from '../postbacks/partner-postback-setup.js';
+import { type Payout, payoutInForce } from '../postbacks/payout-in-force.js';
+import { postbackJobsFor } from '../postbacks/postback-job.js';
 
 export interface StatusObservation {
   statusId: string;
@@ -32,7 +38,10 @@ export type StatusChangeResult =
       kind: 'changed';
       label: string | null;
       previousLabel: string | null;
+      /** The first postback queued (the campaign's own when it wants one), for the caller's report. */
       postbackId: string | null;
+      /** Every postback queued: the campaign's own and each partner endpoint's. */
+      postbackIds: string[];
       /** The postback job, when it was queued already claimed (`claimPostbackFor`): the caller runs it. */
       claimedPostback: Job | null;
     };
@@ -41,6 +50,8 @@ export interface StatusChangeDeps {
   clock: Clock;
   ids: IdSource;
   audit: AuditWriter;
+  /** Cached reads of a partner's payouts and endpoints on a campaign; without it they are read in `tx`. */
+  lookups?: { partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> };
 }
 
 /**
@@ -106,12 +117,24 @@ export async function applyStatusChange(
 
   const previousLabel = lead.label;
   const comment = observation.comment ?? lead.comment;
+  const setup = !label
+    ? noPartnerSetup
+    : lead.partnerId
+      ? await (deps.lookups?.partnerPostbackSetup(lead.partnerId, campaign.id) ??
+          loadPartnerPostbackSetup(tx, lead.partnerId, campaign.id))
+      : noPartnerSetup;
+  // The payout in force now is recorded with the change: a rate edited later never rewrites it.
+  const payout: Payout | null = label ? payoutInForce(campaign, setup.payouts, lead.country, label) : null;
+  const recordPayout = sql`paid as (update lead_status_history
+      set payout_minor = ${payout?.minor ?? null}::bigint, payout_currency = ${payout ? payout.currency : null}::text
+      where id = ${Number(locked.history_id)}),`;
   const updateLead = sql`update leads set status_id = ${observation.statusId}, label = ${label}, comment = ${comment},
       status_changed_at = ${observation.changedAt.toISOString()}, updated_at = ${at}
     where id = ${lead.id}`;
   if (lead.statusId === observation.statusId && previousLabel === label) {
     // The status we already hold, now with SalesRender's own timestamp (and maybe a new comment).
     await tx.execute(sql`with updated as (${updateLead}),
+      ${recordPayout}
       audited as (${deps.audit.insert({
         ...base,
         event: 'status.confirmed',
@@ -128,36 +151,50 @@ export async function applyStatusChange(
     return { kind: 'unchanged' };
   }
 
-  let postbackJob: NewJob | null = null;
-  let queuePostback = sql``;
-  if (label && label !== previousLabel && lead.orderId) {
-    postbackJob = postbackJobFor(
-      campaign,
-      lead,
-      {
-        orderId: lead.orderId,
-        statusId: observation.statusId,
-        label,
-        comment,
-        changedAt: observation.changedAt,
-        seq: Number(locked.history_id),
-        dedupeKey: `postback:${lead.id}:${locked.history_id}`,
-      },
-      { ids: deps.ids, now, claimFor: options.claimPostbackFor },
-    );
-  }
+  const postbackJobs: NewJob<'postback'>[] =
+    label && label !== previousLabel && lead.orderId
+      ? postbackJobsFor(
+          campaign,
+          setup.endpoints,
+          lead,
+          {
+            orderId: lead.orderId,
+            statusId: observation.statusId,
+            label,
+            comment,
+            changedAt: observation.changedAt,
+            seq: Number(locked.history_id),
+            dedupeKey: `postback:${lead.id}:${locked.history_id}`,
+            ...(payout ? { payout } : {}),
+          },
+          { ids: deps.ids, now, claimFor: options.claimPostbackFor },
+        )
+      : [];
+  const postbackJob = postbackJobs[0] ?? null;
   const postbackId = postbackJob?.id ?? null;
-  if (postbackJob) {
-    // The lead's older postbacks still waiting are never sent: this one carries the newer status.
-    queuePostback = sql`queued as (${jobInsertSql(postbackJob, now)} returning id),
-      superseded as (${supersedeOlderPostbacksSql({ leadId: lead.id, newJobId: postbackJob.id, at: now })}),`;
-  }
-  // Label, outbox job and audit in one statement. An unclaimed job is announced by NOTIFY, which reaches
+  // Each postback's older ones of its endpoint still waiting are never sent: it carries the newer status.
+  const queuePostback = sql.join(
+    postbackJobs.map(
+      (job, index) => sql`${sql.raw(`queued_${index}`)} as (${jobInsertSql(job, now)} returning id),
+      ${sql.raw(`superseded_${index}`)} as (${supersedeOlderPostbacksSql({
+        leadId: lead.id,
+        newJobId: job.id,
+        endpointId: job.payload.endpoint_id ?? null,
+        at: now,
+      })}),`,
+    ),
+  );
+  const count = (name: string) =>
+    postbackJobs.length
+      ? sql.raw(postbackJobs.map((_, index) => `(select count(*) from ${name}_${index})`).join(' + '))
+      : sql.raw('0');
+  // Label, outbox jobs and audit in one statement. An unclaimed job is announced by NOTIFY, which reaches
   // workers when the transaction commits; a claimed one is the caller's to run.
-  const wake = postbackJob && !postbackJob.claimFor && !postbackJob.skippedBecause;
+  const wake = postbackJobs.some((job) => !job.claimFor && !job.skippedBecause);
   const [written] = await queryRows(
     tx,
     sql`with updated as (${updateLead}),
+    ${recordPayout}
     ${queuePostback}
     audited as (${deps.audit.insert({
       ...base,
@@ -176,21 +213,31 @@ export async function applyStatusChange(
         previous_label: previousLabel,
         comment,
         changed_at: observation.changedAt.toISOString(),
+        payout: payout?.minor ?? null,
+        currency: payout?.currency ?? null,
         postback_id: postbackId,
+        ...(postbackJobs.length > 1 ? { postback_ids: postbackJobs.map((job) => job.id) } : {}),
         ...(postbackJob?.skippedBecause ? { postback_skipped: postbackJob.skippedBecause } : {}),
       },
     })})
-    select ${postbackJob ? sql`(select count(*) from queued)::int` : sql`0`} as queued,
-      ${postbackJob ? sql`(select count(*) from superseded)::int` : sql`0`} as superseded
+    select (${count('queued')})::int as queued, (${count('superseded')})::int as superseded
       ${wake ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`,
   );
-  if (postbackJob?.skippedBecause && Number(written?.queued) === 1)
-    postbackAttempts.inc({ outcome: 'skipped' });
+  const skipped = postbackJobs.filter((job) => job.skippedBecause).length;
+  if (skipped > 0 && Number(written?.queued) === postbackJobs.length)
+    postbackAttempts.inc({ outcome: 'skipped' }, skipped);
   if (Number(written?.superseded) > 0)
     postbackAttempts.inc({ outcome: 'superseded' }, Number(written?.superseded));
   const claimedPostback =
-    postbackJob?.claimFor && Number(written?.queued) === 1
+    postbackJob?.claimFor && Number(written?.queued) === postbackJobs.length
       ? claimedJob({ ...postbackJob, claimFor: postbackJob.claimFor })
       : null;
-  return { kind: 'changed', label, previousLabel, postbackId, claimedPostback };
+  return {
+    kind: 'changed',
+    label,
+    previousLabel,
+    postbackId,
+    postbackIds: postbackJobs.map((job) => job.id),
+    claimedPostback,
+  };
 }

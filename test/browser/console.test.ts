@@ -177,6 +177,37 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     expect(old.status).toBe(401);
   });
 
+  it('gives the partner its own tracker from a preset, tests it, and sets its payout on a campaign', async () => {
+    await go('/admin/partners');
+    await clickThrough('#clients a:text("UI partner")');
+    await clickThrough('#partner-postbacks');
+    await page.selectOption('#f-preset', 'keitaro');
+    await page.fill('#f-host', tracker.url);
+    await page.fill('#f-key', 'ui-partner-key');
+    await clickThrough('#new-endpoint button[type=submit]');
+    await expect(page.locator('#endpoints').textContent()).resolves.toContain('Keitaro postback');
+    const before = tracker.received.length;
+    await clickThrough('#endpoints button:text("Send test")');
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('HTTP 200');
+    expect(
+      tracker.received.slice(before).map((postback) => new URL(postback.url, 'http://x').pathname),
+    ).toEqual(['/ui-partner-key/postback']);
+    await page.fill('#payouts-ui-demo', 'accepted=15\nKZ accepted=9');
+    await clickThrough('#payouts form button[type=submit]');
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('Payouts on ui-demo saved');
+    await expect(page.inputValue('#payouts-ui-demo')).resolves.toBe('accepted=15\nKZ accepted=9');
+    await snap(page, '05b-partner-postbacks');
+    await clickThrough('#endpoints a');
+    await expect(page.locator('#endpoint-log').textContent()).resolves.toContain('Nothing sent yet');
+    // The specs below follow the campaign's own postback alone, at the campaign's rate.
+    await go(new URL(page.url()).pathname.replace(/\/[^/]+$/, ''));
+    page.once('dialog', (dialog) => dialog.accept());
+    await clickThrough('#endpoints button:text("Remove")');
+    await expect(page.locator('#endpoints').textContent()).resolves.toContain('None yet');
+    await page.fill('#payouts-ui-demo', '');
+    await clickThrough('#payouts form button[type=submit]');
+  });
+
   it("shows a lead's full timeline after SalesRender changes its status, and the dashboard counts it", async () => {
     const lead = await postLead('ui-click-1', '+79161234501');
     expect(lead.status).toBe(201);

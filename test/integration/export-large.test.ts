@@ -103,7 +103,7 @@ it('exports leads as CSV and NDJSON', async () => {
   const csv = await h.admin('GET', '/admin/api/leads/export?campaign=big-export&format=csv');
   const [header, row] = csv.text.split('\r\n');
   expect(header).toBe(
-    'lead_id,campaign_id,partner_id,created_at,state,order_id,status_id,label,comment,click_id,phone,name,country,ip,subs,extras,possible_duplicate,sub1,sub2,sub3,sub4,sub5',
+    'lead_id,campaign_id,partner_id,created_at,state,order_id,status_id,label,comment,click_id,phone,name,country,ip,subs,extras,possible_duplicate,payout,currency,sub1,sub2,sub3,sub4,sub5',
   );
   // The E.164 phone is neutralised for spreadsheets (a leading quote); NDJSON keeps it as stored.
   expect(row).toContain(',\'+79120000123,"A, B",RU,');

@@ -210,7 +210,8 @@ describe('created orders recorded by a shared statement', () => {
       statusId: index % 3 === 0 ? null : '1',
       label: 'pending',
       at,
-      postback: null,
+      payout: null,
+      postbacks: [],
       entries: [
         { event: 'salesrender.call', requestId: `req_${lead.id}`, leadId: lead.id, detail: { n: index } },
         { event: 'order.created', requestId: `req_${lead.id}`, leadId: lead.id, orderId: `order-${lead.id}` },
@@ -279,7 +280,8 @@ describe('a created order recorded after the sweep took its lead', () => {
       statusId: '1',
       label: 'pending',
       at: h.clock.now(),
-      postback: null,
+      payout: null,
+      postbacks: [],
       entries: [{ event: 'order.created', requestId: `req_${lead.id}`, leadId: lead.id }],
     });
     expect(recorded).toBe(false);

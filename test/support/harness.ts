@@ -39,7 +39,7 @@ export interface Harness {
     headers?: Record<string, string>;
   }): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
   admin(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
     body?: unknown,
   ): ReturnType<Harness['request']>;

@@ -111,6 +111,10 @@ export const postbackAnswer = z.object({
   id: z.string(),
   campaign_id: z.string().nullable(),
   lead_id: z.string().nullable(),
+  endpoint_id: z
+    .string()
+    .nullable()
+    .meta({ description: "A partner endpoint's; null: the campaign's own postback" }),
   order_id: z.string(),
   label: z.string(),
   status_id: z.string(),

@@ -30,7 +30,7 @@ export const leadStatusAnswer = z.object({
   comment: z.string().nullable(),
   payout: z.number().nullable().meta({
     description:
-      "The label's payout in the campaign's currency (0 when none; null when the stored payout is not a number)",
+      "The payout recorded with the current status (the partner's or the campaign's rate then, never today's edit); 0 when none",
   }),
   currency: z.string().nullable(),
   created_at: at,
@@ -54,6 +54,8 @@ export const leadStatusAnswer = z.object({
       label: z.string().nullable(),
       comment: z.string().nullable(),
       source: z.enum(statusSources),
+      payout: z.number().nullable().optional().meta({ description: 'The payout recorded with this change' }),
+      currency: z.string().optional(),
     }),
   ),
 });

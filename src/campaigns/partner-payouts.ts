@@ -1,0 +1,88 @@
+// A partner's own payouts on one of its campaigns (optionally per country), overriding the campaign's.
+import { and, eq } from 'drizzle-orm';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { Orm } from '../db/connection.js';
+import { campaigns, clientCampaigns, clients } from '../db/schema.js';
+import { AppError, parseInput } from '../errors.js';
+
+const label = z.string().trim().min(1).max(64);
+const money = z.number().nonnegative().max(1_000_000);
+const country = z
+  .string()
+  .trim()
+  .transform((value) => value.toUpperCase())
+  .refine((value): boolean => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
+
+/** Amounts in major units, as the campaign's `payouts`; stored in minor units. */
+export const partnerPayoutsSchema = z
+  .object({
+    payouts: z.record(label, money).default({}),
+    payouts_by_country: z.record(country, z.record(label, money)).default({}),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD')
+      .nullish()
+      .describe("The partner's payout currency; default: the campaign's"),
+  })
+  .strict();
+
+export interface PartnerPayoutsView {
+  partner_id: string;
+  campaign: string;
+  payouts: Record<string, number>;
+  payouts_by_country: Record<string, Record<string, number>>;
+  currency: string | null;
+}
+
+const toMinor = (amounts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(amounts).map(([key, amount]) => [key, Math.round(amount * 100)]));
+const toMajor = (amounts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(amounts).map(([key, minor]) => [key, minor / 100]));
+
+/**
+ * Sets partner `partnerId`'s payouts on campaign `alias` (which it must already be allowed), replacing the
+ * ones set before. Postbacks already queued and status changes already recorded keep the payout they were
+ * made with: only later changes get the new rate.
+ */
+export async function setPartnerPayouts(
+  db: Orm,
+  partnerId: string,
+  alias: string,
+  body: unknown,
+): Promise<PartnerPayoutsView> {
+  const input = parseInput(partnerPayoutsSchema, body ?? {});
+  const [partner] = await db
+    .select({ id: clients.id })
+    .from(clients)
+    .where(and(eq(clients.id, partnerId), eq(clients.kind, 'partner')));
+  if (!partner) throw new AppError('CLIENT_NOT_FOUND');
+  const [campaign] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.alias, alias));
+  if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+  const byCountry = Object.fromEntries(
+    Object.entries(input.payouts_by_country).map(([code, amounts]) => [code, toMinor(amounts)]),
+  );
+  const updated = await db
+    .update(clientCampaigns)
+    .set({
+      payouts: toMinor(input.payouts),
+      payoutsByCountry: byCountry,
+      payoutCurrency: input.currency ?? null,
+    })
+    .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaign.id)))
+    .returning({ campaignId: clientCampaigns.campaignId });
+  if (updated.length === 0) {
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      fields: { campaign: `the partner may not send leads to ${alias}: allow it the campaign first` },
+    });
+  }
+  return {
+    partner_id: partnerId,
+    campaign: alias,
+    payouts: input.payouts,
+    payouts_by_country: Object.fromEntries(
+      Object.entries(byCountry).map(([code, amounts]) => [code, toMajor(amounts)]),
+    ),
+    currency: input.currency ?? null,
+  };
+}
