@@ -7,6 +7,7 @@ import type { Executor, Orm } from '../db/connection.js';
 import { apiKeys, campaigns, clientCampaigns, clients } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
 import type { IdSource } from '../ids.js';
+import type { CapLimits } from './campaign-repository.js';
 
 export type ClientKind = 'partner' | 'advertiser';
 
@@ -15,6 +16,8 @@ export interface AuthenticatedClient {
   kind: ClientKind;
   name: string;
   campaignIds: string[];
+  /** The partner's own caps per campaign id, where it has any. */
+  caps: Record<string, CapLimits>;
 }
 
 const clientInput = z
@@ -102,6 +105,8 @@ export async function authenticateKey(db: Executor, key: string): Promise<Authen
       kind: clients.kind,
       name: clients.name,
       campaignId: clientCampaigns.campaignId,
+      dailyCap: clientCampaigns.dailyCap,
+      totalCap: clientCampaigns.totalCap,
     })
     .from(apiKeys)
     .innerJoin(clients, eq(clients.id, apiKeys.clientId))
@@ -114,6 +119,11 @@ export async function authenticateKey(db: Executor, key: string): Promise<Authen
     kind: first.kind,
     name: first.name,
     campaignIds: rows.map((row) => row.campaignId).filter((id): id is string => id !== null),
+    caps: Object.fromEntries(
+      rows
+        .filter((row) => row.campaignId !== null && (row.dailyCap !== null || row.totalCap !== null))
+        .map((row) => [row.campaignId, { daily: row.dailyCap, total: row.totalCap }]),
+    ),
   };
 }
 

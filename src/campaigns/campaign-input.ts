@@ -11,6 +11,7 @@ import {
   type FieldMap,
   leadAttributes,
 } from '../salesrender/order-input.js';
+import { trafficRulesCreateShape, trafficRulesPatchShape } from './traffic-rules-input.js';
 
 const idLike = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
 const label = z.string().trim().min(1).max(64);
@@ -105,6 +106,7 @@ export const campaignCreateSchema = z
       .min(0)
       .max(24 * 90)
       .default(24),
+    ...trafficRulesCreateShape,
     active: z.boolean().default(true),
   })
   .strict()
@@ -163,6 +165,7 @@ export const campaignPatchSchema = z
       .int()
       .min(0)
       .max(24 * 90),
+    ...trafficRulesPatchShape,
     active: z.boolean(),
   })
   .partial()

@@ -6,6 +6,7 @@ import {
   type Campaign,
   findCampaignByAlias,
   findCampaignById,
+  findCampaignIdsOfCompany,
   listCampaigns,
   matchWebhookSecret,
 } from './campaign-repository.js';
@@ -64,6 +65,7 @@ export class HotLookups {
   private readonly campaigns: TtlCache<Campaign>;
   private readonly clients: TtlCache<AuthenticatedClient>;
   private readonly campaignsById: TtlCache<Campaign>;
+  private readonly companyCampaigns: TtlCache<string[]>;
   private allCampaigns: { value: Campaign[]; until: number } | null = null;
 
   constructor(
@@ -74,6 +76,7 @@ export class HotLookups {
     this.campaigns = new TtlCache(ttlMs, now);
     this.clients = new TtlCache(ttlMs, now);
     this.campaignsById = new TtlCache(ttlMs, now);
+    this.companyCampaigns = new TtlCache(ttlMs, now);
   }
 
   campaignByAlias(alias: string): Promise<Campaign | null> {
@@ -86,6 +89,18 @@ export class HotLookups {
 
   campaignById(id: string): Promise<Campaign | null> {
     return this.campaignsById.get(id, (key) => findCampaignById(this.db, key));
+  }
+
+  /**
+   * The ids of every campaign on `campaign`'s SalesRender company, `campaign`'s own included (a campaign
+   * made on another instance within the TTL may be missing from the list until it passes).
+   */
+  async campaignIdsOfCompany(campaign: Campaign): Promise<string[]> {
+    const { baseUrl, companyId } = campaign.salesrender;
+    const ids = await this.companyCampaigns.get(`${baseUrl}\u0000${companyId}`, () =>
+      findCampaignIdsOfCompany(this.db, baseUrl, companyId),
+    );
+    return ids?.includes(campaign.id) ? ids : [...(ids ?? []), campaign.id];
   }
 
   /** The campaign a webhook URL's secret names, compared in constant time against every campaign. */
@@ -104,6 +119,7 @@ export class HotLookups {
     this.campaigns.clear();
     this.clients.clear();
     this.campaignsById.clear();
+    this.companyCampaigns.clear();
     this.allCampaigns = null;
   }
 }

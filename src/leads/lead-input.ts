@@ -7,6 +7,10 @@ export interface NormalisedLead {
   phone: string;
   name: string | null;
   country: string | null;
+  /** Where `country` came from: the lead's `country` parameter, or its phone number's own country. */
+  countryFrom: 'country' | 'phone' | null;
+  /** The phone number's own country (libphonenumber's; null for a non-geographic number such as +800). */
+  phoneCountry: string | null;
   ip: string | null;
   userAgent: string | null;
   clickId: string | null;
@@ -94,6 +98,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
     }
   }
 
+  const countryFrom = country !== null ? 'country' : null;
+  let phoneCountry: string | null = null;
   const rawPhone = read('phone');
   let phone = '';
   if (rawPhone === null) {
@@ -109,7 +115,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
       problems.phone = `is not a valid ${parsed.country ?? region ?? 'international'} phone number`;
     } else {
       phone = parsed.number;
-      country ??= parsed.country ?? null;
+      phoneCountry = parsed.country ?? null;
+      country ??= phoneCountry;
     }
   }
 
@@ -126,6 +133,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
     phone,
     name,
     country,
+    countryFrom: countryFrom ?? (country !== null ? 'phone' : null),
+    phoneCountry,
     ip: problems.ip ? null : ip,
     userAgent: read('user_agent'),
     clickId: read('click_id'),
