@@ -164,6 +164,8 @@ export interface ClientDetail {
   name: string;
   created_at: string;
   campaigns: string[];
+  /** The partner's own caps, by campaign alias, where it has any. */
+  caps: Record<string, CapLimits>;
   keys: { id: string; prefix: string; created_at: string; revoked_at: string | null }[];
 }
 
@@ -180,7 +182,11 @@ export async function findClientDetail(
     .limit(1);
   if (!client) return null;
   const linked = await db
-    .select({ alias: campaigns.alias })
+    .select({
+      alias: campaigns.alias,
+      dailyCap: clientCampaigns.dailyCap,
+      totalCap: clientCampaigns.totalCap,
+    })
     .from(clientCampaigns)
     .innerJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
     .where(eq(clientCampaigns.clientId, id))
@@ -196,6 +202,11 @@ export async function findClientDetail(
     name: client.name,
     created_at: client.createdAt.toISOString(),
     campaigns: linked.map((row) => row.alias),
+    caps: Object.fromEntries(
+      linked
+        .filter((row) => row.dailyCap !== null || row.totalCap !== null)
+        .map((row) => [row.alias, { daily: row.dailyCap, total: row.totalCap }]),
+    ),
     keys: keys.map((key) => ({
       id: key.id,
       prefix: key.keyPrefix,

@@ -15,6 +15,7 @@ import {
   campaignPatchSchema,
   resolveFieldMap,
 } from './campaign-input.js';
+import { dropCapCounter } from './cap-counter-reset.js';
 import { releaseHeldLeads } from './held-leads.js';
 import type { TokenCipher } from './token-cipher.js';
 
@@ -233,6 +234,11 @@ export async function updateCampaign(
     .where(eq(campaigns.id, current.id))
     .returning();
   if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
+  const recount =
+    current.timezone !== row.timezone ||
+    current.caps.daily !== row.dailyCap ||
+    current.caps.total !== row.totalCap;
+  if (recount) await dropCapCounter(db, row.id);
   // A changed campaign may have fixed what held its leads (a schema fault): they are tried again at once.
   await releaseHeldLeads(db, [row.id], deps.clock.now());
   return toCampaign(row);

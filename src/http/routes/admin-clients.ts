@@ -8,6 +8,7 @@ import {
   revokeClientKeys,
   rotateKey,
 } from '../../campaigns/api-clients.js';
+import { setPartnerCaps } from '../../campaigns/partner-caps.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 
@@ -38,6 +39,16 @@ export function registerAdminClientRoutes(app: FastifyInstance, context: AppCont
       return reply.header('cache-control', 'no-store').send({ id: request.params.id, api_key: apiKey });
     },
   );
+
+  if (kind === 'partner') {
+    // The partner's own caps on one of its campaigns: `{daily, total}` (a key left out: no cap).
+    app.put<{ Params: { id: string; alias: string } }>(
+      `${path}/:id/campaigns/:alias/caps`,
+      async function setPartnerCapsRoute(request) {
+        return setPartnerCaps(db, request.params.id, request.params.alias, request.body);
+      },
+    );
+  }
 
   app.post<{ Params: { id: string } }>(`${path}/:id/keys/revoke`, async function revokeKeysRoute(request) {
     return {
