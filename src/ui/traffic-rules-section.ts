@@ -1,8 +1,10 @@
 // The campaign editor's caps and traffic rules: its section of the form, and the form fields to and from the API body.
 import type { Campaign } from '../campaigns/campaign-repository.js';
-import type { CampaignForm } from './campaign-form.js';
 import { type FieldErrors, selectField, textField } from './form-fields.js';
 import { html, type SafeHtml } from './html.js';
+
+/** The editor's flat form fields (campaign-form.ts's CampaignForm). */
+type CampaignForm = Record<string, string>;
 
 /** The rules as the form shows them: empty for "none". */
 export function trafficRulesToForm(campaign: Campaign): CampaignForm {
