@@ -106,17 +106,19 @@ export const openApiDocument = {
           '403': { description: 'This key is not allowed for this campaign', content: json(errorSchema) },
           '404': { description: 'Unknown campaign alias', content: json(errorSchema) },
           '409': {
-            description: 'Same phone within the dedupe window; carries the existing order_id',
+            description:
+              "Same phone within the dedupe window (LEAD_DUPLICATE_PHONE; with dedupe_scope connection, in any campaign of the SalesRender company), or same IP within the campaign's duplicate-IP window (LEAD_DUPLICATE_IP); carries the existing order_id",
             content: json(errorSchema),
           },
           '413': { description: 'Body too large', content: json(errorSchema) },
           '422': {
-            description: 'Invalid lead (fields lists each reason) or SalesRender rejected it',
+            description:
+              'Invalid lead (LEAD_INVALID: fields lists each reason), a country the campaign does not take (LEAD_GEO_NOT_ALLOWED: fields names phone or country), or SalesRender rejected it (SR_REJECTED)',
             content: json(errorSchema),
           },
           '429': {
             description:
-              "Over the key's requests a minute (RATE_LIMITED); Retry-After says when to send again",
+              "Over the key's requests a minute (RATE_LIMITED; Retry-After says when to send again), or a cap of the campaign or of this partner reached (CAP_REACHED: error.cap {scope: campaign|partner, period: daily|total, limit}, error.resets_at, ISO-8601 UTC or null for a total cap; Retry-After for a daily cap): the lead was not sent",
             content: json(errorSchema),
           },
           '503': {
