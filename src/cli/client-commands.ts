@@ -7,7 +7,7 @@ import { withCliContext } from './cli-context.js';
 /** A cap option: a whole number, or `none` (no cap); left out, no cap. */
 function capOption(value: string | undefined): number | null | string {
   if (value === undefined || value === 'none') return null;
-  return /^\d+$/.test(value) ? Number(value) : value;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
 export function registerClientCommands(program: Command, kind: ClientKind): void {
