@@ -3,7 +3,7 @@ import type { Orm } from '../db/connection.js';
 import { openCapCounter } from '../db/sql/open-cap-counter.js';
 import { AppError } from '../errors.js';
 import { capRefusals } from '../metrics.js';
-import { type CapCounts, type LeadCaps, reachedCap } from './lead-caps.js';
+import { type CapCounts, capDayStart, type LeadCaps, reachedCap } from './lead-caps.js';
 import type { StoreLeadResult } from './store-lead.js';
 
 /**
@@ -18,7 +18,7 @@ export async function storeUnderCaps(
 ): Promise<StoreLeadResult> {
   let result = await submit();
   for (let retry = 0; caps && result.kind === 'no_cap_counter' && retry < 2; retry++) {
-    await openCapCounter(db, { campaignId: caps.campaignId, day: caps.day, dayStart: caps.dayStart });
+    await openCapCounter(db, { campaignId: caps.campaignId, day: caps.day, dayStart: capDayStart(caps) });
     result = await submit();
   }
   if (result.kind === 'no_cap_counter') throw new Error('the campaign cap counter could not be opened');

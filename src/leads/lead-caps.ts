@@ -8,13 +8,15 @@ export interface LeadCaps {
   partnerId: string;
   /** The lead's local date in the campaign's time zone (YYYY-MM-DD). */
   day: string;
-  /** When that date began (UTC): a counter rebuilt from the leads table counts the day from here. */
-  dayStart: Date;
-  /** When the next day begins (UTC): when a daily cap resets. */
-  dayEnd: Date;
+  /** The campaign's time zone and the lead's time: the day's bounds are worked out only when needed. */
+  timeZone: string;
+  at: Date;
   campaign: CapLimits;
   partner: CapLimits;
 }
+
+/** When the lead's local day began (UTC): a counter opened from the leads table counts the day from here. */
+export const capDayStart = (caps: LeadCaps): Date => startOfLocalDay(caps.at, caps.timeZone);
 
 /** The counts after a take, read under the counter row's lock (store-lead.ts). */
 export interface CapCounts {
@@ -48,8 +50,8 @@ export function capsForLead(
     campaignId: campaign.id,
     partnerId,
     day: localDay(now, campaign.timezone),
-    dayStart: startOfLocalDay(now, campaign.timezone),
-    dayEnd: nextLocalMidnight(now, campaign.timezone),
+    timeZone: campaign.timezone,
+    at: now,
     campaign: { ...campaign.caps },
     partner: { ...partner },
   };
@@ -68,7 +70,12 @@ export function reachedCap(caps: LeadCaps, counts: CapCounts): ReachedCap | null
   ];
   for (const [scope, period, limit, used] of checks) {
     if (limit !== null && used >= limit) {
-      return { scope, period, limit, resetsAt: period === 'daily' ? caps.dayEnd : null };
+      return {
+        scope,
+        period,
+        limit,
+        resetsAt: period === 'daily' ? nextLocalMidnight(caps.at, caps.timeZone) : null,
+      };
     }
   }
   return null;
