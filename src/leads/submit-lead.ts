@@ -137,8 +137,8 @@ async function withReceived<T>(
 /**
  * Accepts one lead. Order of work: authorise (401/403/404) -> idempotency key -> validate (422) ->
  * countries (422) -> click id (200 duplicate) -> phone window, IP window (409) -> caps (429) -> store
- * lead + cap slot + audit in one statement -> one inline SalesRender attempt. Once stored, the lead cannot be lost: if this process dies, the
- * lead's inline lease expires and a worker retries it.
+ * lead + cap slot + audit in one statement -> one inline SalesRender attempt. Once stored, the lead
+ * cannot be lost: if this process dies, the lead's inline lease expires and a worker retries it.
  */
 export async function submitLead(
   deps: SubmitLeadDeps,
