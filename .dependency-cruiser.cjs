@@ -1,7 +1,7 @@
 // The import rules of src/ (README, "Development"): adapters over the domain, the domain over
 // salesrender, db and config. `npm run lint` runs `depcruise src` with this file.
 
-const DOMAIN = '^src/(leads|statuses|postbacks|campaigns|audit)/';
+const DOMAIN = '^src/(leads|statuses|postbacks|campaigns|connections|audit)/';
 const ADAPTERS = '^src/(http|ui|cli)/';
 // The composition root and the context type it assembles: both name the domain and the adapters'
 // needs, so nothing below the domain may import them.

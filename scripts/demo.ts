@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { startSandbox } from '../sandbox/server.js';
 import { startTestTracker } from '../sandbox/test-tracker.js';
 import { createClient, findClientByName, issueKey, revokeKeys } from '../src/campaigns/api-clients.js';
-import {
-  campaignView,
-  createCampaign,
-  findCampaignByAlias,
-  updateCampaign,
-} from '../src/campaigns/campaign-repository.js';
+import { createCampaign, findCampaignByAlias, updateCampaign } from '../src/campaigns/campaign-repository.js';
 import { registerShutdown } from '../src/cli/main.js';
 import { loadSettings } from '../src/config/settings.js';
+import {
+  connectionView,
+  createConnection,
+  findConnectionByCompany,
+  updateConnection,
+} from '../src/connections/connection-repository.js';
 import { startService } from '../src/service.js';
 
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 8090);
@@ -32,13 +33,23 @@ const { database, clock, ids, cipher } = service.context;
 const db = database.orm;
 const deps = { clock, ids, cipher };
 
+// The sandbox's company 1, connected once: both demo campaigns use its token and its one webhook URL.
+const connectionBody = {
+  name: 'Demo call centre (sandbox)',
+  base_url: sandbox.url,
+  company_id: '1',
+  token: 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl',
+};
+const found = await findConnectionByCompany(db, sandbox.url, '1');
+const connection = found
+  ? await updateConnection(db, found.id, connectionBody, deps)
+  : await createConnection(db, connectionBody, deps);
+
 const campaignBody = {
   name: 'Demo nutra offer (sandbox)',
   module: 'crm',
+  connection_id: connection.id,
   salesrender: {
-    base_url: sandbox.url,
-    company_id: '1',
-    token: 'eyJhbGciOiJIUzI1NiJ9.sandbox-crm-token.c2lnbmF0dXJl',
     project_id: '1',
     initial_status_id: '1',
     // Our lead id in the order, so an order whose create answer was lost is found instead of sent twice.
@@ -62,10 +73,14 @@ const campaignBody = {
   },
   default_country: 'RU',
 };
-const existing = await findCampaignByAlias(db, 'demo');
-const campaign = existing
-  ? await updateCampaign(db, 'demo', campaignBody, deps)
-  : await createCampaign(db, { alias: 'demo', ...campaignBody }, deps);
+const demoCampaigns = [
+  { alias: 'demo', ...campaignBody },
+  { alias: 'demo-2', ...campaignBody, name: 'Demo second offer (sandbox)', payouts: { accepted: 9 } },
+];
+for (const { alias, ...body } of demoCampaigns) {
+  if (await findCampaignByAlias(db, alias)) await updateCampaign(db, alias, body, deps);
+  else await createCampaign(db, { alias, ...body }, deps);
+}
 
 // The demo partner gets a fresh key on every start: keys are stored hashed, so an old one cannot be shown again.
 const partner = await findClientByName(db, 'partner', 'Demo partner');
@@ -74,10 +89,12 @@ if (partner) {
   await revokeKeys(db, partner.id, clock.now());
   apiKey = await issueKey(db, partner.id, deps);
 } else {
-  apiKey = (await createClient(db, 'partner', { name: 'Demo partner', campaigns: ['demo'] }, deps)).api_key;
+  apiKey = (await createClient(db, 'partner', { name: 'Demo partner', campaigns: ['demo', 'demo-2'] }, deps))
+    .api_key;
 }
 
-const view = campaignView(campaign, settings.publicBaseUrl);
+// The sandbox plays SalesRender calling the connection's URL for every order of the company.
+const view = connectionView(connection, settings.publicBaseUrl);
 sandbox.webhooks.url = view.webhook_url.replace(settings.publicBaseUrl, url);
 
 console.log(`
@@ -87,7 +104,8 @@ LeadBridge demo
   SalesRender sandbox ${sandbox.url}   (call-centre page: ${sandbox.url}/)
   Test tracker       ${tracker.url}   (prints every postback below)
   Admin token        ${adminToken}
-  Demo partner key   ${apiKey}
+  Demo partner key   ${apiKey}   (campaigns demo and demo-2)
+  SalesRender company 1 is connected once ("${connection.name}"): see ${url}/admin/connections
 
 Then act as the call centre (the tracker above prints the postback):
   npx tsx sandbox/main.ts status <order_id> 3 --comment "Client confirmed order"

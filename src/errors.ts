@@ -17,10 +17,11 @@ export const errorCatalogue = {
     message: 'This API key is for another kind of client (partner or advertiser)',
   },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has this alias' },
+  CONNECTION_NOT_FOUND: { status: 404, message: 'No SalesRender connection has this id' },
   LEAD_NOT_FOUND: { status: 404, message: 'No such lead' },
   POSTBACK_NOT_FOUND: { status: 404, message: 'No such postback' },
   ORDER_NOT_FOUND: { status: 404, message: 'No such order in your campaigns' },
-  WEBHOOK_NOT_FOUND: { status: 404, message: 'No campaign has this webhook URL' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'No campaign or connection has this webhook URL' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
   CLIENT_NOT_FOUND: { status: 404, message: 'No such partner or advertiser' },
   CONSOLE_CSRF_INVALID: {
@@ -32,6 +33,11 @@ export const errorCatalogue = {
     message: 'This postback was skipped or superseded by a newer one and is not sent again',
   },
   CAMPAIGN_ALIAS_TAKEN: { status: 409, message: 'A campaign with this alias already exists' },
+  CONNECTION_EXISTS: {
+    status: 409,
+    message: 'This SalesRender company (base URL and company id) is already connected',
+  },
+  CONNECTION_IN_USE: { status: 409, message: 'Campaigns still use this connection; move them first' },
   CAMPAIGN_INACTIVE: { status: 409, message: 'This campaign is paused and takes no leads' },
   LEAD_DUPLICATE_PHONE: {
     status: 409,
@@ -93,6 +99,23 @@ export function fieldsFromIssues(issues: { path: PropertyKey[]; message: string 
     fields[key] ??= issue.message;
   }
   return fields;
+}
+
+/** `body` parsed by a zod schema, or VALIDATION_FAILED naming every field that failed and why. */
+export function parseInput<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+  return parsed.data;
 }
 
 /** Seconds a client is asked to wait (Retry-After) before sending again while the database is away. */

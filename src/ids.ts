@@ -1,7 +1,7 @@
 // Randomness for ids and secrets enters the domain through this seam, so tests can fix it.
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb' | 'ses';
+export type IdPrefix = 'cmp' | 'lead' | 'ptn' | 'adv' | 'key' | 'job' | 'req' | 'pb' | 'ses' | 'con';
 
 export interface IdSource {
   /** A prefixed, URL-safe, unguessable id such as `lead_4kTq9...`. */

@@ -13,6 +13,7 @@ import { createTokenCipher } from './campaigns/token-cipher.js';
 import { type Clock, systemClock } from './clock.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import type { Settings } from './config/settings.js';
+import { settleMigratedTokens } from './connections/settle-migrated-tokens.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase, queryRows } from './db/connection.js';
 import { DatabaseUnavailableError, describeDatabaseError } from './db/database-availability.js';
@@ -128,6 +129,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     embedded: database.kind === 'embedded',
   });
   const cipher = createTokenCipher(key);
+  await settleMigratedTokens(database, cipher, logger);
   const audit = createAuditWriter(clock);
   const workerId = `${hostname()}:${process.pid}:${ids.secret(4)}`;
   const leaseMs = options.leaseMs ?? settings.JOB_LEASE_MS;

@@ -1,6 +1,7 @@
 // What an operator may send to create or change a campaign, validated with zod (snake_case, as the API speaks).
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { idLike, salesRenderBaseUrl, salesRenderToken } from '../connections/connection-input.js';
 import { isValidSuccessMatch } from '../postbacks/success-match.js';
 import {
   cpaDataKeys,
@@ -13,7 +14,6 @@ import {
 } from '../salesrender/order-input.js';
 import { trafficRulesCreateShape, trafficRulesPatchShape } from './traffic-rules-input.js';
 
-const idLike = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]).transform(String);
 const label = z.string().trim().min(1).max(64);
 const money = z.number().nonnegative().max(1_000_000);
 
@@ -58,13 +58,15 @@ const country = z
   .transform((value) => value.toUpperCase())
   .refine((value) => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
 
-const baseUrl = z.url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
-
-/** Without defaults, so a PATCH that leaves a key out leaves it unchanged. */
+/**
+ * Without defaults, so a PATCH that leaves a key out leaves it unchanged. `base_url` and `company_id` name
+ * the campaign's company (its connection, found or created) when `connection_id` is not given; `token` is
+ * the CRM token when it differs from the connection's, and the webmaster's token for CPA.
+ */
 const salesrenderShape = {
-  base_url: baseUrl,
+  base_url: salesRenderBaseUrl,
   company_id: idLike,
-  token: z.string().trim().min(8, 'must be the SalesRender API token').max(4096),
+  token: salesRenderToken,
   project_id: idLike.nullish(),
   initial_status_id: idLike.nullish(),
   offer_id: idLike.nullish(),
@@ -76,7 +78,9 @@ const salesrenderShape = {
 const salesrenderSchema = z
   .object({
     ...salesrenderShape,
-    base_url: baseUrl.default('https://de.backend.salesrender.com'),
+    base_url: salesrenderShape.base_url.optional(),
+    company_id: salesrenderShape.company_id.optional(),
+    token: salesrenderShape.token.optional(),
     cart: salesrenderShape.cart.default([]),
     fields: fieldsSchema.default({}),
   })
@@ -90,6 +94,8 @@ export const campaignCreateSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'lowercase letters, digits, - and _, 2 to 63 characters'),
     name: z.string().trim().min(1).max(200),
     module: z.enum(['crm', 'cpa']).default('crm'),
+    /** The SalesRender connection (company) the campaign belongs to; or name it by base URL and company id. */
+    connection_id: z.string().trim().min(1).max(64).optional(),
     salesrender: salesrenderSchema,
     status_map: z.record(idLike, label).default({}),
     advertiser_status_map: z.record(label, idLike).nullish(),
@@ -112,6 +118,20 @@ export const campaignCreateSchema = z
   .strict()
   .superRefine((campaign, context) => {
     const sr = campaign.salesrender;
+    if (!campaign.connection_id && !sr.company_id) {
+      context.addIssue({
+        code: 'custom',
+        path: ['salesrender', 'company_id'],
+        message: 'required unless connection_id is given',
+      });
+    }
+    if (campaign.module === 'cpa' && !sr.token) {
+      context.addIssue({
+        code: 'custom',
+        path: ['salesrender', 'token'],
+        message: "required for the CPA module (the webmaster's token)",
+      });
+    }
     if (campaign.module === 'crm') {
       if (!sr.project_id)
         context.addIssue({
@@ -153,6 +173,7 @@ export const campaignPatchSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     module: z.enum(['crm', 'cpa']),
+    connection_id: z.string().trim().min(1).max(64),
     salesrender: z.object(salesrenderShape).partial().strict(),
     status_map: z.record(idLike, label),
     advertiser_status_map: z.record(label, idLike).nullable(),

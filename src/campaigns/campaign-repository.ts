@@ -1,13 +1,14 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
+import { sha256 } from '../connections/connection-repository.js';
 import type { Executor } from '../db/connection.js';
-import { campaigns, type DedupeScope, type PostbackRow } from '../db/schema.js';
-import { AppError, fieldsFromIssues } from '../errors.js';
+import { campaigns, type DedupeScope, type PostbackRow, salesrenderConnections } from '../db/schema.js';
+import { AppError, parseInput } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { newSigningSecret } from '../postbacks/sign-webhook.js';
 import type { FieldMap } from '../salesrender/order-input.js';
+import { type CampaignConnection, resolveCampaignConnection } from './campaign-connection.js';
 import {
   type CampaignCreateInput,
   type CampaignPatchInput,
@@ -32,6 +33,8 @@ export interface Campaign {
   alias: string;
   name: string;
   module: 'crm' | 'cpa';
+  /** The SalesRender connection (company) it belongs to; `salesrender.baseUrl` and `companyId` are its. */
+  connectionId: string;
   salesrender: {
     baseUrl: string;
     companyId: string;
@@ -42,7 +45,13 @@ export interface Campaign {
     cart: CampaignRow['cart'];
     fields: FieldMap;
   };
+  /**
+   * The token its SalesRender calls use: its own (a CRM override, or the CPA webmaster's), else its
+   * connection's. Creating and editing a campaign make sure it has one.
+   */
   tokenEncrypted: string;
+  /** The campaign's own token column (null: the connection's CRM token is used). */
+  ownTokenEncrypted: string | null;
   statusMap: Record<string, string>;
   /** label -> status id; when not configured, the inverse of `statusMap` (first id per label wins). */
   advertiserStatusMap: Record<string, string>;
@@ -73,15 +82,22 @@ export interface Campaign {
   updatedAt: Date;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
 export interface CampaignDeps {
   clock: Clock;
   ids: IdSource;
   cipher: TokenCipher;
 }
 
-export function toCampaign(row: CampaignRow): Campaign {
+/** A campaign row read with its connection's token (`connection_token`). */
+type CampaignWithConnectionRow = CampaignRow & { connectionToken: string | null };
+
+/** The columns every campaign read selects: the campaign's own and its connection's token. */
+const campaignColumns = {
+  ...getTableColumns(campaigns),
+  connectionToken: salesrenderConnections.tokenEncrypted,
+};
+
+export function toCampaign(row: CampaignWithConnectionRow): Campaign {
   const fields = resolveFieldMap(row.module, row.fields);
   const inverse: Record<string, string> = {};
   for (const [statusId, label] of Object.entries(row.statusMap)) inverse[label] ??= statusId;
@@ -90,6 +106,7 @@ export function toCampaign(row: CampaignRow): Campaign {
     alias: row.alias,
     name: row.name,
     module: row.module,
+    connectionId: row.connectionId,
     salesrender: {
       baseUrl: row.srBaseUrl,
       companyId: row.srCompanyId,
@@ -100,7 +117,9 @@ export function toCampaign(row: CampaignRow): Campaign {
       cart: row.cart,
       fields,
     },
-    tokenEncrypted: row.srTokenEncrypted,
+    // Never empty once stored through createCampaign or updateCampaign; an empty value fails to decrypt.
+    tokenEncrypted: row.srTokenEncrypted ?? row.connectionToken ?? '',
+    ownTokenEncrypted: row.srTokenEncrypted,
     statusMap: row.statusMap,
     advertiserStatusMap: row.advertiserStatusMap ?? inverse,
     advertiserStatusMapConfigured: row.advertiserStatusMap,
@@ -123,15 +142,16 @@ export function toCampaign(row: CampaignRow): Campaign {
   };
 }
 
-function columnsFrom(input: CampaignCreateInput, cipher: TokenCipher) {
+function columnsFrom(input: CampaignCreateInput, company: CampaignConnection) {
   const sr = input.salesrender;
   return {
     alias: input.alias,
     name: input.name,
     module: input.module,
-    srBaseUrl: sr.base_url.replace(/\/+$/, ''),
-    srCompanyId: sr.company_id,
-    srTokenEncrypted: cipher.encrypt(sr.token),
+    connectionId: company.connection.id,
+    srBaseUrl: company.connection.baseUrl,
+    srCompanyId: company.connection.companyId,
+    srTokenEncrypted: company.ownTokenEncrypted,
     srProjectId: sr.project_id ?? null,
     srInitialStatusId: sr.initial_status_id ?? null,
     srOfferId: sr.offer_id ?? null,
@@ -159,33 +179,18 @@ function columnsFrom(input: CampaignCreateInput, cipher: TokenCipher) {
   };
 }
 
-function parseOrThrow<T>(
-  schema: {
-    safeParse(
-      value: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  body: unknown,
-): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
-  return parsed.data;
-}
-
 /** Validates and stores a new campaign with a fresh webhook secret; the token is encrypted first. */
 export async function createCampaign(db: Executor, body: unknown, deps: CampaignDeps): Promise<Campaign> {
-  const input = parseOrThrow(campaignCreateSchema, body);
+  const input = parseInput(campaignCreateSchema, body);
   const existing = await findCampaignByAlias(db, input.alias);
   if (existing) throw new AppError('CAMPAIGN_ALIAS_TAKEN', undefined, { fields: { alias: 'already taken' } });
+  const company = await resolveCampaignConnection(db, input, deps);
   const now = deps.clock.now();
   const [row] = await db
     .insert(campaigns)
     .values({
       id: deps.ids.next('cmp'),
-      ...columnsFrom(input, deps.cipher),
+      ...columnsFrom(input, company),
       // 32 random bytes: the secret is the webhook's only authentication (salesrender-api.md, Webhooks [field]).
       webhookSecret: deps.ids.secret(32),
       postbackSecretEncrypted: deps.cipher.encrypt(newSigningSecret()),
@@ -193,9 +198,16 @@ export async function createCampaign(db: Executor, body: unknown, deps: Campaign
       updatedAt: now,
     })
     .onConflictDoNothing()
-    .returning();
+    .returning({ id: campaigns.id });
   if (!row) throw new AppError('CAMPAIGN_ALIAS_TAKEN', undefined, { fields: { alias: 'already taken' } });
-  return toCampaign(row);
+  return readBack(db, row.id);
+}
+
+/** The campaign as stored, with its connection's token (what `returning` of a write cannot join). */
+async function readBack(db: Executor, id: string): Promise<Campaign> {
+  const campaign = await findCampaignById(db, id);
+  if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+  return campaign;
 }
 
 /** Applies a partial change, re-validating the whole campaign as it would be after it. */
@@ -205,7 +217,7 @@ export async function updateCampaign(
   body: unknown,
   deps: CampaignDeps,
 ): Promise<Campaign> {
-  const patch: CampaignPatchInput = parseOrThrow(campaignPatchSchema, body);
+  const patch: CampaignPatchInput = parseInput(campaignPatchSchema, body);
   const current = await findCampaignByAlias(db, alias);
   if (!current) throw new AppError('CAMPAIGN_NOT_FOUND');
   const merged = { ...toCreateShape(current, deps.cipher), ...withoutUndefined(patch) } as Record<
@@ -215,6 +227,13 @@ export async function updateCampaign(
   merged.caps = { ...current.caps, ...withoutUndefined(patch.caps ?? {}) };
   const currentSr = toCreateShape(current, deps.cipher).salesrender;
   const patchSr = withoutUndefined(patch.salesrender ?? {});
+  // A campaign moves to another company by naming it one way or the other: the way not named is dropped.
+  const movedByCompany = patchSr.base_url !== undefined || patchSr.company_id !== undefined;
+  if (movedByCompany && patch.connection_id === undefined) delete merged.connection_id;
+  if (patch.connection_id !== undefined && !movedByCompany) {
+    delete currentSr.base_url;
+    delete currentSr.company_id;
+  }
   // Field routes merge one by one: changing where the phone goes keeps the other routes. A switch of
   // module starts from the new module's defaults instead (CRM field names mean nothing to CPA's lead/add).
   const moduleChanged = patch.module !== undefined && patch.module !== current.module;
@@ -223,42 +242,47 @@ export async function updateCampaign(
     ...patchSr,
     fields: { ...(moduleChanged ? {} : currentSr.fields), ...(patchSr.fields ?? {}) },
   };
-  const input = parseOrThrow(campaignCreateSchema, merged);
+  const input = parseInput(campaignCreateSchema, merged);
+  const company = await resolveCampaignConnection(db, input, deps);
   const [row] = await db
     .update(campaigns)
     .set({
-      ...columnsFrom(input, deps.cipher),
+      ...columnsFrom(input, company),
       postbackSecretEncrypted: current.postbackSecretEncrypted ?? deps.cipher.encrypt(newSigningSecret()),
       updatedAt: deps.clock.now(),
     })
     .where(eq(campaigns.id, current.id))
-    .returning();
+    .returning({ id: campaigns.id });
   if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
   const recount =
-    current.timezone !== row.timezone ||
-    current.caps.daily !== row.dailyCap ||
-    current.caps.total !== row.totalCap;
+    current.timezone !== input.timezone ||
+    current.caps.daily !== input.caps.daily ||
+    current.caps.total !== input.caps.total;
   if (recount) await dropCapCounter(db, row.id);
   // A changed campaign may have fixed what held its leads (a schema fault): they are tried again at once.
   await releaseHeldLeads(db, [row.id], deps.clock.now());
-  return toCampaign(row);
+  return readBack(db, row.id);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }
 
-/** The stored campaign in the create-input shape (token decrypted), so a patch can be re-validated whole. */
+/**
+ * The stored campaign in the create-input shape (its own token decrypted, if it has one), so a patch can
+ * be re-validated whole.
+ */
 function toCreateShape(campaign: Campaign, cipher: TokenCipher) {
   const sr = campaign.salesrender;
   return {
     alias: campaign.alias,
     name: campaign.name,
     module: campaign.module,
+    connection_id: campaign.connectionId as string | undefined,
     salesrender: {
-      base_url: sr.baseUrl,
-      company_id: sr.companyId,
-      token: cipher.decrypt(campaign.tokenEncrypted),
+      base_url: sr.baseUrl as string | undefined,
+      company_id: sr.companyId as string | undefined,
+      token: campaign.ownTokenEncrypted ? cipher.decrypt(campaign.ownTokenEncrypted) : undefined,
       project_id: sr.projectId,
       initial_status_id: sr.initialStatusId,
       offer_id: sr.offerId,
@@ -292,26 +316,12 @@ function trafficRulesOf(campaign: Campaign) {
 }
 
 export async function findCampaignByAlias(db: Executor, alias: string): Promise<Campaign | null> {
-  const [row] = await db.select().from(campaigns).where(eq(campaigns.alias, alias)).limit(1);
+  const [row] = await selectCampaigns(db).where(eq(campaigns.alias, alias)).limit(1);
   return row ? toCampaign(row) : null;
 }
 
-/**
- * The campaign among `candidates` whose webhook secret is `secret`, in constant time: an indexed equality
- * would let a caller time how much of a guess matched. Every secret is compared (as SHA-256 digests, so
- * lengths never differ) with no early exit; a network has tens of campaigns, not millions.
- */
-export function matchWebhookSecret(candidates: readonly Campaign[], secret: string): Campaign | null {
-  const offered = sha256(secret);
-  let match: Campaign | null = null;
-  for (const campaign of candidates) {
-    if (timingSafeEqual(campaign.webhookSecretDigest, offered)) match = campaign;
-  }
-  return match;
-}
-
 export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
-  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1);
+  const [row] = await selectCampaigns(db).where(eq(campaigns.id, id)).limit(1);
   return row ? toCampaign(row) : null;
 }
 
@@ -333,7 +343,14 @@ export async function findCampaignIdsOfCompany(
 }
 
 export async function listCampaigns(db: Executor): Promise<Campaign[]> {
-  return (await db.select().from(campaigns).orderBy(asc(campaigns.alias))).map(toCampaign);
+  return (await selectCampaigns(db).orderBy(asc(campaigns.alias))).map(toCampaign);
+}
+
+function selectCampaigns(db: Executor) {
+  return db
+    .select(campaignColumns)
+    .from(campaigns)
+    .innerJoin(salesrenderConnections, eq(salesrenderConnections.id, campaigns.connectionId));
 }
 
 /**
@@ -347,10 +364,13 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
     alias: campaign.alias,
     name: campaign.name,
     module: campaign.module,
+    connection_id: campaign.connectionId,
     salesrender: {
       base_url: sr.baseUrl,
       company_id: sr.companyId,
       token: '(set, write-only)',
+      /** `campaign`: its own (a CRM override, or the CPA webmaster's); `connection`: the connection's CRM token. */
+      token_from: campaign.ownTokenEncrypted ? 'campaign' : 'connection',
       project_id: sr.projectId,
       initial_status_id: sr.initialStatusId,
       offer_id: sr.offerId,
@@ -373,6 +393,7 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
     dedupe_window_hours: campaign.dedupeWindowHours,
     ...trafficRulesOf(campaign),
     active: campaign.active,
+    // The campaign's own URL keeps working; one URL for the whole company is its connection's.
     webhook_url: `${publicBaseUrl}/v1/webhooks/salesrender/${campaign.webhookSecret}`,
     created_at: campaign.createdAt.toISOString(),
     updated_at: campaign.updatedAt.toISOString(),

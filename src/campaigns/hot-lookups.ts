@@ -1,5 +1,7 @@
-// A short-lived in-process cache of the reads every lead and webhook makes (campaign, client by key).
+// A short-lived in-process cache of the reads every lead and webhook makes (campaign, client by key, webhook URL).
 
+import { timingSafeEqual } from 'node:crypto';
+import { type Connection, listConnections, sha256 } from '../connections/connection-repository.js';
 import type { Executor } from '../db/connection.js';
 import { type AuthenticatedClient, authenticateKey } from './api-clients.js';
 import {
@@ -8,8 +10,34 @@ import {
   findCampaignById,
   findCampaignIdsOfCompany,
   listCampaigns,
-  matchWebhookSecret,
 } from './campaign-repository.js';
+
+/** What a webhook URL's secret names: one campaign (its own URL), or a connection (every order of its company). */
+export type WebhookTarget =
+  | { kind: 'campaign'; campaign: Campaign }
+  | { kind: 'connection'; connection: Connection };
+
+interface WebhookDirectory {
+  campaigns: Campaign[];
+  connections: Connection[];
+}
+
+/**
+ * The target whose webhook secret is `secret`, in constant time: an indexed equality would let a caller
+ * time how much of a guess matched. Every secret is compared (as SHA-256 digests, so lengths never
+ * differ) with no early exit; a network has tens of campaigns and connections, not millions.
+ */
+export function matchWebhookSecret(directory: WebhookDirectory, secret: string): WebhookTarget | null {
+  const offered = sha256(secret);
+  let match: WebhookTarget | null = null;
+  for (const campaign of directory.campaigns) {
+    if (timingSafeEqual(campaign.webhookSecretDigest, offered)) match = { kind: 'campaign', campaign };
+  }
+  for (const connection of directory.connections) {
+    if (timingSafeEqual(connection.webhookSecretDigest, offered)) match = { kind: 'connection', connection };
+  }
+  return match;
+}
 
 /**
  * Found values live until `until`; misses are not kept, so a new row is seen at once. Concurrent misses of
@@ -66,7 +94,7 @@ export class HotLookups {
   private readonly clients: TtlCache<AuthenticatedClient>;
   private readonly campaignsById: TtlCache<Campaign>;
   private readonly companyCampaigns: TtlCache<string[]>;
-  private allCampaigns: { value: Campaign[]; until: number } | null = null;
+  private webhookDirectory: { value: WebhookDirectory; until: number } | null = null;
 
   constructor(
     private readonly db: Executor,
@@ -103,14 +131,16 @@ export class HotLookups {
     return ids?.includes(campaign.id) ? ids : [...(ids ?? []), campaign.id];
   }
 
-  /** The campaign a webhook URL's secret names, compared in constant time against every campaign. */
-  async campaignByWebhookSecret(secret: string): Promise<Campaign | null> {
-    const cached = this.allCampaigns && this.allCampaigns.until > this.now() ? this.allCampaigns.value : null;
+  /** The campaign or connection a webhook URL's secret names (matchWebhookSecret). */
+  async webhookTarget(secret: string): Promise<WebhookTarget | null> {
+    const cached =
+      this.webhookDirectory && this.webhookDirectory.until > this.now() ? this.webhookDirectory.value : null;
     const hit = cached ? matchWebhookSecret(cached, secret) : null;
     if (hit) return hit;
     // A miss is never cached: a campaign created on another instance a moment ago must be found.
-    const fresh = await listCampaigns(this.db);
-    this.allCampaigns = { value: fresh, until: this.now() + this.ttlMs };
+    const [campaigns, connections] = await Promise.all([listCampaigns(this.db), listConnections(this.db)]);
+    const fresh = { campaigns, connections };
+    this.webhookDirectory = { value: fresh, until: this.now() + this.ttlMs };
     return matchWebhookSecret(fresh, secret);
   }
 
@@ -120,6 +150,6 @@ export class HotLookups {
     this.clients.clear();
     this.campaignsById.clear();
     this.companyCampaigns.clear();
-    this.allCampaigns = null;
+    this.webhookDirectory = null;
   }
 }

@@ -8,6 +8,7 @@ import { queryRows } from '../db/connection.js';
 import { jsonColumn } from '../db/sql/json-column.js';
 import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
 import { recordSchemaCheckSql } from '../db/sql/record-schema-check.js';
+import type { SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey } from '../salesrender/live-schema.js';
 import { hasError, type SchemaProblem } from '../schema-problem.js';
 import type { CampaignCheckDeps } from './campaign-check.js';
@@ -59,8 +60,14 @@ export async function watchSalesRenderSchemas(deps: SchemaWatchDeps): Promise<Co
   const results: CompanyWatchResult[] = [];
   for (const [key, campaigns] of groups) {
     const [company, module] = key.split('|') as [string, 'CRM' | 'CPA'];
+    const first = campaigns[0] as Campaign;
     try {
-      results.push(await watchCompany(deps, company, module, campaigns));
+      const target = {
+        baseUrl: first.salesrender.baseUrl,
+        companyId: first.salesrender.companyId,
+        token: deps.cipher.decrypt(first.tokenEncrypted),
+      };
+      results.push(await watchCompany(deps, { company, module, target }, campaigns));
     } catch (error) {
       // One company's failure (its token cannot be decrypted, the database blinked) must not skip the rest.
       deps.logger.error({ err: error, company, module }, 'the schema check of a SalesRender company failed');
@@ -69,19 +76,18 @@ export async function watchSalesRenderSchemas(deps: SchemaWatchDeps): Promise<Co
   return results;
 }
 
-async function watchCompany(
+/**
+ * Introspects one company's module with `target`'s token, checks `campaigns` against what it found,
+ * records the result (salesrender_schemas, campaign_checks) and audits a change. With no campaigns it
+ * checks only that the company can be introspected.
+ */
+export async function watchCompany(
   deps: SchemaWatchDeps,
-  company: string,
-  module: 'CRM' | 'CPA',
-  campaigns: Campaign[],
+  which: { company: string; module: 'CRM' | 'CPA'; target: SalesRenderTarget },
+  campaigns: readonly Campaign[],
 ): Promise<CompanyWatchResult> {
-  const first = campaigns[0] as Campaign;
-  const sr = first.salesrender;
-  const target = {
-    baseUrl: sr.baseUrl,
-    companyId: sr.companyId,
-    token: deps.cipher.decrypt(first.tokenEncrypted),
-  };
+  const { company, module, target } = which;
+  const sr = target;
   const problems = new Map<string, SchemaProblem & { campaign?: string }>();
   let schema: GraphQLSchema | null = null;
   try {

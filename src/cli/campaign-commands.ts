@@ -1,5 +1,4 @@
 // `leadbridge campaign add|list|show|check`.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   campaignView,
@@ -10,17 +9,7 @@ import {
 import { runCampaignCheck } from '../campaigns/run-campaign-check.js';
 import { AppError } from '../errors.js';
 import { withCliContext } from './cli-context.js';
-
-async function readJsonArgument(options: { file?: string; json?: string }): Promise<unknown> {
-  if (options.json) return JSON.parse(options.json);
-  if (options.file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  }
-  if (options.file) return JSON.parse(await readFile(options.file, 'utf8'));
-  throw new Error('give the campaign as --file <path|-> or --json <text> (the admin API body)');
-}
+import { readJsonArgument } from './json-argument.js';
 
 export function registerCampaignCommands(program: Command): Command {
   const campaign = program.command('campaign').description('manage campaigns (the alias is the contract)');
@@ -32,7 +21,11 @@ export function registerCampaignCommands(program: Command): Command {
     .option('--json <text>', 'JSON text')
     .action((options: { file?: string; json?: string }) =>
       withCliContext(async (context) => {
-        const created = await createCampaign(context.database.orm, await readJsonArgument(options), context);
+        const created = await createCampaign(
+          context.database.orm,
+          await readJsonArgument(options, 'campaign'),
+          context,
+        );
         console.log(JSON.stringify(campaignView(created, context.settings.publicBaseUrl), null, 2));
       }),
     );

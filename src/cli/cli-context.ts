@@ -5,6 +5,7 @@ import { createTokenCipher, type TokenCipher } from '../campaigns/token-cipher.j
 import { type Clock, systemClock } from '../clock.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { loadSettings, type Settings } from '../config/settings.js';
+import { settleMigratedTokens } from '../connections/settle-migrated-tokens.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { prepareDatabase } from '../db/prepare-database.js';
 import { type IdSource, randomIds } from '../ids.js';
@@ -38,6 +39,8 @@ export async function openCliContext(): Promise<CliContext> {
     dataDir: settings.DATA_DIR,
     embedded: database.kind === 'embedded',
   });
+  const cipher = createTokenCipher(key);
+  await settleMigratedTokens(database, cipher, pino(pino.destination(2)));
   const schemas = new CompanySchemas({
     db: database.orm,
     clock: systemClock,
@@ -47,7 +50,7 @@ export async function openCliContext(): Promise<CliContext> {
   return {
     settings,
     database,
-    cipher: createTokenCipher(key),
+    cipher,
     clock: systemClock,
     ids: randomIds,
     schemas,

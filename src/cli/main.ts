@@ -10,6 +10,7 @@ import { reconcile } from '../statuses/reconcile.js';
 import { registerCampaignCommands } from './campaign-commands.js';
 import { withCliContext } from './cli-context.js';
 import { registerClientCommands } from './client-commands.js';
+import { registerConnectionCommands } from './connection-commands.js';
 import { registerExportCommand } from './export-command.js';
 import { registerPostbackCommands } from './postback-commands.js';
 
@@ -42,6 +43,7 @@ program
     await database.close();
   });
 
+registerConnectionCommands(program);
 const campaignCommand = registerCampaignCommands(program);
 registerPostbackCommands(program, campaignCommand);
 program

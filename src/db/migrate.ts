@@ -11,14 +11,23 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations'
  * transaction that first inserts its id: when two instances race, the second blocks on the
  * primary key until the first commits, then sees the conflict and skips (graphile-worker's trick).
  */
-export async function migrate(db: Pick<Database, 'script'>): Promise<string[]> {
+export async function migrate(
+  db: Pick<Database, 'script'>,
+  options: {
+    /** Stop after this migration id (an earlier release's schema, for upgrade tests); default: all. */
+    through?: string;
+  } = {},
+): Promise<string[]> {
   await db.script((run) =>
     run(`create table if not exists lb_migrations (
       id text primary key,
       applied_at timestamptz not null default now()
     )`),
   );
-  const files = (await readdir(migrationsDir)).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
+  const files = (await readdir(migrationsDir))
+    .filter((name) => /^\d{4}_.+\.sql$/.test(name))
+    .sort()
+    .filter((name) => options.through === undefined || name.replace(/\.sql$/, '') <= options.through);
   const applied: string[] = [];
   for (const file of files) {
     const id = file.replace(/\.sql$/, '');

@@ -10,7 +10,10 @@ export const campaigns = pgTable('campaigns', {
   module: text('module').$type<'crm' | 'cpa'>().notNull(),
   srBaseUrl: text('sr_base_url').notNull(),
   srCompanyId: text('sr_company_id').notNull(),
-  srTokenEncrypted: text('sr_token_encrypted').notNull(),
+  /** The company it belongs to (migration 0011); `srBaseUrl` and `srCompanyId` are kept equal to its. */
+  connectionId: text('connection_id').notNull(),
+  /** CRM: an override of the connection's token (null: the connection's); CPA: the webmaster's token. */
+  srTokenEncrypted: text('sr_token_encrypted'),
   srProjectId: text('sr_project_id'),
   srInitialStatusId: text('sr_initial_status_id'),
   srOfferId: text('sr_offer_id'),
@@ -36,6 +39,20 @@ export const campaigns = pgTable('campaigns', {
   /** Standard Webhooks signing secret for POST postbacks, encrypted like the token. */
   postbackSecretEncrypted: text('postback_secret_encrypted'),
   active: boolean('active').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+export const salesrenderConnections = pgTable('salesrender_connections', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  baseUrl: text('base_url').notNull(),
+  companyId: text('company_id').notNull(),
+  tokenEncrypted: text('token_encrypted'),
+  webhookSecret: text('webhook_secret').notNull(),
+  statuses: jsonb('statuses').$type<{ id: string; name: string; group: string }[]>(),
+  orderFields: jsonb('order_fields').$type<{ name: string; label: string; type: string }[]>(),
+  fetchedAt: timestamptz('fetched_at'),
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });

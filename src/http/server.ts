@@ -18,6 +18,7 @@ import { limitRequestRates } from './rate-limit-hook.js';
 import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
 import { registerAdminClientRoutes } from './routes/admin-clients.js';
+import { registerAdminConnectionRoutes } from './routes/admin-connections.js';
 import { registerAdminPostbackRoutes } from './routes/admin-postbacks.js';
 import { registerAdminReconcileRoute } from './routes/admin-reconcile.js';
 import { registerAdminSalesRenderSchemaRoute } from './routes/admin-salesrender-schema.js';
@@ -133,6 +134,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     };
     admin.addHook('preHandler', invalidateLookups);
     admin.addHook('onSend', invalidateLookups);
+    registerAdminConnectionRoutes(admin, context);
     registerAdminCampaignRoutes(admin, context);
     registerAdminClientRoutes(admin, context, 'partner');
     registerAdminClientRoutes(admin, context, 'advertiser');

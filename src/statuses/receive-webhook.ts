@@ -1,7 +1,6 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
 import { sql } from 'drizzle-orm';
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
-import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
 import { claimedJob } from '../db/queue/enqueue-job.js';
@@ -73,13 +72,21 @@ export interface WebhookDeps {
 }
 
 /**
+ * Where a webhook URL looks for the order: one campaign (its own URL), or every campaign of a SalesRender
+ * connection (the company's one URL: SalesRender sends every order of the company to it).
+ */
+export type WebhookScope =
+  | { campaignId: string; connectionId: null }
+  | { campaignId: null; connectionId: string };
+
+/**
  * The webhook is a hint, not the truth: it names an order; a job re-reads that order from SalesRender
  * and applies what it finds. So a forged or stale body changes nothing, and the answer can go out at once.
  */
 export async function receiveWebhook(
   deps: WebhookDeps,
   input: {
-    campaign: Campaign;
+    scope: WebhookScope;
     body: unknown;
     query: unknown;
     requestId: string;
@@ -91,7 +98,7 @@ export async function receiveWebhook(
   if (!hint.orderId) {
     throw new AppError('WEBHOOK_INVALID', 'No order id found in the webhook (body or id/order_id parameter)');
   }
-  const { campaign } = input;
+  const { scope } = input;
   const now = deps.clock.now();
   const slot = deps.worker?.reserve() ?? null;
   const claimFor =
@@ -99,48 +106,56 @@ export async function receiveWebhook(
   const job = {
     id: deps.ids.next('job'),
     kind: refreshOrderJobKind,
-    campaignId: campaign.id,
     payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
     maxAttempts: refreshOrderRetrySchedule.maxAttempts,
     runAt: now,
   };
-  // One statement: find the order's lead (the newest, should SalesRender ever repeat an id), queue the
-  // refresh job for it, and either claim it for this worker or wake all workers (NOTIFY is delivered
-  // when the statement commits).
-  let queued: { lead_id: string }[];
+  // One statement: find the order's lead (the newest, should SalesRender ever repeat an id) among the
+  // scope's campaigns, queue the refresh job for it, and either claim it for this worker or wake all
+  // workers (NOTIFY is delivered when the statement commits). Order ids are unique within a company, so
+  // a connection's campaigns hold at most one lead per order.
+  let queued: { lead_id: string; campaign_id: string }[];
   try {
-    queued = await queryRows<{ lead_id: string }>(
+    queued = await queryRows<{ lead_id: string; campaign_id: string }>(
       deps.db,
       sql`with ${input.received ? sql`received as (${deps.audit.insert(input.received)}),` : sql``}
         lead as (
-          select id from leads where campaign_id = ${campaign.id} and order_id = ${hint.orderId}
+          select id, campaign_id from leads
+          where ${
+            scope.campaignId !== null
+              ? sql`campaign_id = ${scope.campaignId}`
+              : // Read here, not from a cache: a campaign created a moment ago on another instance counts.
+                sql`campaign_id in (select id from campaigns where connection_id = ${scope.connectionId})`
+          } and order_id = ${hint.orderId}
           order by created_at desc limit 1),
         queued as (
           insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
             locked_until, locked_by, created_at, updated_at)
-          select ${job.id}, ${job.kind}, ${job.campaignId}, lead.id, ${JSON.stringify(job.payload)}::jsonb,
+          select ${job.id}, ${job.kind}, lead.campaign_id, lead.id, ${JSON.stringify(job.payload)}::jsonb,
             ${claimFor ? 'running' : 'pending'}, ${claimFor ? 1 : 0}, ${job.maxAttempts}, ${now.toISOString()},
             ${claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${claimFor?.workerId ?? null}::text,
             ${now.toISOString()}, ${now.toISOString()}
           from lead
-          returning lead_id)
-        select lead_id${claimFor ? sql`` : sql`, pg_notify(${jobsChannel}, '')`} from queued`,
+          returning lead_id, campaign_id)
+        select lead_id, campaign_id${claimFor ? sql`` : sql`, pg_notify(${jobsChannel}, '')`} from queued`,
     );
   } catch (error) {
     slot?.release();
     throw error;
   }
-  const leadId = queued[0]?.lead_id;
-  if (slot && claimFor && leadId) slot.run(claimedJob({ ...job, leadId, claimFor }));
+  const found = queued[0];
+  if (slot && claimFor && found)
+    slot.run(claimedJob({ ...job, campaignId: found.campaign_id, leadId: found.lead_id, claimFor }));
   else slot?.release();
   if (queued.length === 0) {
     await deps.audit.write(deps.db, {
       event: 'webhook.unknown_order',
       requestId: input.requestId,
-      campaignId: campaign.id,
+      campaignId: scope.campaignId,
       orderId: hint.orderId,
       actor: 'salesrender',
       outcome: 'unknown_order',
+      ...(scope.connectionId ? { detail: { connection_id: scope.connectionId } } : {}),
     });
     return { outcome: 'unknown_order', orderId: hint.orderId };
   }

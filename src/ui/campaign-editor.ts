@@ -198,8 +198,8 @@ export function campaignFormHtml(options: {
         errorKey: 'salesrender.token',
         hint:
           mode === 'edit'
-            ? 'Write-only: leave empty to keep the stored token.'
-            : 'Stored encrypted; never shown again.',
+            ? "Write-only: leave empty to keep the stored token (or the company connection's)."
+            : "Leave empty to use the company connection's CRM token (Connections). A CPA campaign needs its webmaster's token. Stored encrypted; never shown again.",
         attributes: html`autocomplete="new-password"`,
       })}
       ${textField({ name: 'sr_project_id', label: 'Project id (CRM)', value: form.sr_project_id, errors, errorKey: 'salesrender.project_id' })}

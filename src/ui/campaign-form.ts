@@ -104,8 +104,8 @@ function parseJson(text: string | undefined, field: string, errors: FieldErrors)
 const orNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 
 /**
- * The API body for the form. On create every field is sent; on edit the token is sent only when typed
- * (write-only), and the alias never changes. Problems the form itself can see come back as `errors`,
+ * The API body for the form. The token is sent only when typed (write-only; without one the company's
+ * connection's token is used), and the alias never changes on edit. Problems the form itself can see come back as `errors`,
  * keyed like the API's 422 fields so both show next to the same control.
  */
 export function formToCampaignBody(form: CampaignForm, mode: 'create' | 'edit') {
@@ -144,7 +144,8 @@ export function formToCampaignBody(form: CampaignForm, mode: 'create' | 'edit') 
   };
   if (fields !== undefined) salesrender.fields = fields;
   if (cart !== undefined) salesrender.cart = cart;
-  if (mode === 'create' || form.sr_token?.trim()) salesrender.token = form.sr_token?.trim() ?? '';
+  // Write-only, and optional: without one the campaign uses its connection's token.
+  if (form.sr_token?.trim()) salesrender.token = form.sr_token.trim();
 
   const body: Record<string, unknown> = {
     name: form.name?.trim() ?? '',

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from './html.js';
 
 export type Section =
   | 'dashboard'
+  | 'connections'
   | 'campaigns'
   | 'partners'
   | 'advertisers'
@@ -12,6 +13,7 @@ export type Section =
 
 const sections: [Section, string, string][] = [
   ['dashboard', 'Dashboard', '/admin'],
+  ['connections', 'Connections', '/admin/connections'],
   ['campaigns', 'Campaigns', '/admin/campaigns'],
   ['partners', 'Partners', '/admin/partners'],
   ['advertisers', 'Advertisers', '/admin/advertisers'],

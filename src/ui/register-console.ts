@@ -14,6 +14,7 @@ import { signInPage } from './layout.js';
 import { registerAuditPages } from './pages/audit-pages.js';
 import { registerCampaignPages } from './pages/campaign-pages.js';
 import { registerClientPages } from './pages/client-pages.js';
+import { registerConnectionPages } from './pages/connection-pages.js';
 import { registerDashboardPage } from './pages/dashboard-page.js';
 import { registerLeadPages } from './pages/lead-pages.js';
 import { registerPostbackPages } from './pages/postback-pages.js';
@@ -151,6 +152,7 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     });
 
     registerDashboardPage(pages, context);
+    registerConnectionPages(pages, context);
     registerCampaignPages(pages, context);
     registerClientPages(pages, context, 'partner');
     registerClientPages(pages, context, 'advertiser');

@@ -7,6 +7,8 @@ import { consolePage, type Flash, type Section } from './layout.js';
 const doneMessages: Record<string, string> = {
   'campaign-created': 'Campaign created. Give SalesRender the webhook URL below.',
   'campaign-saved': 'Campaign saved.',
+  'connection-created': 'Connection created. Register its webhook URL in SalesRender for this company.',
+  'connection-saved': 'Connection saved.',
   'keys-revoked': 'Every key of this client is revoked; it cannot sign in until a new key is issued.',
   'postback-retried': 'Postback queued for delivery now.',
   'campaign-checked': 'Campaign checked against its SalesRender company; the result is below.',

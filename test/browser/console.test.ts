@@ -295,6 +295,32 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     await snap(page, '12-advertiser-created');
   });
 
+  it('connects a SalesRender company, shows its one webhook URL and campaigns, and checks it', async () => {
+    await go('/admin/connections');
+    // The campaign created above connected its company (40) already: it is listed.
+    await expect(page.locator('#connections').textContent()).resolves.toContain('Company 40 at');
+    h.addCompanyFor({ webhook_url: 'http://leadbridge.test/unused', salesrender: { company_id: '7' } });
+    await page.fill('#f-name', 'Second call centre');
+    await page.fill('#f-base_url', h.sandbox.url);
+    await page.fill('#f-company_id', '7');
+    await page.fill('#f-token', crmToken);
+    await clickThrough('#new-connection button[type=submit]');
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('Register its webhook URL');
+    const webhookUrl = await page.inputValue('#connection-webhook');
+    expect(webhookUrl).toMatch(/\/v1\/webhooks\/salesrender\/[\w-]{43}$/);
+    await expect(page.content()).resolves.not.toContain(crmToken);
+    await clickThrough('#connection-check button[type=submit]');
+    await expect(page.locator('#connection-check .badge').textContent()).resolves.toBe('OK');
+    await expect(page.locator('#connection-statuses').textContent()).resolves.toContain('APPROVED');
+    await snap(page, '12b-connection-checked');
+    await clickThrough('nav a[href="/admin/connections"]');
+    await page.fill('#f-company_id', '7');
+    await page.fill('#f-name', 'Twice');
+    await page.fill('#f-base_url', h.sandbox.url);
+    await clickThrough('#new-connection button[type=submit]');
+    await expect(page.locator('#new-connection [role=alert]').textContent()).resolves.toContain('company_id');
+  });
+
   it('searches the audit log and exports it as the API does', async () => {
     await go('/admin/audit?campaign=ui-demo&event=postback.');
     await expect(page.locator('#audit-rows tbody tr').count()).resolves.toBeGreaterThanOrEqual(3);
@@ -347,6 +373,7 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     }
     for (const section of [
       'Dashboard',
+      'Connections',
       'Campaigns',
       'Partners',
       'Advertisers',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { crmToken, sandboxSalesRender, secretKey } from '../support/harness.js';
 import { removeDataDir } from '../support/remove-data-dir.js';
@@ -115,4 +116,53 @@ it('adds campaigns, shows one without its token, and checks both against the liv
   const unknown = await leadbridge('campaign', 'show', 'nope');
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('CAMPAIGN_NOT_FOUND');
+});
+
+it('connects a company, lists and shows it without its token, and checks it', {
+  timeout: 120_000,
+}, async () => {
+  // Company 1 is connected already, by the campaigns added above; this is a second company.
+  sandbox.companies.set('2', new Company(demoCompany('2')));
+  const added = await leadbridge(
+    'connection',
+    'add',
+    '--name',
+    'CLI call centre',
+    '--base-url',
+    sandbox.url,
+    '--company-id',
+    '2',
+    '--token',
+    crmToken,
+  );
+  expect(added.code, added.stderr).toBe(0);
+  expect(added.stdout).not.toContain(crmToken);
+  const url = added.stdout.match(/Register this webhook URL in SalesRender for company 2:\n {2}(\S+)/)?.[1];
+  expect(url).toMatch(/\/v1\/webhooks\/salesrender\/[\w-]{43}$/);
+  const id = (JSON.parse(added.stdout.slice(0, added.stdout.indexOf('\nRegister'))) as { id: string }).id;
+
+  const again = await leadbridge(
+    'connection',
+    'add',
+    '--name',
+    'Again',
+    '--base-url',
+    sandbox.url,
+    '--company-id',
+    '1',
+  );
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain('CONNECTION_EXISTS');
+
+  const list = await leadbridge('connection', 'list');
+  expect(list.stdout).toMatch(
+    new RegExp(`^${id}\\t2@127\\.0\\.0\\.1:\\d+\\t\\d+ campaign\\(s\\)\\ttoken set\\tCLI call centre$`, 'm'),
+  );
+  const shown = await leadbridge('connection', 'show', id);
+  expect(JSON.parse(shown.stdout)).toMatchObject({ id, token: '(set, write-only)', webhook_url: url });
+
+  const checked = await leadbridge('connection', 'check', id);
+  expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+  expect(checked.stdout).toContain('OK: reachable, no mismatches');
+  expect(checked.stdout).toMatch(/^ {4}\S+\tPhoneOrderField\t/m);
 });

@@ -13,19 +13,22 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   await migrate(testDatabase.database);
   await testDatabase.database.script(async (run) => {
-    await run(`insert into campaigns (id, alias, name, module, sr_base_url, sr_company_id, sr_token_encrypted,
-        fields, webhook_secret, created_at, updated_at)
-      values ('camp_plans', 'plans', 'Plans', 'crm', 'http://127.0.0.1:1', '1', 'x', '{}', 'secret', now(), now())`);
+    await run(`insert into salesrender_connections (id, name, base_url, company_id, webhook_secret, created_at, updated_at)
+      values ('con_plans', 'Plans', 'http://127.0.0.1:1', '1', 'connection-secret', now(), now())`);
+    await run(`insert into campaigns (id, alias, name, module, connection_id, sr_base_url, sr_company_id,
+        sr_token_encrypted, fields, webhook_secret, created_at, updated_at)
+      values ('camp_plans', 'plans', 'Plans', 'crm', 'con_plans', 'http://127.0.0.1:1', '1', 'x', '{}', 'secret',
+        now(), now())`);
     // A table of the size where the planner once preferred a full scan, with statistics that say so.
     await run(`insert into leads (id, campaign_id, state, click_id, phone, created_at, updated_at, order_id)
       select 'lead_' || n, 'camp_plans', 'created', 'click_' || n, '+7913' || (1000000 + n), now(), now(), n::text
       from generate_series(1, ${leadCount}) as n`);
     // A counter row per capped campaign, as many as a large network has campaigns, so the planner has
     // a table worth an index to choose for the cap take (empty, it rightly reads it whole).
-    await run(`insert into campaigns (id, alias, name, module, sr_base_url, sr_company_id, sr_token_encrypted,
-        fields, webhook_secret, created_at, updated_at)
-      select 'camp_' || n, 'capped-' || n, 'Capped', 'crm', 'http://127.0.0.1:1', '1', 'x', '{}', 'secret-' || n,
-        now(), now()
+    await run(`insert into campaigns (id, alias, name, module, connection_id, sr_base_url, sr_company_id,
+        sr_token_encrypted, fields, webhook_secret, created_at, updated_at)
+      select 'camp_' || n, 'capped-' || n, 'Capped', 'crm', 'con_plans', 'http://127.0.0.1:1', '1', 'x', '{}',
+        'secret-' || n, now(), now()
       from generate_series(1, 2000) as n`);
     await run(`insert into cap_counters (campaign_id, day, day_used, total_used)
       select 'camp_' || n, '2026-11-26', 0, 0 from generate_series(1, 2000) as n`);

@@ -15,7 +15,7 @@ import {
   importPgliteDataIfPresent,
   PgliteImportRefusedError,
 } from '../../src/db/pglite-import/import-pglite-data.js';
-import { openPgliteCopy } from '../../src/db/pglite-import/open-pglite-copy.js';
+import { openPgliteCopy, pgliteMigrationTarget } from '../../src/db/pglite-import/open-pglite-copy.js';
 import { createLogger, type Service, startService } from '../../src/service.js';
 import { adminToken, injectInto, secretKey } from '../support/harness.js';
 import { createTestDatabase, onPostgres } from '../support/test-database.js';
@@ -34,6 +34,7 @@ async function freshDataDir(): Promise<string> {
 
 /** The tables the earlier release's data below fills, and how each is read back in a fixed order. */
 const filledTables = [
+  'salesrender_connections',
   'campaigns',
   'clients',
   'client_campaigns',
@@ -48,6 +49,7 @@ const snapshotText = (table: string) =>
   `select coalesce(json_agg(t order by t::text), '[]')::text as rows from ${table} t`;
 
 const partnerKey = 'lb_old_partner_key_0123456789abcdef0123';
+const lastPgliteReleaseMigration = '0010_rate_limit_windows';
 
 /**
  * What an earlier release left in DATA_DIR/pglite: a campaign, a partner and its key, two leads (one
@@ -56,7 +58,8 @@ const partnerKey = 'lb_old_partner_key_0123456789abcdef0123';
  * its process gone.
  */
 async function writeEarlierReleaseData(dataDir: string): Promise<Record<string, string>> {
-  const old = await openPgliteCopy(join(dataDir, 'pglite'));
+  // The schema of the last release that kept its data in PGlite.
+  const old = await openPgliteCopy(join(dataDir, 'pglite'), { through: lastPgliteReleaseMigration });
   try {
     const token = createTokenCipher(Buffer.from(secretKey, 'hex')).encrypt('old-salesrender-token');
     await old.query(
@@ -99,6 +102,9 @@ async function writeEarlierReleaseData(dataDir: string): Promise<Record<string, 
                ('2025-11-03T09:00:00Z', 'req_2', 'cmp_old1', 'lead_old1', 'ptn_old1', 'lead.received', 'created', 201, 340, '{"phone": "+7912•••0101"}'),
                ('2025-11-03T10:00:00Z', 'req_3', 'cmp_old1', 'lead_old1', 'salesrender', 'status.changed', 'ok', 200, 8, '{"from": "1", "to": "3"}');
     `);
+    // What the import copies: the old data brought to this build's schema (connections made from the
+    // campaigns, with secrets drawn once), which the import's own opening leaves as it is.
+    await migrate(pgliteMigrationTarget(old));
     return await snapshot((text) => old.query<Record<string, unknown>>(text).then((result) => result.rows));
   } finally {
     await old.close();
@@ -202,7 +208,7 @@ describe.skipIf(onPostgres)(
           msg: 'copied a table from PGlite',
           rows: 2,
         });
-        expect(log.some((line) => line.msg === 'imported the PGlite data' && line.rows === 14)).toBe(true);
+        expect(log.some((line) => line.msg === 'imported the PGlite data' && line.rows === 15)).toBe(true);
       } finally {
         await service.close();
       }

@@ -1,6 +1,6 @@
 // No SalesRender token, partner key or admin token ever leaves LeadBridge: not in the audit log, logs or answers.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { apiKeys, auditLog, campaigns } from '../../src/db/schema.js';
+import { apiKeys, auditLog, campaigns, salesrenderConnections } from '../../src/db/schema.js';
 import { adminToken, crmToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -74,11 +74,14 @@ it('keeps every token and key out of the audit table, the logs and every API res
     expect(logs).not.toContain(secret);
     for (const answer of answers) expect(answer).not.toContain(secret);
   }
-  // The partner key is stored as a digest; the campaign token as AES-GCM ciphertext that still decrypts.
+  // The partner key is stored as a digest; the CRM token (on the campaign's connection, which it shares)
+  // as AES-GCM ciphertext that still decrypts.
   const storedKeys = JSON.stringify(await db.select().from(apiKeys));
   expect(storedKeys).not.toContain(key);
-  const [row] = await db.select().from(campaigns);
-  expect(row!.srTokenEncrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
-  expect(row!.srTokenEncrypted).not.toContain(crmToken);
-  expect(h.service.context.cipher.decrypt(row!.srTokenEncrypted)).toBe(crmToken);
+  const [storedCampaign] = await db.select().from(campaigns);
+  expect(storedCampaign!.srTokenEncrypted).toBeNull();
+  const [row] = await db.select().from(salesrenderConnections);
+  expect(row!.tokenEncrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+  expect(row!.tokenEncrypted).not.toContain(crmToken);
+  expect(h.service.context.cipher.decrypt(row!.tokenEncrypted!)).toBe(crmToken);
 });

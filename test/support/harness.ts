@@ -37,7 +37,11 @@ export interface Harness {
     form?: Record<string, string>;
     headers?: Record<string, string>;
   }): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>;
-  admin(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): ReturnType<Harness['request']>;
+  admin(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): ReturnType<Harness['request']>;
   /** Creates a campaign wired to the sandbox (CRM module by default); overrides are merged shallowly. */
   createCampaign(alias: string, overrides?: Record<string, unknown>): Promise<any>;
   /**
@@ -84,10 +88,15 @@ export function injectInto(service: Pick<Service, 'app'>): Harness['request'] {
 }
 
 export async function startHarness(
-  options: { salesrenderTimeoutMs?: number; env?: Record<string, string> } = {},
+  options: {
+    salesrenderTimeoutMs?: number;
+    env?: Record<string, string>;
+    /** A database the test prepared (an earlier release's schema and data, say); dropped on close. */
+    testDatabase?: TestDatabase;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
-  const testDatabase = await createTestDatabase();
+  const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
   const settings = loadSettings({
     PORT: '0',

@@ -8,12 +8,18 @@ import { migrate } from '../migrate.js';
  * of the server's. PGlite is loaded here, by a dynamic import: a start without old data never loads it.
  * The caller closes the instance.
  */
-export async function openPgliteCopy(dir: string): Promise<PGlite> {
+export async function openPgliteCopy(
+  dir: string,
+  options: {
+    /** Migrate only through this id (to write an earlier release's data in tests); default: all. */
+    through?: string;
+  } = {},
+): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   const client = new PGlite(dir);
   try {
     await client.waitReady;
-    await migrate(migrationTarget(client));
+    await migrate(pgliteMigrationTarget(client), options);
     return client;
   } catch (error) {
     // The error rethrown below is the one to report; a failed close of a copy that did not open adds nothing.
@@ -28,7 +34,7 @@ export async function openPgliteCopy(dir: string): Promise<PGlite> {
  * migrate() runs everything through `script`, as one native transaction per migration (what the old
  * PGlite connection did). The rest of a Database (the ORM, availability, LISTEN) has no use here.
  */
-function migrationTarget(client: PGlite): Pick<Database, 'script'> {
+export function pgliteMigrationTarget(client: PGlite): Pick<Database, 'script'> {
   return {
     script: (work) =>
       client.transaction((tx) =>
