@@ -7,7 +7,7 @@ import { createCampaign, findCampaignByAlias, updateCampaign } from '../src/camp
 import { registerShutdown } from '../src/cli/main.js';
 import { loadSettings } from '../src/config/settings.js';
 import {
-  connectionView,
+  connectionWebhookUrl,
   createConnection,
   findConnectionByCompany,
   updateConnection,
@@ -94,8 +94,10 @@ if (partner) {
 }
 
 // The sandbox plays SalesRender calling the connection's URL for every order of the company.
-const view = connectionView(connection, settings.publicBaseUrl);
-sandbox.webhooks.url = view.webhook_url.replace(settings.publicBaseUrl, url);
+sandbox.webhooks.url = connectionWebhookUrl(connection, settings.publicBaseUrl).replace(
+  settings.publicBaseUrl,
+  url,
+);
 
 console.log(`
 LeadBridge demo

@@ -20,7 +20,7 @@ export interface AuthenticatedClient {
   caps: Record<string, CapLimits>;
 }
 
-const clientInput = z
+export const clientCreateSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     campaigns: z.array(z.string().trim().min(1)).max(500).default([]),
@@ -39,7 +39,7 @@ export async function createClient(
   body: unknown,
   deps: { clock: Clock; ids: IdSource },
 ): Promise<{ id: string; name: string; campaigns: string[]; api_key: string }> {
-  const parsed = clientInput.safeParse(body);
+  const parsed = clientCreateSchema.safeParse(body);
   if (!parsed.success)
     throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
   const aliases = [...new Set(parsed.data.campaigns)];

@@ -368,9 +368,9 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
     salesrender: {
       base_url: sr.baseUrl,
       company_id: sr.companyId,
-      token: '(set, write-only)',
+      token: '(set, write-only)' as const,
       /** `campaign`: its own (a CRM override, or the CPA webmaster's); `connection`: the connection's CRM token. */
-      token_from: campaign.ownTokenEncrypted ? 'campaign' : 'connection',
+      token_from: campaign.ownTokenEncrypted ? ('campaign' as const) : ('connection' as const),
       project_id: sr.projectId,
       initial_status_id: sr.initialStatusId,
       offer_id: sr.offerId,

@@ -3,13 +3,13 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Orm } from '../db/connection.js';
 import { campaigns, clientCampaigns, clients } from '../db/schema.js';
-import { AppError, fieldsFromIssues } from '../errors.js';
+import { AppError, parseInput } from '../errors.js';
 import type { CapLimits } from './campaign-repository.js';
 import { dropCapCounter } from './cap-counter-reset.js';
 import { capsShape } from './traffic-rules-input.js';
 
 /** Both caps are set at once: a key left out is no cap. */
-const partnerCapsInput = z
+export const partnerCapsInput = z
   .object({ daily: capsShape.daily.default(null), total: capsShape.total.default(null) })
   .strict();
 
@@ -29,10 +29,7 @@ export async function setPartnerCaps(
   alias: string,
   body: unknown,
 ): Promise<PartnerCapsView> {
-  const parsed = partnerCapsInput.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
-  const caps = parsed.data;
+  const caps = parseInput(partnerCapsInput, body ?? {});
   return db.transaction(async (tx) => {
     const [partner] = await tx
       .select({ id: clients.id })

@@ -17,6 +17,13 @@ import { runCampaignCheck } from './run-campaign-check.js';
 
 export const schemaWatchJobKind = 'schema_check';
 
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    /** A periodic pass: nothing to carry. */
+    schema_check: Record<string, never>;
+  }
+}
+
 export interface SchemaWatchDeps extends CampaignCheckDeps {
   db: Orm;
   audit: AuditWriter;

@@ -5,6 +5,7 @@ import { createAuditWriter } from '../audit/audit-writer.js';
 import { checkConnection } from '../connections/check-connection.js';
 import {
   connectionView,
+  connectionWebhookUrl,
   createConnection,
   findConnectionById,
   listConnectionCampaigns,
@@ -53,7 +54,7 @@ export function registerConnectionCommands(program: Command): Command {
         const created = await createConnection(context.database.orm, body, context);
         console.log(JSON.stringify(connectionView(created, context.settings.publicBaseUrl, []), null, 2));
         console.log(`Register this webhook URL in SalesRender for company ${created.companyId}:`);
-        console.log(`  ${connectionView(created, context.settings.publicBaseUrl).webhook_url}`);
+        console.log(`  ${connectionWebhookUrl(created, context.settings.publicBaseUrl)}`);
       }),
     );
 

@@ -169,19 +169,19 @@ export async function listConnectionCampaigns(
 export function connectionView(
   connection: Connection,
   publicBaseUrl: string,
-  campaignsOfConnection?: Awaited<ReturnType<typeof listConnectionCampaigns>>,
+  campaignsOfConnection: Awaited<ReturnType<typeof listConnectionCampaigns>>,
 ) {
   return {
     id: connection.id,
     name: connection.name,
     base_url: connection.baseUrl,
     company_id: connection.companyId,
-    token: connection.tokenEncrypted ? '(set, write-only)' : null,
+    token: connection.tokenEncrypted ? ('(set, write-only)' as const) : null,
     webhook_url: connectionWebhookUrl(connection, publicBaseUrl),
     statuses: connection.statuses,
     order_fields: connection.orderFields,
     fetched_at: connection.fetchedAt?.toISOString() ?? null,
-    campaigns: campaignsOfConnection?.map((campaign) => ({
+    campaigns: campaignsOfConnection.map((campaign) => ({
       alias: campaign.alias,
       module: campaign.module,
       active: campaign.active,

@@ -1,5 +1,6 @@
 // Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { JobKind, JobPayloads } from './queue/job-payloads.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -152,7 +153,8 @@ export const leads = pgTable('leads', {
   updatedAt: timestamptz('updated_at').notNull(),
 });
 
-export type StatusSource = 'created' | 'webhook' | 'reconcile' | 'advertiser';
+export const statusSources = ['created', 'webhook', 'reconcile', 'advertiser'] as const;
+export type StatusSource = (typeof statusSources)[number];
 
 export const leadStatusHistory = pgTable('lead_status_history', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -185,7 +187,7 @@ export const jobs = pgTable('jobs', {
   kind: text('kind').notNull(),
   campaignId: text('campaign_id'),
   leadId: text('lead_id'),
-  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  payload: jsonb('payload').$type<JobPayloads[JobKind]>().notNull(),
   state: text('state').$type<JobState>().notNull(),
   attempts: integer('attempts').notNull(),
   maxAttempts: integer('max_attempts').notNull(),

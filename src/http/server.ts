@@ -13,7 +13,7 @@ import { requireAdmin } from './admin-auth.js';
 import { cleanInput } from './clean-input.js';
 import { refuseWhileDatabaseDown } from './database-guard.js';
 import { createErrorHandler, errorBody } from './error-renderer.js';
-import { openApiDocument } from './openapi.js';
+import { openApiOptions } from './openapi.js';
 import { limitRequestRates } from './rate-limit-hook.js';
 import { registerAdminAuditRoute } from './routes/admin-audit.js';
 import { registerAdminCampaignRoutes } from './routes/admin-campaigns.js';
@@ -27,6 +27,7 @@ import { registerLeadCreateRoute } from './routes/leads-create.js';
 import { registerLeadReadRoutes } from './routes/leads-read.js';
 import { registerOrderStatusRoutes } from './routes/orders-status.js';
 import { registerSalesRenderWebhookRoute } from './routes/webhooks-salesrender.js';
+import { describeOnlyWithSchemas } from './schema-compilers.js';
 import { SharedRateLimit } from './shared-rate-limit.js';
 
 function bodyError(message: string): Error {
@@ -106,7 +107,8 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   }
 
   await app.register(cookie);
-  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });
+  describeOnlyWithSchemas(app);
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerHealthRoutes(app, context);

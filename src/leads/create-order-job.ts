@@ -12,6 +12,19 @@ import type { LeadRow } from './lead-repository.js';
 
 export const createOrderJobKind = 'create_order';
 
+export interface CreateOrderPayload {
+  /** The lead's request, so the attempts' audit rows link to it. */
+  requestId: string | null;
+  /** When a create call's outcome became unknown (set by the lease sweeper too, in SQL). */
+  inDoubtSince?: string;
+}
+
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    create_order: CreateOrderPayload;
+  }
+}
+
 /**
  * Retries while SalesRender is down: quick at first (a blip), then hourly for three days, so an
  * accepted lead outlives a long outage. SalesRender's own client retries 5xx 10 times 10 s apart

@@ -26,7 +26,7 @@ export {
 
 /** The intake's inline attempt: its job exists only in memory, and created orders share statements. */
 export interface InlineAttempt {
-  unsavedJob: NewJob;
+  unsavedJob: NewJob<'create_order'>;
   ordersCreated: OrderCreatedWriter;
 }
 
@@ -37,7 +37,7 @@ export interface InlineAttempt {
  */
 export async function attemptCreateOrder(
   deps: CreateOrderDeps,
-  job: Job,
+  job: Job<'create_order'>,
   /**
    * The intake path has both in hand already; the worker loads them. `inline`: `job` exists only in
    * memory (the intake's attempt, leased on the lead): nothing to complete on success (the creation goes

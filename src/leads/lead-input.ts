@@ -1,6 +1,7 @@
 // Reads a buyer's lead from any of the parameter spellings trackers use, validates and normalises it.
 import { isIP } from 'node:net';
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 export interface NormalisedLead {
@@ -53,6 +54,40 @@ const limits: Record<string, number> = {
 };
 const defaultLimit = 512;
 const maxExtras = 50;
+
+const described: Record<string, string> = {
+  phone: "Required. Normalised to E.164 with `country`, else the campaign's default country",
+  country: 'ISO 3166-1 alpha-2; inferred from an international phone when absent',
+  ip: 'IPv4 or IPv6',
+};
+
+/**
+ * The lead's parameters as the API documents them, built from the tables `normaliseLead` reads (spellings,
+ * length limits), which is what validates a lead: a JSON object or a form, any other parameter kept.
+ */
+export const leadBodySchema = z
+  .object(
+    Object.fromEntries(
+      [...Object.entries(aliases), ...utmKeys.map((key) => [key, [key]] as const)].map(
+        ([attribute, spellings]) => {
+          const others = spellings.filter((spelling) => spelling !== attribute);
+          const notes = [
+            described[attribute],
+            others.length > 0 ? `also read from ${others.join(', ')}` : null,
+          ];
+          return [
+            attribute,
+            z
+              .union([z.string().max(limits[attribute] ?? defaultLimit), z.number()])
+              .nullable()
+              .optional()
+              .describe(notes.filter(Boolean).join('; ') || attribute),
+          ];
+        },
+      ),
+    ),
+  )
+  .catchall(z.unknown().describe(`Kept verbatim as an extra (at most ${maxExtras}; api_key is never kept)`));
 
 /** Collapses whitespace (including control characters) and trims. */
 export function normaliseName(name: string): string {

@@ -44,13 +44,13 @@ async function setLeadAfterFailure(
 
 export async function recordCreateFailure(
   deps: CreateOrderDeps,
-  job: Job,
+  job: Job<'create_order'>,
   lead: LeadRow,
   campaign: Campaign,
   error: SalesRenderError,
   requestId: string | null,
   exchangeEntries: AuditEntry[],
-  unsavedJob: NewJob | null,
+  unsavedJob: NewJob<'create_order'> | null,
   attemptStartedAt: Date,
 ): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;

@@ -27,7 +27,7 @@ export function isInDoubt(error: SalesRenderError): boolean {
  */
 export async function settleInDoubtCreate(
   deps: CreateOrderDeps,
-  job: Job,
+  job: Job<'create_order'>,
   campaign: Campaign,
   lead: LeadRow,
   token: string,

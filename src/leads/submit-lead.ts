@@ -5,7 +5,7 @@ import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import { queryRows } from '../db/connection.js';
-import { claimedJob } from '../db/queue/enqueue-job.js';
+import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import { releaseCapSlot } from '../db/sql/release-cap-slot.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
@@ -183,7 +183,7 @@ export async function submitLead(
   // retries). While the attempt runs, the lead's own lease stands for it: if this process dies, the
   // worker's sweep gives the lead a job once the lease has passed (recover-inline-attempts.ts).
   const leaseUntil = new Date(now.getTime() + deps.leaseMs);
-  const job = {
+  const job: NewJob<typeof createOrderJobKind> & { claimFor: { workerId: string; leaseUntil: Date } } = {
     id: ids.next('job'),
     kind: createOrderJobKind,
     campaignId: campaign.id,

@@ -21,6 +21,12 @@ import { answerMatches } from './success-match.js';
 
 export const postbackJobKind = 'postback';
 
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    postback: PostbackPayload;
+  }
+}
+
 /** Retries 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h after the first try: eight tries over about a day. */
 export const postbackRetrySchedule: RetrySchedule = {
   delaysMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
@@ -177,8 +183,8 @@ function headersFor(
 }
 
 /** Runs one claimed postback job to its recorded outcome. */
-export async function attemptPostback(deps: DeliveryDeps, job: Job): Promise<void> {
-  const payload = job.payload as unknown as PostbackPayload;
+export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postbackJobKind>): Promise<void> {
+  const payload = job.payload;
   const campaign = job.campaignId
     ? await (deps.lookups?.campaignById(job.campaignId) ?? findCampaignById(deps.db, job.campaignId))
     : null;

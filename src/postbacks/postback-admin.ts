@@ -15,7 +15,8 @@ import {
 import { redactPostbackUrl } from './render-postback.js';
 import { signWebhook } from './sign-webhook.js';
 
-export type PostbackState = 'pending' | 'delivered' | 'failed' | 'skipped' | 'superseded';
+export const postbackStates = ['pending', 'delivered', 'failed', 'skipped', 'superseded'] as const;
+export type PostbackState = (typeof postbackStates)[number];
 const jobStatesFor: Record<PostbackState, JobState[]> = {
   pending: ['pending', 'running'],
   delivered: ['done'],
@@ -65,7 +66,8 @@ const requeued = (now: Date) => ({
 });
 
 export function postbackView(row: JobRow) {
-  const payload = row.payload as unknown as PostbackPayload;
+  // Only postback jobs are read here (every query filters on kind = 'postback').
+  const payload = row.payload as PostbackPayload;
   return {
     id: row.id,
     campaign_id: row.campaignId,

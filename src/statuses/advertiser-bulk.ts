@@ -1,10 +1,28 @@
 // Bulk status updates from an advertiser: up to 1,000 items as JSON or CSV, one result per item.
+
 import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
 import { AppError, asAppError } from '../errors.js';
-import { type AdvertiserUpdateDeps, type StatusRequest, updateOrderStatus } from './advertiser-update.js';
+import {
+  type AdvertiserUpdateDeps,
+  type StatusRequest,
+  statusRequestSchema,
+  updateOrderStatus,
+} from './advertiser-update.js';
 
 export const maxBulkItems = 1000;
+
+/** The bulk body as the API documents it; `readBulkItems` reads it (and CSV text with the same columns). */
+export const bulkStatusRequestSchema = z.union([
+  z.object({
+    items: z
+      .array(statusRequestSchema.extend({ order_id: z.union([z.string(), z.number()]) }))
+      .min(1)
+      .max(maxBulkItems),
+  }),
+  z.string().describe('CSV (text/csv) with the header row order_id,status,comment'),
+]);
 
 export interface BulkItemResult {
   index: number;

@@ -1,5 +1,7 @@
 // An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
+
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
@@ -49,12 +51,18 @@ export interface StatusAnswer {
   state: 'applied' | 'queued';
 }
 
-interface UpdatePayload {
+export interface UpdatePayload {
   requestId: string | null;
   orderId: string;
   statusId: string;
   label: string;
   comment: string | null;
+}
+
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    advertiser_update: UpdatePayload;
+  }
 }
 
 /** Finds the order among the advertiser's campaigns; another campaign's order is "not found", never "forbidden". */
@@ -72,6 +80,25 @@ async function findAdvertiserLead(
     .limit(1);
   return lead ?? null;
 }
+
+const maxCommentLength = 2000;
+
+/**
+ * One status request as the API documents it. The label is checked against the order's campaign
+ * (`mapLabel`), so the schema names its shape and limits and `mapLabel` applies them.
+ */
+export const statusRequestSchema = z.object({
+  status: z
+    .string()
+    .min(1)
+    .describe("A label of the campaign's advertiser_status_map (default: the inverse of status_map)"),
+  comment: z
+    .string()
+    .max(maxCommentLength)
+    .nullable()
+    .optional()
+    .describe("Written into the campaign's comment field"),
+});
 
 /** Validates one item and maps its label; throws typed errors with the allowed labels when the label is unknown. */
 function mapLabel(
@@ -93,9 +120,13 @@ function mapLabel(
       details: { allowed },
     });
   }
-  if (comment !== undefined && comment !== null && (typeof comment !== 'string' || comment.length > 2000)) {
+  if (
+    comment !== undefined &&
+    comment !== null &&
+    (typeof comment !== 'string' || comment.length > maxCommentLength)
+  ) {
     throw new AppError('VALIDATION_FAILED', undefined, {
-      fields: { comment: 'must be a string of at most 2000 characters' },
+      fields: { comment: `must be a string of at most ${maxCommentLength} characters` },
     });
   }
   if (campaign.module !== 'crm') {
@@ -128,7 +159,7 @@ export async function updateOrderStatus(
   const mapped = mapLabel(campaign, request.status, request.comment);
   const now = deps.clock.now();
   const payload: UpdatePayload = { requestId, orderId: request.orderId, ...mapped };
-  const job: Job = {
+  const job: Job<typeof advertiserUpdateJobKind> = {
     id: deps.ids.next('job'),
     kind: advertiserUpdateJobKind,
     campaignId: campaign.id,
@@ -172,9 +203,9 @@ export async function updateOrderStatus(
 /** One attempt of a claimed `advertiser_update` job: mutation, authoritative re-read, apply. */
 export async function attemptAdvertiserUpdate(
   deps: AdvertiserUpdateDeps,
-  job: Job,
+  job: Job<typeof advertiserUpdateJobKind>,
 ): Promise<'applied' | 'queued'> {
-  const payload = job.payload as unknown as UpdatePayload;
+  const payload = job.payload;
   const lead = job.leadId ? await findLeadById(deps.db, job.leadId) : null;
   const campaign = job.campaignId ? await findCampaignById(deps.db, job.campaignId) : null;
   if (!lead || !campaign)

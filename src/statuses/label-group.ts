@@ -1,6 +1,7 @@
 // Labels are free text; these canonical groups let reports count them (salesrender-api.md, Reading).
 
-export type LabelGroup = 'pending' | 'accepted' | 'rejected' | 'trash' | 'other';
+export const labelGroups = ['pending', 'accepted', 'rejected', 'trash', 'other'] as const;
+export type LabelGroup = (typeof labelGroups)[number];
 
 const groups: Record<Exclude<LabelGroup, 'other'>, string[]> = {
   pending: [

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
-import { claimedJob } from '../db/queue/enqueue-job.js';
+import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { JobWorker } from '../db/queue/worker.js';
 import { AppError } from '../errors.js';
@@ -103,7 +103,7 @@ export async function receiveWebhook(
   const slot = deps.worker?.reserve() ?? null;
   const claimFor =
     slot && deps.worker ? { workerId: deps.worker.id, leaseUntil: deps.worker.leaseUntil(now) } : null;
-  const job = {
+  const job: NewJob<typeof refreshOrderJobKind> = {
     id: deps.ids.next('job'),
     kind: refreshOrderJobKind,
     payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },

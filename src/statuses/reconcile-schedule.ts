@@ -7,6 +7,13 @@ import type { IdSource } from '../ids.js';
 
 export const reconcileJobKind = 'reconcile';
 
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    /** A periodic pass: nothing to carry. */
+    reconcile: Record<string, never>;
+  }
+}
+
 /** Returns a function that stops ticking. */
 export function scheduleReconciliation(deps: {
   db: Orm;

@@ -35,15 +35,25 @@ export interface RefreshOrderDeps extends CreateOrderDeps {
   leaseMs?: number;
 }
 
-interface RefreshPayload {
+export interface RefreshPayload {
   requestId?: string;
   orderId: string;
-  hint?: { statusId: string | null; statusChangedAt: string | null };
+  /** What the webhook's body claimed (its comment left out); read only where the order cannot be re-read. */
+  hint?: { orderId?: string | null; statusId: string | null; statusChangedAt: string | null; comment?: null };
+}
+
+declare module '../db/queue/job-payloads.js' {
+  interface JobPayloads {
+    refresh_order: RefreshPayload;
+  }
 }
 
 /** Runs one claimed `refresh_order` job to its recorded outcome; answers the postback it queued claimed, if any. */
-export async function attemptRefreshOrder(deps: RefreshOrderDeps, job: Job): Promise<Job | null> {
-  const payload = job.payload as unknown as RefreshPayload;
+export async function attemptRefreshOrder(
+  deps: RefreshOrderDeps,
+  job: Job<typeof refreshOrderJobKind>,
+): Promise<Job | null> {
+  const payload = job.payload;
   // The lead itself is read (and locked) when the change is applied; the campaign comes from the cache.
   const lead = job.leadId ? { id: job.leadId } : null;
   const campaign = job.campaignId

@@ -7,9 +7,22 @@ import { migrate } from '../../src/db/migrate.js';
 import { claimedJob, enqueueJob, type NewJob } from '../../src/db/queue/enqueue-job.js';
 import { completeJob } from '../../src/db/queue/finish-job.js';
 import { sweepExpiredLeases } from '../../src/db/queue/sweep-expired-leases.js';
-import { type JobHandler, JobWorker } from '../../src/db/queue/worker.js';
+import { type JobHandlers, JobWorker } from '../../src/db/queue/worker.js';
 import { jobs } from '../../src/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+// The queue's own kinds for these tests: jobs that carry nothing.
+declare module '../../src/db/queue/job-payloads.js' {
+  interface JobPayloads {
+    hold: Record<string, never>;
+    quick: Record<string, never>;
+    first: Record<string, never>;
+    second: Record<string, never>;
+    slow: Record<string, never>;
+    orphan: Record<string, never>;
+  }
+}
+type TestKind = 'hold' | 'quick' | 'first' | 'second' | 'slow' | 'orphan';
 
 let testDatabase: TestDatabase;
 const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
@@ -30,9 +43,10 @@ afterAll(async () => {
 
 const db = () => testDatabase.database.orm;
 const jobRow = async (id: string) => (await db().select().from(jobs).where(eq(jobs.id, id)))[0]!;
-const newJob = (kind: string, claimFor?: NewJob['claimFor']): NewJob => ({
+const newJob = (kind: TestKind, claimFor?: NewJob['claimFor']): NewJob => ({
   id: `job_w${counter++}`,
   kind,
+  payload: {},
   maxAttempts: 3,
   runAt: clock.now(),
   ...(claimFor ? { claimFor } : {}),
@@ -47,7 +61,7 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
   throw new Error('condition not met within 2 s');
 }
 
-function startWorker(handlers: Record<string, JobHandler>, options: { leaseMs?: number } = {}) {
+function startWorker(handlers: JobHandlers, options: { leaseMs?: number } = {}) {
   worker = new JobWorker({
     ...options,
     db: db(),

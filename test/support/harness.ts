@@ -4,6 +4,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger, type Service, startService } from '../../src/service.js';
+import { ContractCheck } from './contract-check.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const adminToken = 'test-admin-token-0123456789';
@@ -56,8 +57,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Sends a request to a service in-process (Fastify inject), JSON or form, and parses a JSON answer. */
+/**
+ * Sends a request to a service in-process (Fastify inject), JSON or form, and parses a JSON answer.
+ * Every answer is checked against the service's OpenAPI document: one that departs from it fails the test.
+ */
 export function injectInto(service: Pick<Service, 'app'>): Harness['request'] {
+  let contract: Promise<ContractCheck> | undefined;
   return async ({ method, url, body, form, headers }) => {
     const payload = form
       ? new URLSearchParams(form).toString()
@@ -77,6 +82,15 @@ export function injectInto(service: Pick<Service, 'app'>): Harness['request'] {
       payload,
       headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
     });
+    contract ??= ContractCheck.of(service.app.swagger());
+    const departure = (await contract).departure({
+      method,
+      url,
+      status: response.statusCode,
+      contentType: response.headers['content-type'] as string | undefined,
+      body: response.body,
+    });
+    if (departure) throw new Error(`The answer departs from the OpenAPI document: ${departure}`);
     let parsed: unknown = null;
     try {
       parsed = JSON.parse(response.body);

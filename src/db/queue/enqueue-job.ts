@@ -2,13 +2,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../connection.js';
 import type { Job } from './job.js';
+import type { JobKind, JobPayloads } from './job-payloads.js';
 
-export interface NewJob {
+interface NewJobFields {
   id: string;
-  kind: string;
   campaignId?: string | null;
   leadId?: string | null;
-  payload?: Record<string, unknown>;
   maxAttempts: number;
   runAt: Date;
   dedupeKey?: string | null;
@@ -20,6 +19,11 @@ export interface NewJob {
   skippedBecause?: string;
 }
 
+/** A job to insert, of kind K (any kind by default, told apart by `kind`), with that kind's payload. */
+export type NewJob<K extends JobKind = JobKind> = {
+  [Kind in K]: NewJobFields & { kind: Kind; payload: JobPayloads[Kind] };
+}[K];
+
 /**
  * The INSERT for a job (nothing when a job with the same `dedupeKey` exists), as an SQL fragment a
  * caller can put in a data-modifying CTE next to the change that needs the job.
@@ -29,7 +33,7 @@ export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } =
   // Typed values, so the row also works as `select ... where <onlyIf>` (no target column to infer from).
   const state = job.skippedBecause ? 'skipped' : job.claimFor ? 'running' : 'pending';
   const row = sql`${job.id}::text, ${job.kind}::text, ${job.campaignId ?? null}::text, ${job.leadId ?? null}::text,
-      ${JSON.stringify(job.payload ?? {})}::jsonb, ${state}::text,
+      ${JSON.stringify(job.payload)}::jsonb, ${state}::text,
       ${job.claimFor ? Math.max(job.attempts ?? 1, 1) : (job.attempts ?? 0)}::int, ${job.maxAttempts}::int, ${job.runAt.toISOString()}::timestamptz,
       ${job.claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${job.claimFor?.workerId ?? null}::text,
       ${job.dedupeKey ?? null}::text, ${at}::timestamptz, ${at}::timestamptz,
@@ -47,18 +51,21 @@ export async function enqueueJob(db: Executor, job: NewJob, now: Date): Promise<
 }
 
 /** The Job a worker runs for `job` inserted with `claimFor` (its first attempt, leased to that worker). */
-export function claimedJob(job: NewJob & { claimFor: { workerId: string; leaseUntil: Date } }): Job {
+export function claimedJob<K extends JobKind>(
+  job: NewJob<K> & { claimFor: { workerId: string; leaseUntil: Date } },
+): Job<K> {
+  // One object from the same kind and payload: TypeScript cannot follow that correlation through a union.
   return {
     id: job.id,
     kind: job.kind,
     campaignId: job.campaignId ?? null,
     leadId: job.leadId ?? null,
-    payload: job.payload ?? {},
+    payload: job.payload,
     state: 'running',
     attempts: 1,
     maxAttempts: job.maxAttempts,
     nextAttemptAt: job.runAt,
     lockedUntil: job.claimFor.leaseUntil,
     lockedBy: job.claimFor.workerId,
-  };
+  } as Job<K>;
 }

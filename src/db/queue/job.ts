@@ -1,12 +1,11 @@
 // The durable job: what the queue stores and hands to handlers.
 import type { JobState } from '../schema.js';
+import type { JobKind, JobPayloads } from './job-payloads.js';
 
-export interface Job {
+interface JobFields {
   id: string;
-  kind: string;
   campaignId: string | null;
   leadId: string | null;
-  payload: Record<string, unknown>;
   state: JobState;
   /** Counted at claim time: the attempt now running is number `attempts`. */
   attempts: number;
@@ -16,17 +15,22 @@ export interface Job {
   lockedBy: string | null;
 }
 
-/** Maps a raw `jobs` row (snake_case, from hand-written SQL) to a Job. */
+/** A job of kind K (of any kind by default, told apart by `kind`), with that kind's payload. */
+export type Job<K extends JobKind = JobKind> = {
+  [Kind in K]: JobFields & { kind: Kind; payload: JobPayloads[Kind] };
+}[K];
+
+/**
+ * Maps a raw `jobs` row (snake_case, from hand-written SQL) to a Job. The row's kind and payload are
+ * trusted as the queue wrote them: only `NewJob`s, typed per kind, are ever inserted.
+ */
 export function jobFromRow(row: Record<string, unknown>): Job {
   return {
     id: String(row.id),
-    kind: String(row.kind),
+    kind: String(row.kind) as JobKind,
     campaignId: (row.campaign_id as string | null) ?? null,
     leadId: (row.lead_id as string | null) ?? null,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
-      string,
-      unknown
-    >,
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as never,
     state: row.state as JobState,
     attempts: Number(row.attempts),
     maxAttempts: Number(row.max_attempts),

@@ -4,6 +4,11 @@ import type { Clock } from '../../clock.js';
 import type { IdSource } from '../../ids.js';
 import type { Orm } from '../connection.js';
 import { enqueueJob } from './enqueue-job.js';
+import type { JobKind, JobPayloads } from './job-payloads.js';
+
+/** The kinds whose jobs carry nothing: a periodic pass. */
+type PeriodicJobKind = { [K in JobKind]: JobPayloads[K] extends Record<string, never> ? K : never }[JobKind];
+
 import { notifyJobs } from './notify-jobs.js';
 
 /**
@@ -13,7 +18,7 @@ import { notifyJobs } from './notify-jobs.js';
 export function schedulePeriodicJob(
   deps: { db: Orm; clock: Clock; ids: IdSource; logger: Logger },
   /** `atStart`: also queue one at once (deduped with the current slot), not only after the first interval. */
-  options: { kind: string; intervalMs: number; atStart?: boolean },
+  options: { kind: PeriodicJobKind; intervalMs: number; atStart?: boolean },
 ): () => void {
   if (options.intervalMs <= 0) return () => {};
   const tick = async () => {
@@ -26,6 +31,7 @@ export function schedulePeriodicJob(
           {
             id: deps.ids.next('job'),
             kind: options.kind,
+            payload: {},
             maxAttempts: 1,
             runAt: now,
             dedupeKey: `${options.kind}:${slot}`,

@@ -6,6 +6,7 @@ import type { Orm } from '../connection.js';
 import { claimJobs } from './claim-jobs.js';
 import { retryOrFailJob } from './finish-job.js';
 import type { Job } from './job.js';
+import type { JobKind } from './job-payloads.js';
 import { renewLeases } from './renew-leases.js';
 import { sweepExpiredLeases } from './sweep-expired-leases.js';
 
@@ -16,7 +17,10 @@ import { sweepExpiredLeases } from './sweep-expired-leases.js';
  * first, the follow-up's lease expires and any worker takes it.
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: most handlers have no follow-up and return nothing
-export type JobHandler = (job: Job) => Promise<Job | null | undefined | void>;
+export type JobHandler<K extends JobKind = JobKind> = (job: Job<K>) => Promise<Job | null | undefined | void>;
+
+/** One handler per kind, each given its kind's jobs. */
+export type JobHandlers = { [K in JobKind]?: JobHandler<K> };
 
 /** A slot held for a job this process is about to insert already claimed (see `JobWorker.reserve`). */
 export interface SlotReservation {
@@ -30,7 +34,7 @@ export interface WorkerOptions {
   db: Orm;
   clock: Clock;
   workerId: string;
-  handlers: Record<string, JobHandler>;
+  handlers: JobHandlers;
   logger: Logger;
   /** Backstop poll interval; a wake() makes the worker look at once. Default 1000 ms. */
   pollMs?: number;
@@ -175,7 +179,8 @@ export class JobWorker {
   /** Runs one job; answers its claimed follow-up, if any. */
   private async executeOne(job: Job): Promise<Job | null> {
     const { db, clock, handlers, logger } = this.options;
-    const handler = handlers[job.kind];
+    // The handler registered for this job's kind: TypeScript cannot pair the two through the union.
+    const handler = handlers[job.kind] as JobHandler | undefined;
     this.held.add(job.id);
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);

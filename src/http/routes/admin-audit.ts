@@ -6,7 +6,10 @@ import { type ExportFormat, exportAudit } from '../../audit/audit-export.js';
 import { exportLeads } from '../../audit/lead-export.js';
 import { findCampaignByAlias } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
-import { AppError, fieldsFromIssues } from '../../errors.js';
+import { AppError } from '../../errors.js';
+import { exportAnswer } from '../answers/admin-answers.js';
+import { adminRoute } from '../route-schema.js';
+import { validateInput } from '../validate-input.js';
 
 const querySchema = z.object({
   campaign: z.string().min(1).optional(),
@@ -16,19 +19,29 @@ const querySchema = z.object({
   format: z.enum(['ndjson', 'csv']).default('ndjson'),
 });
 
+const exportRoute = (summary: string) =>
+  adminRoute({
+    tag: 'admin',
+    summary,
+    querystring: querySchema,
+    produces: ['application/x-ndjson', 'text/csv'],
+    answers: { 200: exportAnswer },
+    errors: ['VALIDATION_FAILED', 'CAMPAIGN_NOT_FOUND'],
+  });
+const auditSchema = exportRoute('Export the audit log (NDJSON or CSV), oldest first');
+const leadsExportSchema = exportRoute('Export the leads (NDJSON or CSV)');
+
 export function registerAdminAuditRoute(app: FastifyInstance, context: AppContext): void {
   /** Validates the query and turns the campaign alias into its id (404 when unknown). */
   async function readQuery(query: unknown) {
-    const parsed = querySchema.safeParse(query);
-    if (!parsed.success)
-      throw new AppError('VALIDATION_FAILED', undefined, { fields: fieldsFromIssues(parsed.error.issues) });
+    const parsed = validateInput(querySchema, query);
     let campaignId: string | undefined;
-    if (parsed.data.campaign) {
-      const campaign = await findCampaignByAlias(context.database.orm, parsed.data.campaign);
+    if (parsed.campaign) {
+      const campaign = await findCampaignByAlias(context.database.orm, parsed.campaign);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
       campaignId = campaign.id;
     }
-    return { ...parsed.data, campaignId };
+    return { ...parsed, campaignId };
   }
 
   function sendStream(
@@ -47,7 +60,7 @@ export function registerAdminAuditRoute(app: FastifyInstance, context: AppContex
       .send(Readable.from(chunks));
   }
 
-  app.get('/admin/api/audit', async function exportAuditRoute(request, reply) {
+  app.get('/admin/api/audit', { schema: auditSchema }, async function exportAuditRoute(request, reply) {
     const query = await readQuery(request.query);
     const filter = { campaignId: query.campaignId, leadId: query.lead_id, from: query.from, to: query.to };
     return sendStream(
@@ -58,14 +71,18 @@ export function registerAdminAuditRoute(app: FastifyInstance, context: AppContex
     );
   });
 
-  app.get('/admin/api/leads/export', async function exportLeadsRoute(request, reply) {
-    const query = await readQuery(request.query);
-    const filter = { campaignId: query.campaignId, from: query.from, to: query.to };
-    return sendStream(
-      reply,
-      exportLeads(context.database.orm, filter, query.format),
-      query.format,
-      `leads-${query.campaign ?? 'all'}`,
-    );
-  });
+  app.get(
+    '/admin/api/leads/export',
+    { schema: leadsExportSchema },
+    async function exportLeadsRoute(request, reply) {
+      const query = await readQuery(request.query);
+      const filter = { campaignId: query.campaignId, from: query.from, to: query.to };
+      return sendStream(
+        reply,
+        exportLeads(context.database.orm, filter, query.format),
+        query.format,
+        `leads-${query.campaign ?? 'all'}`,
+      );
+    },
+  );
 }

@@ -2,14 +2,35 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import { AppError } from '../../errors.js';
 import { metricsRegistry } from '../../metrics.js';
+import { healthAnswer, readinessAnswer } from '../answers/service-answers.js';
+import { openRoute } from '../route-schema.js';
+
+const healthzSchema = openRoute({
+  tag: 'health',
+  summary: 'The process answers',
+  answers: { 200: healthAnswer.describe('Alive') },
+  errors: [],
+});
+
+const readyzSchema = openRoute({
+  tag: 'health',
+  summary: 'Ready for traffic: database reachable, migrations applied, worker running',
+  errors: [],
+  answers: {
+    200: readinessAnswer.describe('Ready'),
+    503: readinessAnswer.describe('Not ready: checks says what is wrong'),
+  },
+});
 
 export function registerHealthRoutes(app: FastifyInstance, context: AppContext): void {
-  app.get('/healthz', async function healthz() {
-    return { status: 'ok' };
+  app.get('/healthz', { schema: healthzSchema }, async function healthz() {
+    const answer: z.output<typeof healthAnswer> = { status: 'ok' };
+    return answer;
   });
 
   // Digest of the configured token, so the comparison takes the same time whatever is offered.
@@ -25,7 +46,7 @@ export function registerHealthRoutes(app: FastifyInstance, context: AppContext):
     return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
-  app.get('/readyz', async function readyz(_request, reply) {
+  app.get('/readyz', { schema: readyzSchema }, async function readyz(_request, reply) {
     const checks: Record<string, string> = {};
     const { availability } = context.database;
     if (availability.isDown) {

@@ -1,10 +1,42 @@
 // /v1/webhooks/salesrender/:secret: SalesRender's status-change notification (POST JSON or form, or GET), to a
 // connection's URL (every order of the company) or a campaign's own.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { receiveWebhook, type WebhookScope } from '../../statuses/receive-webhook.js';
+import { webhookAnswer } from '../answers/service-answers.js';
 import { auditIncomingRequest, incomingRequestEntry } from '../request-audit.js';
+import { openRoute, type RouteContract } from '../route-schema.js';
+
+// The order is found in any body shape receivers see (receive-webhook.ts), or in the query string.
+const webhook: RouteContract = {
+  tag: 'webhooks',
+  summary:
+    "SalesRender's status-change notification for the connection (every order of its company) or campaign whose webhook URL this is",
+  params: z.object({
+    secret: z.string().describe("The connection's or campaign's webhook secret (its webhook_url)"),
+  }),
+  querystring: z.object({
+    order_id: z.string().optional().describe('The order, when the body does not name it (also `id`)'),
+    status_id: z.string().optional(),
+  }),
+  answers: {
+    200: webhookAnswer.describe('Queued: the order is re-read from SalesRender and its status applied'),
+    202: webhookAnswer.describe('No lead has this order: recorded, nothing to do'),
+  },
+  errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_INVALID'],
+};
+const postSchema = openRoute({
+  ...webhook,
+  body: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'The order as SalesRender sends it: a bare order, data.ordersFetcher.orders[0], {data: order}, or id/order_id',
+    ),
+  consumes: ['application/json', 'application/x-www-form-urlencoded'],
+});
+const getSchema = openRoute(webhook);
 
 export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: AppContext): void {
   const deps = {
@@ -44,11 +76,10 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
       }),
     );
     request.auditedAs = received?.event;
-    return reply
-      .code(result.outcome === 'queued' ? 200 : 202)
-      .send({ status: result.outcome, order_id: result.orderId });
+    const answer: z.output<typeof webhookAnswer> = { status: result.outcome, order_id: result.orderId };
+    return reply.code(result.outcome === 'queued' ? 200 : 202).send(answer);
   }
 
-  app.post('/v1/webhooks/salesrender/:secret', handleWebhook);
-  app.get('/v1/webhooks/salesrender/:secret', handleWebhook);
+  app.post('/v1/webhooks/salesrender/:secret', { schema: postSchema }, handleWebhook);
+  app.get('/v1/webhooks/salesrender/:secret', { schema: getSchema }, handleWebhook);
 }
