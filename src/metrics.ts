@@ -34,6 +34,13 @@ export const leadsReceived = new Counter({
   registers: [metricsRegistry],
 });
 
+export const capRefusals = new Counter({
+  name: 'leadbridge_cap_refusals_total',
+  help: 'Leads refused 429 CAP_REACHED (not sent to SalesRender), by the cap that refused them: scope (campaign, partner) and period (daily, total)',
+  labelNames: ['scope', 'period'] as const,
+  registers: [metricsRegistry],
+});
+
 export const postbackAttempts = new Counter({
   name: 'leadbridge_postback_attempts_total',
   help: 'Postback delivery attempts by outcome: delivered, retry, failed, stopped, forbidden; and postbacks never sent: skipped, superseded',

@@ -7,6 +7,7 @@ import type { Executor, Orm } from '../db/connection.js';
 import { apiKeys, campaigns, clientCampaigns, clients } from '../db/schema.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
 import type { IdSource } from '../ids.js';
+import type { CapLimits } from './campaign-repository.js';
 
 export type ClientKind = 'partner' | 'advertiser';
 
@@ -15,6 +16,8 @@ export interface AuthenticatedClient {
   kind: ClientKind;
   name: string;
   campaignIds: string[];
+  /** The partner's own caps per campaign id, where it has any. */
+  caps: Record<string, CapLimits>;
 }
 
 export const clientCreateSchema = z
@@ -102,6 +105,8 @@ export async function authenticateKey(db: Executor, key: string): Promise<Authen
       kind: clients.kind,
       name: clients.name,
       campaignId: clientCampaigns.campaignId,
+      dailyCap: clientCampaigns.dailyCap,
+      totalCap: clientCampaigns.totalCap,
     })
     .from(apiKeys)
     .innerJoin(clients, eq(clients.id, apiKeys.clientId))
@@ -114,6 +119,11 @@ export async function authenticateKey(db: Executor, key: string): Promise<Authen
     kind: first.kind,
     name: first.name,
     campaignIds: rows.map((row) => row.campaignId).filter((id): id is string => id !== null),
+    caps: Object.fromEntries(
+      rows
+        .filter((row) => row.campaignId !== null && (row.dailyCap !== null || row.totalCap !== null))
+        .map((row) => [row.campaignId, { daily: row.dailyCap, total: row.totalCap }]),
+    ),
   };
 }
 
@@ -154,6 +164,8 @@ export interface ClientDetail {
   name: string;
   created_at: string;
   campaigns: string[];
+  /** The partner's own caps, by campaign alias, where it has any. */
+  caps: Record<string, CapLimits>;
   keys: { id: string; prefix: string; created_at: string; revoked_at: string | null }[];
 }
 
@@ -170,7 +182,11 @@ export async function findClientDetail(
     .limit(1);
   if (!client) return null;
   const linked = await db
-    .select({ alias: campaigns.alias })
+    .select({
+      alias: campaigns.alias,
+      dailyCap: clientCampaigns.dailyCap,
+      totalCap: clientCampaigns.totalCap,
+    })
     .from(clientCampaigns)
     .innerJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
     .where(eq(clientCampaigns.clientId, id))
@@ -186,6 +202,11 @@ export async function findClientDetail(
     name: client.name,
     created_at: client.createdAt.toISOString(),
     campaigns: linked.map((row) => row.alias),
+    caps: Object.fromEntries(
+      linked
+        .filter((row) => row.dailyCap !== null || row.totalCap !== null)
+        .map((row) => [row.alias, { daily: row.dailyCap, total: row.totalCap }]),
+    ),
     keys: keys.map((key) => ({
       id: key.id,
       prefix: key.keyPrefix,

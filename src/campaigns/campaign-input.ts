@@ -12,6 +12,7 @@ import {
   type FieldMap,
   leadAttributes,
 } from '../salesrender/order-input.js';
+import { trafficRulesCreateShape, trafficRulesPatchShape } from './traffic-rules-input.js';
 
 const label = z.string().trim().min(1).max(64);
 const money = z.number().nonnegative().max(1_000_000);
@@ -111,6 +112,7 @@ export const campaignCreateSchema = z
       .min(0)
       .max(24 * 90)
       .default(24),
+    ...trafficRulesCreateShape,
     active: z.boolean().default(true),
   })
   .strict()
@@ -184,6 +186,7 @@ export const campaignPatchSchema = z
       .int()
       .min(0)
       .max(24 * 90),
+    ...trafficRulesPatchShape,
     active: z.boolean(),
   })
   .partial()

@@ -1,9 +1,9 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
-import { asc, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../connections/connection-repository.js';
 import type { Executor } from '../db/connection.js';
-import { campaigns, type PostbackRow, salesrenderConnections } from '../db/schema.js';
+import { campaigns, type DedupeScope, type PostbackRow, salesrenderConnections } from '../db/schema.js';
 import { AppError, parseInput } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { newSigningSecret } from '../postbacks/sign-webhook.js';
@@ -16,10 +16,17 @@ import {
   campaignPatchSchema,
   resolveFieldMap,
 } from './campaign-input.js';
+import { dropCapCounter } from './cap-counter-reset.js';
 import { releaseHeldLeads } from './held-leads.js';
 import type { TokenCipher } from './token-cipher.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
+
+/** A cap: leads forwarded per day (in the campaign's time zone) and in all; null is none, 0 takes none. */
+export interface CapLimits {
+  daily: number | null;
+  total: number | null;
+}
 
 export interface Campaign {
   id: string;
@@ -56,6 +63,15 @@ export interface Campaign {
   postback: PostbackRow | null;
   defaultCountry: string | null;
   dedupeWindowHours: number;
+  /** IANA time zone a daily cap's day is counted in. */
+  timezone: string;
+  /** Leads forwarded per day (in `timezone`) and in all. */
+  caps: CapLimits;
+  /** ISO-2 countries a lead may come from; null: any. */
+  countries: string[] | null;
+  dedupeScope: DedupeScope;
+  /** A second lead from one IP within this many hours is a duplicate; 0: the rule is off. */
+  duplicateIpWindowHours: number;
   webhookSecret: string;
   /** SHA-256 of the webhook secret, computed once per load, for the constant-time match. */
   webhookSecretDigest: Buffer;
@@ -112,6 +128,11 @@ export function toCampaign(row: CampaignWithConnectionRow): Campaign {
     postback: row.postback,
     defaultCountry: row.defaultCountry,
     dedupeWindowHours: row.dedupeWindowHours,
+    timezone: row.timezone,
+    caps: { daily: row.dailyCap, total: row.totalCap },
+    countries: row.countries,
+    dedupeScope: row.dedupeScope,
+    duplicateIpWindowHours: row.duplicateIpWindowHours ?? 0,
     webhookSecret: row.webhookSecret,
     webhookSecretDigest: sha256(row.webhookSecret),
     postbackSecretEncrypted: row.postbackSecretEncrypted,
@@ -148,6 +169,12 @@ function columnsFrom(input: CampaignCreateInput, company: CampaignConnection) {
     postback: input.postback ?? null,
     defaultCountry: input.default_country ?? null,
     dedupeWindowHours: input.dedupe_window_hours,
+    timezone: input.timezone,
+    dailyCap: input.caps.daily,
+    totalCap: input.caps.total,
+    countries: input.countries,
+    dedupeScope: input.dedupe_scope,
+    duplicateIpWindowHours: input.duplicate_ip_window_hours || null,
     active: input.active,
   };
 }
@@ -197,6 +224,7 @@ export async function updateCampaign(
     string,
     unknown
   >;
+  merged.caps = { ...current.caps, ...withoutUndefined(patch.caps ?? {}) };
   const currentSr = toCreateShape(current, deps.cipher).salesrender;
   const patchSr = withoutUndefined(patch.salesrender ?? {});
   // A campaign moves to another company by naming it one way or the other: the way not named is dropped.
@@ -226,6 +254,11 @@ export async function updateCampaign(
     .where(eq(campaigns.id, current.id))
     .returning({ id: campaigns.id });
   if (!row) throw new AppError('CAMPAIGN_NOT_FOUND');
+  const recount =
+    current.timezone !== input.timezone ||
+    current.caps.daily !== input.caps.daily ||
+    current.caps.total !== input.caps.total;
+  if (recount) await dropCapCounter(db, row.id);
   // A changed campaign may have fixed what held its leads (a schema fault): they are tried again at once.
   await releaseHeldLeads(db, [row.id], deps.clock.now());
   return readBack(db, row.id);
@@ -266,7 +299,19 @@ function toCreateShape(campaign: Campaign, cipher: TokenCipher) {
     postback: campaign.postback,
     default_country: campaign.defaultCountry,
     dedupe_window_hours: campaign.dedupeWindowHours,
+    ...trafficRulesOf(campaign),
     active: campaign.active,
+  };
+}
+
+/** The caps and traffic rules in the API's shape (create input and view alike). */
+function trafficRulesOf(campaign: Campaign) {
+  return {
+    timezone: campaign.timezone,
+    caps: { ...campaign.caps },
+    countries: campaign.countries,
+    dedupe_scope: campaign.dedupeScope,
+    duplicate_ip_window_hours: campaign.duplicateIpWindowHours || null,
   };
 }
 
@@ -278,6 +323,23 @@ export async function findCampaignByAlias(db: Executor, alias: string): Promise<
 export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
   const [row] = await selectCampaigns(db).where(eq(campaigns.id, id)).limit(1);
   return row ? toCampaign(row) : null;
+}
+
+/**
+ * The ids of the campaigns on one SalesRender company (equal base URL and company id): the campaigns a
+ * `dedupe_scope` of `connection` looks across.
+ */
+export async function findCampaignIdsOfCompany(
+  db: Executor,
+  baseUrl: string,
+  companyId: string,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(and(eq(campaigns.srBaseUrl, baseUrl), eq(campaigns.srCompanyId, companyId)))
+    .orderBy(asc(campaigns.id));
+  return rows.map((row) => row.id);
 }
 
 export async function listCampaigns(db: Executor): Promise<Campaign[]> {
@@ -329,6 +391,7 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
         : undefined,
     default_country: campaign.defaultCountry,
     dedupe_window_hours: campaign.dedupeWindowHours,
+    ...trafficRulesOf(campaign),
     active: campaign.active,
     // The campaign's own URL keeps working; one URL for the whole company is its connection's.
     webhook_url: `${publicBaseUrl}/v1/webhooks/salesrender/${campaign.webhookSecret}`,

@@ -9,6 +9,7 @@ import {
   type Campaign,
   findCampaignByAlias,
   findCampaignById,
+  findCampaignIdsOfCompany,
   listCampaigns,
 } from './campaign-repository.js';
 
@@ -94,6 +95,7 @@ export class HotLookups {
   private readonly clients: TtlCache<AuthenticatedClient>;
   private readonly campaignsById: TtlCache<Campaign>;
   private readonly partnerSetups: TtlCache<PartnerPostbackSetup>;
+  private readonly companyCampaigns: TtlCache<string[]>;
   private webhookDirectory: { value: WebhookDirectory; until: number } | null = null;
 
   constructor(
@@ -104,6 +106,7 @@ export class HotLookups {
     this.campaigns = new TtlCache(ttlMs, now);
     this.clients = new TtlCache(ttlMs, now);
     this.campaignsById = new TtlCache(ttlMs, now);
+    this.companyCampaigns = new TtlCache(ttlMs, now);
     this.partnerSetups = new TtlCache(ttlMs, now);
   }
 
@@ -126,6 +129,18 @@ export class HotLookups {
     return this.campaignsById.get(id, (key) => findCampaignById(this.db, key));
   }
 
+  /**
+   * The ids of every campaign on `campaign`'s SalesRender company, `campaign`'s own included (a campaign
+   * made on another instance within the TTL may be missing from the list until it passes).
+   */
+  async campaignIdsOfCompany(campaign: Campaign): Promise<string[]> {
+    const { baseUrl, companyId } = campaign.salesrender;
+    const ids = await this.companyCampaigns.get(`${baseUrl}\u0000${companyId}`, () =>
+      findCampaignIdsOfCompany(this.db, baseUrl, companyId),
+    );
+    return ids?.includes(campaign.id) ? ids : [...(ids ?? []), campaign.id];
+  }
+
   /** The campaign or connection a webhook URL's secret names (matchWebhookSecret). */
   async webhookTarget(secret: string): Promise<WebhookTarget | null> {
     const cached =
@@ -145,6 +160,7 @@ export class HotLookups {
     this.clients.clear();
     this.campaignsById.clear();
     this.partnerSetups.clear();
+    this.companyCampaigns.clear();
     this.webhookDirectory = null;
   }
 }

@@ -1,7 +1,14 @@
 // `leadbridge partner add|list` and `leadbridge advertiser add|list`.
 import type { Command } from 'commander';
 import { type ClientKind, createClient, listClients } from '../campaigns/api-clients.js';
+import { setPartnerCaps } from '../campaigns/partner-caps.js';
 import { withCliContext } from './cli-context.js';
+
+/** A cap option: a whole number, or `none` (no cap); left out, no cap. */
+function capOption(value: string | undefined): number | null | string {
+  if (value === undefined || value === 'none') return null;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+}
 
 export function registerClientCommands(program: Command, kind: ClientKind): void {
   const group = program
@@ -33,6 +40,28 @@ export function registerClientCommands(program: Command, kind: ClientKind): void
         console.log(`API key (shown once, store it now): ${created.api_key}`);
       }),
     );
+
+  if (kind === 'partner') {
+    group
+      .command('caps')
+      .description("set a partner's own caps on one of its campaigns (both at once; left out: no cap)")
+      .argument('<partner-id>', 'the partner (ptn_…)')
+      .requiredOption('--campaign <alias>', 'the campaign')
+      .option('--daily <leads>', 'leads a day, in the campaign time zone (`none`: no cap)')
+      .option('--total <leads>', 'leads in all (`none`: no cap)')
+      .action((partnerId: string, options: { campaign: string; daily?: string; total?: string }) =>
+        withCliContext(async (context) => {
+          const set = await setPartnerCaps(context.database.orm, partnerId, options.campaign, {
+            daily: capOption(options.daily),
+            total: capOption(options.total),
+          });
+          const show = (limit: number | null) => (limit === null ? 'none' : String(limit));
+          console.log(
+            `${set.partner_id} on ${set.campaign}: daily ${show(set.caps.daily)}, total ${show(set.caps.total)}`,
+          );
+        }),
+      );
+  }
 
   group
     .command('list')

@@ -28,6 +28,14 @@ export const campaigns = pgTable('campaigns', {
   postback: jsonb('postback').$type<PostbackRow | null>(),
   defaultCountry: text('default_country'),
   dedupeWindowHours: integer('dedupe_window_hours').notNull(),
+  /** Caps and traffic rules (migration 0012): the IANA time zone a daily cap's day is counted in. */
+  timezone: text('timezone').notNull().default('UTC'),
+  dailyCap: integer('daily_cap'),
+  totalCap: integer('total_cap'),
+  /** ISO-2 countries a lead may come from (null: any). */
+  countries: text('countries').array(),
+  dedupeScope: text('dedupe_scope').$type<DedupeScope>().notNull().default('campaign'),
+  duplicateIpWindowHours: integer('duplicate_ip_window_hours'),
   webhookSecret: text('webhook_secret').notNull(),
   /** Standard Webhooks signing secret for POST postbacks, encrypted like the token. */
   postbackSecretEncrypted: text('postback_secret_encrypted'),
@@ -49,6 +57,9 @@ export const salesrenderConnections = pgTable('salesrender_connections', {
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });
+
+/** Where the phone dedupe looks: the campaign, or every campaign of the same SalesRender company. */
+export type DedupeScope = 'campaign' | 'connection';
 
 export interface CartItemRow {
   item_id: string;
@@ -80,6 +91,9 @@ export const clientCampaigns = pgTable('client_campaigns', {
   payouts: jsonb('payouts').$type<Record<string, number>>(),
   payoutsByCountry: jsonb('payouts_by_country').$type<Record<string, Record<string, number>>>(),
   payoutCurrency: text('payout_currency'),
+  /** A partner's own caps on the campaign (migration 0012; null: none). */
+  dailyCap: integer('daily_cap'),
+  totalCap: integer('total_cap'),
 });
 
 export const postbackEndpoints = pgTable('postback_endpoints', {
@@ -99,6 +113,23 @@ export const postbackEndpoints = pgTable('postback_endpoints', {
   createdAt: timestamptz('created_at').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });
+
+/** Leads taken under each capped campaign's caps (migration 0012, src/leads/store-lead.ts). */
+export const capCounters = pgTable('cap_counters', {
+  campaignId: text('campaign_id').primaryKey(),
+  day: text('day').notNull(),
+  dayUsed: integer('day_used').notNull(),
+  totalUsed: integer('total_used').notNull(),
+  partners: jsonb('partners').$type<Record<string, PartnerCapCount>>().notNull(),
+  lastGranted: boolean('last_granted').notNull(),
+});
+
+/** A partner's counts in its campaign's `cap_counters` row. */
+export interface PartnerCapCount {
+  day: string;
+  day_used: number;
+  total_used: number;
+}
 
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),

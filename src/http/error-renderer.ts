@@ -90,7 +90,7 @@ export function createErrorHandler(context: AppContext) {
     // A 409 duplicate also carries the existing ids at the top level, like a 200 duplicate does.
     const details = appError.extra.details ?? {};
     const topLevel =
-      appError.code === 'LEAD_DUPLICATE_PHONE'
+      appError.code === 'LEAD_DUPLICATE_PHONE' || appError.code === 'LEAD_DUPLICATE_IP'
         ? { lead_id: details.lead_id, order_id: details.order_id, duplicate: true }
         : {};
     if (typeof details.retry_after_seconds === 'number') {

@@ -8,6 +8,10 @@ export interface NormalisedLead {
   phone: string;
   name: string | null;
   country: string | null;
+  /** Where `country` came from: the lead's `country` parameter, or its phone number's own country. */
+  countryFrom: 'country' | 'phone' | null;
+  /** The phone number's own country (libphonenumber's; null for a non-geographic number such as +800). */
+  phoneCountry: string | null;
   ip: string | null;
   userAgent: string | null;
   clickId: string | null;
@@ -129,6 +133,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
     }
   }
 
+  const countryFrom = country !== null ? 'country' : null;
+  let phoneCountry: string | null = null;
   const rawPhone = read('phone');
   let phone = '';
   if (rawPhone === null) {
@@ -144,7 +150,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
       problems.phone = `is not a valid ${parsed.country ?? region ?? 'international'} phone number`;
     } else {
       phone = parsed.number;
-      country ??= parsed.country ?? null;
+      phoneCountry = parsed.country ?? null;
+      country ??= phoneCountry;
     }
   }
 
@@ -161,6 +168,8 @@ export function normaliseLead(body: Record<string, unknown>, defaultCountry: str
     phone,
     name,
     country,
+    countryFrom: countryFrom ?? (country !== null ? 'phone' : null),
+    phoneCountry,
     ip: problems.ip ? null : ip,
     userAgent: read('user_agent'),
     clickId: read('click_id'),

@@ -112,11 +112,19 @@ export interface EarlierLeadMatch {
   phone: string;
   /** Phones count as duplicates only for leads created after this (null: the phone rule is off). */
   since: Date | null;
+  /**
+   * The campaigns whose leads the phone rule looks at: the lead's own, or with `dedupe_scope`
+   * `connection` every campaign of its SalesRender company (default: the lead's campaign alone).
+   */
+  phoneCampaignIds?: string[];
+  /** The campaign's SalesRender company (base URL and company id): leads of one phone and company never share a statement. */
+  company?: string;
+  /** A lead from `ip` in the campaign after `ipSince` is a duplicate (null or absent: the IP rule is off). */
+  ipSince?: Date | null;
 }
 
-/** Whether an earlier lead the duplicate check found (store-lead.ts) is a repeat of the same click (else the same phone). */
-export const isSameClick = (earlier: LeadRow, match: EarlierLeadMatch): boolean =>
-  match.clickId !== null && earlier.clickId === match.clickId;
+/** Which duplicate rule found an earlier lead (store-lead.ts ranks them in this order). */
+export type DuplicateRule = 'click' | 'phone' | 'ip';
 
 /** What SalesRender needs of a stored lead. */
 export function leadForOrder(row: LeadRow): LeadForOrder {

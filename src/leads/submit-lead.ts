@@ -6,19 +6,22 @@ import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import { queryRows } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
+import { releaseCapSlot } from '../db/sql/release-cap-slot.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
+import { capReachedError, storeUnderCaps } from './cap-reached.js';
 import {
   attemptCreateOrder,
   type CreateOrderDeps,
   createOrderJobKind,
   createOrderRetrySchedule,
 } from './create-order.js';
+import { capsForLead, type LeadCaps } from './lead-caps.js';
 import { normaliseLead } from './lead-input.js';
 import {
+  type EarlierLeadMatch,
   findLeadByClickId,
   findLeadByIdempotencyKey,
-  isSameClick,
   type LeadRow,
   leadByIdempotencyKeySql,
   leadFromRow,
@@ -26,7 +29,8 @@ import {
   queuedLeadRow,
 } from './lead-repository.js';
 import type { OrderCreatedWriter } from './record-order-created.js';
-import type { LeadStore } from './store-lead.js';
+import type { LeadStore, StoreLeadResult } from './store-lead.js';
+import { checkLeadGeo } from './traffic-rules.js';
 
 export interface SubmitLeadDeps extends CreateOrderDeps {
   ids: IdSource;
@@ -107,6 +111,15 @@ async function duplicateOf(
   return { outcome: 'duplicate', campaign, answer: answerFor(lead, true) };
 }
 
+/** Releases a rejected lead's cap slot; a failure leaves the slot taken (the cap sends one lead fewer), logged. */
+async function giveBackCapSlot(deps: SubmitLeadDeps, caps: LeadCaps, leadId: string): Promise<void> {
+  try {
+    await releaseCapSlot(deps.db, { campaignId: caps.campaignId, partnerId: caps.partnerId, day: caps.day });
+  } catch (error) {
+    deps.logger.error({ err: error, leadId }, 'could not give back the cap slot of a rejected lead');
+  }
+}
+
 /**
  * Runs `write`, handing it the raw request's audit row when that row is not on record yet (`write` must
  * store it), and marks the row written once `write` has succeeded.
@@ -123,9 +136,9 @@ async function withReceived<T>(
 
 /**
  * Accepts one lead. Order of work: authorise (401/403/404) -> idempotency key -> validate (422) ->
- * click id (200 duplicate) -> phone window (409) -> store lead + audit in one statement ->
- * one inline SalesRender attempt. Once stored, the lead cannot be lost: if this process dies, the
- * lead's inline lease expires and a worker retries it.
+ * countries (422) -> click id (200 duplicate) -> phone window, IP window (409) -> caps (429) -> store
+ * lead + cap slot + audit in one statement -> one inline SalesRender attempt. Once stored, the lead
+ * cannot be lost: if this process dies, the lead's inline lease expires and a worker retries it.
  */
 export async function submitLead(
   deps: SubmitLeadDeps,
@@ -148,17 +161,24 @@ export async function submitLead(
     if (seen) return duplicateOf(deps, leadFromRow(seen), campaign, submission);
   }
   const lead = normaliseLead(submission.body, campaign.defaultCountry);
-  const match = {
+  checkLeadGeo(campaign, lead);
+  const now = clock.now();
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+  const match: EarlierLeadMatch = {
     clickId: lead.clickId,
     phone: lead.phone,
-    since:
-      campaign.dedupeWindowHours > 0
-        ? new Date(clock.now().getTime() - campaign.dedupeWindowHours * 3_600_000)
-        : null,
+    since: campaign.dedupeWindowHours > 0 ? hoursAgo(campaign.dedupeWindowHours) : null,
+    phoneCampaignIds:
+      campaign.dedupeScope === 'connection'
+        ? await deps.lookups.campaignIdsOfCompany(campaign)
+        : [campaign.id],
+    company: `${campaign.salesrender.baseUrl}\u0000${campaign.salesrender.companyId}`,
+    ipSince:
+      campaign.duplicateIpWindowHours > 0 && lead.ip ? hoursAgo(campaign.duplicateIpWindowHours) : null,
   };
+  const caps = capsForLead(campaign, client.id, client.caps[campaign.id], now);
 
   const leadId = ids.next('lead');
-  const now = clock.now();
   // The inline attempt's job exists only in memory: it is written only if the attempt fails (to carry the
   // retries). While the attempt runs, the lead's own lease stands for it: if this process dies, the
   // worker's sweep gives the lead a job once the lease has passed (recover-inline-attempts.ts).
@@ -205,15 +225,17 @@ export async function submitLead(
     outcome: 'accepted',
     detail: { normalised: lead },
   };
-  let found: Record<string, unknown> | null;
+  let outcome: StoreLeadResult;
   try {
-    found = await withReceived(submission, (received) =>
-      deps.leadStore.submit({ lead: stored, match, received, accepted }),
+    outcome = await storeUnderCaps(db, caps, () =>
+      withReceived(submission, (received) =>
+        deps.leadStore.submit({ lead: stored, match, caps, received, accepted }),
+      ),
     );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent request stored the same click id or idempotency key first; this statement (the raw
-    // request's row with it) was rolled back.
+    // request's row and any cap slot with it) was rolled back.
     const seen =
       (submission.idempotencyKey &&
         (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
@@ -224,17 +246,19 @@ export async function submitLead(
     });
     return duplicateOf(deps, seen, campaign, submission);
   }
-  if (found) {
-    const earlierLead = leadFromRow(found);
-    if (isSameClick(earlierLead, match)) return duplicateOf(deps, earlierLead, campaign, submission);
-    throw new AppError('LEAD_DUPLICATE_PHONE', undefined, {
+  if (outcome.kind === 'duplicate') {
+    const earlierLead = leadFromRow(outcome.earlier);
+    if (outcome.rule === 'click') return duplicateOf(deps, earlierLead, campaign, submission);
+    const byIp = outcome.rule === 'ip';
+    throw new AppError(byIp ? 'LEAD_DUPLICATE_IP' : 'LEAD_DUPLICATE_PHONE', undefined, {
       details: {
         lead_id: earlierLead.id,
         order_id: earlierLead.orderId,
-        window_hours: campaign.dedupeWindowHours,
+        window_hours: byIp ? campaign.duplicateIpWindowHours : campaign.dedupeWindowHours,
       },
     });
   }
+  if (outcome.kind === 'cap_refused' && caps) throw capReachedError(caps, outcome.counts, now);
 
   const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
@@ -254,6 +278,8 @@ export async function submitLead(
     return { outcome: 'queued', campaign, answer: answerFor(stored, false) };
   }
   if (result.kind === 'rejected') {
+    // Not forwarded after all (answered 422): the lead gives its cap slot back.
+    if (caps) await giveBackCapSlot(deps, caps, stored.id);
     throw new AppError('SR_REJECTED', result.error.message, {
       details: { lead_id: stored.id, salesrender_code: result.error.details.srCode ?? null },
     });

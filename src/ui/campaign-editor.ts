@@ -6,6 +6,7 @@ import { trackerPresets } from '../postbacks/tracker-presets.js';
 import { CrmClient, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import { type CampaignForm, commonLabels, rowCount } from './campaign-form.js';
 import { csrfInput, type FieldErrors, selectField, textArea, textField } from './form-fields.js';
+import { trafficRulesSection } from './traffic-rules-section.js';
 
 /**
  * A tracker preset fills the postback fields (console.js); the buyer then puts in their domain and key.
@@ -184,6 +185,7 @@ export function campaignFormHtml(options: {
       ${textField({ name: 'dedupe_window_hours', label: 'Duplicate phone window (hours, 0 = off)', value: form.dedupe_window_hours, type: 'number', errors })}
       <div class="field"><label><input type="checkbox" name="active" ${form.active === 'on' ? html`checked` : ''}> Active (takes leads)</label></div>
     </div></section>
+    ${trafficRulesSection(form, errors)}
     <section class="card"><h2>SalesRender</h2><div class="form-grid">
       ${textField({ name: 'sr_base_url', label: 'Base URL', value: form.sr_base_url, type: 'url', errors, errorKey: 'salesrender.base_url' })}
       ${textField({ name: 'sr_company_id', label: 'Company id', value: form.sr_company_id, errors, errorKey: 'salesrender.company_id', required: true })}

@@ -1,6 +1,7 @@
 // The campaign editor's form as flat fields, to and from the admin API's campaign body.
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { FieldErrors } from './form-fields.js';
+import { trafficRulesBody, trafficRulesToForm } from './traffic-rules-section.js';
 
 /** The labels offered everywhere (operators may type their own). */
 export const commonLabels = ['pending', 'accepted', 'rejected', 'trash', 'hold'];
@@ -30,6 +31,8 @@ export function newCampaignForm(): CampaignForm {
     advertiser_status_map: '',
     pb_status_values: '',
     pb_success_match: '',
+    tr_timezone: 'UTC',
+    tr_dedupe_scope: 'campaign',
   };
 }
 
@@ -62,6 +65,7 @@ export function campaignToForm(campaign: Campaign): CampaignForm {
       .map(([label, word]) => `${label}=${word}`)
       .join('\n'),
     pb_success_match: campaign.postback?.success_match ?? '',
+    ...trafficRulesToForm(campaign),
   };
   for (const label of campaign.postback?.on ?? []) form[`pb_on_${label}`] = 'on';
   Object.entries(campaign.statusMap).forEach(([id, label], index) => {
@@ -163,6 +167,7 @@ export function formToCampaignBody(form: CampaignForm, mode: 'create' | 'edit') 
         }
       : null,
     advertiser_status_map: advertiserMap ?? null,
+    ...trafficRulesBody(form),
   };
   if (mode === 'create') body.alias = form.alias?.trim() ?? '';
   return { body, errors };

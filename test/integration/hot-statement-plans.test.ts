@@ -23,6 +23,15 @@ beforeAll(async () => {
     await run(`insert into leads (id, campaign_id, state, click_id, phone, created_at, updated_at, order_id)
       select 'lead_' || n, 'camp_plans', 'created', 'click_' || n, '+7913' || (1000000 + n), now(), now(), n::text
       from generate_series(1, ${leadCount}) as n`);
+    // A counter row per capped campaign, as many as a large network has campaigns, so the planner has
+    // a table worth an index to choose for the cap take (empty, it rightly reads it whole).
+    await run(`insert into campaigns (id, alias, name, module, connection_id, sr_base_url, sr_company_id,
+        sr_token_encrypted, fields, webhook_secret, created_at, updated_at)
+      select 'camp_' || n, 'capped-' || n, 'Capped', 'crm', 'con_plans', 'http://127.0.0.1:1', '1', 'x', '{}',
+        'secret-' || n, now(), now()
+      from generate_series(1, 2000) as n`);
+    await run(`insert into cap_counters (campaign_id, day, day_used, total_used)
+      select 'camp_' || n, '2026-11-26', 0, 0 from generate_series(1, 2000) as n`);
     await run('analyze');
   });
 }, 120_000);
@@ -86,6 +95,16 @@ const storeParams = [
       created_at: '2026-11-26T00:00:00.000Z',
       updated_at: '2026-11-26T00:00:00.000Z',
       since: '2026-11-25T00:00:00.000Z',
+      phone_campaigns: ['camp_plans', 'camp_7'],
+      ip: '203.0.113.7',
+      ip_since: '2026-11-25T00:00:00.000Z',
+      partner_id: 'ptn_1',
+      capped: true,
+      cap_day: '2026-11-26',
+      daily_cap: 50,
+      total_cap: null,
+      partner_daily_cap: 10,
+      partner_total_cap: null,
     },
   ],
   [auditRow],

@@ -5,7 +5,7 @@ import type { AuditEntry } from '../../src/audit/audit-writer.js';
 import { auditLog, leadStatusHistory, leads } from '../../src/db/schema.js';
 import { type EarlierLeadMatch, type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { createOrderCreatedWriter, type OrderCreatedRecord } from '../../src/leads/record-order-created.js';
-import { createLeadStore, type LeadToStore } from '../../src/leads/store-lead.js';
+import { createLeadStore, type LeadToStore, type StoreLeadResult } from '../../src/leads/store-lead.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -81,6 +81,9 @@ const eventsOf = async (requestId: string) =>
       .orderBy(asc(auditLog.id))
   ).map((row) => row.event);
 
+/** The earlier lead a duplicate rule found for a result, or null. */
+const earlierId = (result: StoreLeadResult) => (result.kind === 'duplicate' ? result.earlier.id : null);
+
 /** Submits all items in one event-loop turn to a store with one statement slot: they share one statement. */
 async function storeTogether(items: LeadToStore[]) {
   const store = createLeadStore(db(), audit(), { maxInFlight: 1 });
@@ -93,7 +96,7 @@ describe('leads stored by a shared statement', () => {
     const items = Array.from({ length: 30 }, () => toStore(newLead()));
     const { results, stats } = await storeTogether(items);
     expect(stats).toEqual({ items: 30, statements: 1 });
-    expect(results).toEqual(items.map(() => null));
+    expect(results).toEqual(items.map(() => ({ kind: 'stored' })));
     expect(await storedIds(items.map((item) => item.lead.id))).toEqual(
       items.map((item) => item.lead.id).sort(),
     );
@@ -126,7 +129,7 @@ describe('leads stored by a shared statement', () => {
     const { results } = await storeTogether(items);
 
     // Both rules hold for `sameClick`; the click id wins (a repeat, answered 200, not a 409).
-    expect(results.map((row) => row?.id ?? null)).toEqual([clickOwner.id, phoneOwner.id, null, null, null]);
+    expect(results.map(earlierId)).toEqual([clickOwner.id, phoneOwner.id, null, null, null]);
     expect(await storedIds(items.map((item) => item.lead.id))).toEqual(
       [phoneOutsideWindow.id, clickOfRejected.id, fresh.id].sort(),
     );
@@ -141,7 +144,7 @@ describe('leads stored by a shared statement', () => {
     const third = newLead();
     const { results, stats } = await storeTogether([first, second, third].map(toStore));
     expect(stats).toEqual({ items: 3, statements: 2 });
-    expect(results.map((row) => row?.id ?? null)).toEqual([null, first.id, null]);
+    expect(results.map(earlierId)).toEqual([null, first.id, null]);
   });
 
   it('fails only the lead whose row breaks a constraint; the others of its batch are stored', async () => {

@@ -13,6 +13,9 @@ const postbackSettings = z.object({
   success_match: z.string().optional(),
 });
 
+/** Leads forwarded per day (in the campaign's time zone) and in all; null: no cap. */
+const capLimits = z.object({ daily: z.number().int().nullable(), total: z.number().int().nullable() });
+
 export const campaignAnswer = z.object({
   id: z.string(),
   alias: z.string(),
@@ -47,6 +50,20 @@ export const campaignAnswer = z.object({
     .meta({ description: 'Signs POST postbacks (Standard Webhooks)' }),
   default_country: z.string().nullable(),
   dedupe_window_hours: z.number().int(),
+  timezone: z.string().meta({ description: "IANA time zone a daily cap's day is counted in" }),
+  caps: capLimits,
+  countries: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: 'ISO-2 countries a lead may come from (null: any)' }),
+  dedupe_scope: z.enum(['campaign', 'connection']).meta({
+    description: 'Where the phone dedupe looks: this campaign, or every campaign of its SalesRender company',
+  }),
+  duplicate_ip_window_hours: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'A second lead from one IP within this many hours is a 409 duplicate (null: off)' }),
   active: z.boolean(),
   webhook_url: z
     .string()
@@ -101,8 +118,13 @@ export const clientAnswer = z.object({
   name: z.string(),
   created_at: at,
   campaigns: z.array(z.string()),
+  caps: z
+    .record(z.string(), capLimits)
+    .meta({ description: "A partner's own caps, by campaign alias, where it has any" }),
   keys: z.array(z.object({ id: z.string(), prefix: z.string(), created_at: at, revoked_at: at.nullable() })),
 });
+
+export const partnerCapsAnswer = z.object({ partner_id: z.string(), campaign: z.string(), caps: capLimits });
 
 export const rotatedKeyAnswer = z.object({ id: z.string(), api_key: z.string() });
 export const revokedKeysAnswer = z.object({ id: z.string(), revoked: z.number().int() });

@@ -6,6 +6,23 @@ import { type ErrorCode, errorCatalogue } from '../../errors.js';
 /** Per-field reasons of a 422: `{ "field.path": "reason" }`. */
 const fieldReasons = z.record(z.string(), z.string()).meta({ example: { phone: 'is required' } });
 
+/** What CAP_REACHED carries beside its message. */
+const capReached = {
+  cap: z
+    .object({
+      scope: z.enum(['campaign', 'partner']),
+      period: z.enum(['daily', 'total']),
+      limit: z.number().int(),
+    })
+    .optional()
+    .meta({ description: 'CAP_REACHED: the cap that refused the lead' }),
+  resets_at: z.string().nullable().optional().meta({
+    format: 'date-time',
+    description:
+      'CAP_REACHED: when a daily cap resets (ISO-8601 UTC, also as Retry-After); null for a total cap',
+  }),
+};
+
 function errorAnswer(codes: [ErrorCode, ...ErrorCode[]]) {
   const error = z
     .object({
@@ -13,6 +30,7 @@ function errorAnswer(codes: [ErrorCode, ...ErrorCode[]]) {
       message: z.string(),
       request_id: z.string().meta({ example: 'req_9f3kQ2xv0LmA1bCd' }),
       fields: fieldReasons.optional(),
+      ...(codes.includes('CAP_REACHED') ? capReached : {}),
     })
     // Some codes carry details beside the message: salesrender_code, allowed labels, retry_after_seconds.
     .catchall(z.unknown());

@@ -10,12 +10,14 @@ import {
   revokeClientKeys,
   rotateKey,
 } from '../../campaigns/api-clients.js';
+import { partnerCapsInput, setPartnerCaps } from '../../campaigns/partner-caps.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import {
   advertiserListAnswer,
   clientAnswer,
   createdClientAnswer,
+  partnerCapsAnswer,
   partnerListAnswer,
   revokedKeysAnswer,
   rotatedKeyAnswer,
@@ -23,6 +25,22 @@ import {
 import { adminRoute } from '../route-schema.js';
 
 const idParams = z.object({ id: z.string().meta({ example: 'ptn_9f3kQ2xv0LmA1bCd' }) });
+
+/** A partner's own caps on one of its campaigns. */
+const partnerCapsRoute = adminRoute({
+  tag: 'admin',
+  summary: "Set a partner's own caps on one of its campaigns",
+  description:
+    'Both caps at once: a key left out is no cap. Daily counts the day in the campaign time zone. ' +
+    "The campaign's counts are taken again from its leads for the next lead.",
+  params: z.object({
+    id: z.string().meta({ example: 'ptn_9f3kQ2xv0LmA1bCd' }),
+    alias: z.string().meta({ example: 'slim-ru' }),
+  }),
+  body: partnerCapsInput,
+  answers: { 200: partnerCapsAnswer.describe("The partner's caps on the campaign as stored") },
+  errors: ['VALIDATION_FAILED', 'CLIENT_NOT_FOUND', 'CAMPAIGN_NOT_FOUND'],
+});
 
 function schemasFor(kind: ClientKind) {
   const one = kind === 'partner' ? 'partner' : 'advertiser';
@@ -97,6 +115,22 @@ export function registerAdminClientRoutes(app: FastifyInstance, context: AppCont
       return client;
     },
   );
+
+  if (kind === 'partner') {
+    app.put<{ Params: { id: string; alias: string } }>(
+      `${path}/:id/campaigns/:alias/caps`,
+      { schema: partnerCapsRoute },
+      async function setPartnerCapsRoute(request) {
+        const answer: z.output<typeof partnerCapsAnswer> = await setPartnerCaps(
+          db,
+          request.params.id,
+          request.params.alias,
+          request.body,
+        );
+        return answer;
+      },
+    );
+  }
 
   app.post<{ Params: { id: string } }>(
     `${path}/:id/keys/rotate`,

@@ -41,9 +41,12 @@ const schema = apiKeyRoute({
     'CAMPAIGN_NOT_FOUND',
     'CAMPAIGN_INACTIVE',
     'LEAD_DUPLICATE_PHONE',
+    'LEAD_DUPLICATE_IP',
     'LEAD_INVALID',
+    'LEAD_GEO_NOT_ALLOWED',
     'VALIDATION_FAILED',
     'SR_REJECTED',
+    'CAP_REACHED',
   ],
 });
 
