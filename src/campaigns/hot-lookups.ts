@@ -110,10 +110,19 @@ export class HotLookups {
     this.partnerSetups = new TtlCache(ttlMs, now);
   }
 
-  /** A partner's payouts and postback endpoints on a campaign, read for each status change of its leads. */
-  partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> {
+  /**
+   * A partner's payouts and postback endpoints on a campaign, read for each status change of its leads.
+   * `executor`: the caller's open transaction, to read on. A caller inside a transaction must pass it: a
+   * read from the pool would wait for a free connection while the transaction holds one, and with every
+   * connection held by such callers none would ever be free (seen as 503s under load).
+   */
+  partnerPostbackSetup(
+    partnerId: string,
+    campaignId: string,
+    executor: Executor = this.db,
+  ): Promise<PartnerPostbackSetup> {
     return this.partnerSetups
-      .get(`${partnerId}/${campaignId}`, () => loadPartnerPostbackSetup(this.db, partnerId, campaignId))
+      .get(`${partnerId}/${campaignId}`, () => loadPartnerPostbackSetup(executor, partnerId, campaignId))
       .then((setup) => setup ?? { payouts: null, endpoints: [] });
   }
 

@@ -51,7 +51,13 @@ export interface StatusChangeDeps {
   ids: IdSource;
   audit: AuditWriter;
   /** Cached reads of a partner's payouts and endpoints on a campaign; without it they are read in `tx`. */
-  lookups?: { partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> };
+  lookups?: {
+    partnerPostbackSetup(
+      partnerId: string,
+      campaignId: string,
+      executor: Executor,
+    ): Promise<PartnerPostbackSetup>;
+  };
 }
 
 /**
@@ -120,7 +126,7 @@ export async function applyStatusChange(
   const setup = !label
     ? noPartnerSetup
     : lead.partnerId
-      ? await (deps.lookups?.partnerPostbackSetup(lead.partnerId, campaign.id) ??
+      ? await (deps.lookups?.partnerPostbackSetup(lead.partnerId, campaign.id, tx) ??
           loadPartnerPostbackSetup(tx, lead.partnerId, campaign.id))
       : noPartnerSetup;
   // The payout in force now is recorded with the change: a rate edited later never rewrites it.

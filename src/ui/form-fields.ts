@@ -88,3 +88,10 @@ export function actionButton(options: {
     <button type="submit" class="${options.danger ? 'danger' : 'secondary'}">${options.label}</button>
   </form>`;
 }
+
+/** The refused submission's errors above a form, each field with its reason (or nothing). */
+export function formErrors(errors: FieldErrors | undefined): SafeHtml | string {
+  return errors && Object.keys(errors).length
+    ? html`<div class="flash error" role="alert">${Object.entries(errors).map(([field, reason]) => html`<div><code>${field}</code>: ${reason}</div>`)}</div>`
+    : '';
+}

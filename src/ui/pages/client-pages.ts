@@ -11,7 +11,7 @@ import {
 import { listCampaigns } from '../../campaigns/campaign-repository.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { actionButton, csrfInput, type FieldErrors, textField } from '../form-fields.js';
+import { actionButton, csrfInput, type FieldErrors, formErrors, textField } from '../form-fields.js';
 import { html, type SafeHtml } from '../html.js';
 import { sendPage } from '../send-page.js';
 
@@ -54,11 +54,7 @@ export function registerClientPages(app: FastifyInstance, context: AppContext, k
       <form method="post" action="${base}" class="card" id="new-client">
         <h2>New ${noun}</h2>
         ${csrfInput(extra.csrfToken)}
-        ${
-          extra.errors && Object.keys(extra.errors).length
-            ? html`<div class="flash error" role="alert">${Object.entries(extra.errors).map(([field, reason]) => html`<div><code>${field}</code>: ${reason}</div>`)}</div>`
-            : ''
-        }
+        ${formErrors(extra.errors)}
         ${textField({ name: 'name', label: 'Name', value: extra.form?.name, errors: extra.errors, required: true })}
         <fieldset class="field"><legend>Campaigns</legend><div class="row">
           ${campaigns.length === 0 ? html`<span class="muted">Create a campaign first.</span>` : ''}

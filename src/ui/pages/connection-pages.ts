@@ -12,17 +12,11 @@ import {
 } from '../../connections/connection-repository.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { actionButton, csrfInput, type FieldErrors, textField } from '../form-fields.js';
-import { html, type SafeHtml } from '../html.js';
+import { actionButton, csrfInput, type FieldErrors, formErrors, textField } from '../form-fields.js';
+import { html } from '../html.js';
 import { sendPage } from '../send-page.js';
 
 const base = '/admin/connections';
-
-function errorList(errors: FieldErrors | undefined): SafeHtml | string {
-  return errors && Object.keys(errors).length
-    ? html`<div class="flash error" role="alert">${Object.entries(errors).map(([field, reason]) => html`<div><code>${field}</code>: ${reason}</div>`)}</div>`
-    : '';
-}
 
 export function registerConnectionPages(app: FastifyInstance, context: AppContext): void {
   const db = context.database.orm;
@@ -52,7 +46,7 @@ export function registerConnectionPages(app: FastifyInstance, context: AppContex
       <form method="post" action="${base}" class="card" id="new-connection">
         <h2>Connect a SalesRender company</h2>
         ${csrfInput(extra.csrfToken)}
-        ${errorList(extra.errors)}
+        ${formErrors(extra.errors)}
         <div class="form-grid">
           ${textField({ name: 'name', label: 'Name', value: extra.form?.name, errors: extra.errors, required: true })}
           ${textField({ name: 'base_url', label: 'Base URL', value: extra.form?.base_url ?? 'https://de.backend.salesrender.com', type: 'url', errors: extra.errors })}
@@ -105,7 +99,7 @@ export function registerConnectionPages(app: FastifyInstance, context: AppContex
       <form method="post" action="${base}/${encodeURIComponent(connection.id)}" class="card" id="edit-connection">
         <h2>Change</h2>
         ${csrfInput(csrfToken)}
-        ${errorList(extra.errors)}
+        ${formErrors(extra.errors)}
         <div class="form-grid">
           ${textField({ name: 'name', label: 'Name', value: view.name, errors: extra.errors, required: true })}
           ${textField({ name: 'token', label: 'CRM API token', value: '', type: 'password', errors: extra.errors, hint: `Write-only: ${view.token ? 'leave empty to keep the stored token' : 'none is set'}. Campaigns without a token of their own use it at once.`, attributes: html`autocomplete="new-password"` })}

@@ -23,8 +23,8 @@ import {
   actionButton,
   csrfInput,
   type FieldErrors,
+  formErrors,
   selectField,
-  textArea,
   textField,
 } from '../form-fields.js';
 import { html, type SafeHtml } from '../html.js';
@@ -70,6 +70,13 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
   const deps = { clock: context.clock, ids: context.ids, cipher: context.cipher };
   const pageUrl = (partnerId: string) => `/admin/partners/${encodeURIComponent(partnerId)}/postbacks`;
   const csrf = (request: FastifyRequest) => request.consoleSession?.csrfToken ?? '';
+
+  /** The endpoint, when it is this partner's (another partner's is not found, as in the API). */
+  async function partnerEndpoint(partnerId: string, endpointId: string) {
+    const endpoint = await findPostbackEndpoint(db, endpointId);
+    if (!endpoint || endpoint.partnerId !== partnerId) throw new AppError('POSTBACK_ENDPOINT_NOT_FOUND');
+    return endpoint;
+  }
 
   async function partnerOr404(id: string) {
     const partner = await findClientDetail(db, 'partner', id);
@@ -120,7 +127,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
         <form method="post" action="${pageUrl(partnerId)}" class="card" id="new-endpoint">
           <h2>Add an endpoint</h2>
           ${csrfInput(csrfToken)}
-          ${errors && Object.keys(errors).length ? html`<div class="flash error" role="alert">${Object.entries(errors).map(([field, reason]) => html`<div><code>${field}</code>: ${reason}</div>`)}</div>` : ''}
+          ${formErrors(errors)}
           <div class="form-grid">
             ${selectField({ name: 'preset', label: 'Tracker', value: form.preset ?? '', errors, choices: [['', '— my own URL template —'], ...trackerPresets.map((preset): [string, string] => [preset.id, preset.name])] })}
             ${textField({ name: 'host', label: 'Tracker host (with a preset), e.g. trk.example.com', value: form.host, errors })}
@@ -206,9 +213,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
   app.post<{ Params: { id: string; endpointId: string } }>(
     '/admin/partners/:id/postbacks/:endpointId/test',
     async function testEndpointFromPage(request, reply) {
-      const endpoint = await findPostbackEndpoint(db, request.params.endpointId);
-      if (!endpoint || endpoint.partnerId !== request.params.id)
-        throw new AppError('POSTBACK_ENDPOINT_NOT_FOUND');
+      const endpoint = await partnerEndpoint(request.params.id, request.params.endpointId);
       const campaignId = endpoint.campaignId ?? (await partnerCampaignIds(db, endpoint.partnerId))[0];
       const campaign = campaignId ? await findCampaignById(db, campaignId) : null;
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
@@ -228,9 +233,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
   app.post<{ Params: { id: string; endpointId: string } }>(
     '/admin/partners/:id/postbacks/:endpointId/toggle',
     async function toggleEndpointFromPage(request, reply) {
-      const endpoint = await findPostbackEndpoint(db, request.params.endpointId);
-      if (!endpoint || endpoint.partnerId !== request.params.id)
-        throw new AppError('POSTBACK_ENDPOINT_NOT_FOUND');
+      const endpoint = await partnerEndpoint(request.params.id, request.params.endpointId);
       await updatePostbackEndpoint(db, endpoint.id, { active: !endpoint.active }, deps);
       return reply.redirect(pageUrl(request.params.id), 303);
     },
@@ -239,9 +242,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
   app.post<{ Params: { id: string; endpointId: string } }>(
     '/admin/partners/:id/postbacks/:endpointId/delete',
     async function removeEndpointFromPage(request, reply) {
-      const endpoint = await findPostbackEndpoint(db, request.params.endpointId);
-      if (!endpoint || endpoint.partnerId !== request.params.id)
-        throw new AppError('POSTBACK_ENDPOINT_NOT_FOUND');
+      const endpoint = await partnerEndpoint(request.params.id, request.params.endpointId);
       await deletePostbackEndpoint(db, endpoint.id);
       return reply.redirect(pageUrl(request.params.id), 303);
     },
@@ -250,9 +251,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
   app.get<{ Params: { id: string; endpointId: string } }>(
     '/admin/partners/:id/postbacks/:endpointId',
     async function endpointLogPage(request, reply) {
-      const endpoint = await findPostbackEndpoint(db, request.params.endpointId);
-      if (!endpoint || endpoint.partnerId !== request.params.id)
-        throw new AppError('POSTBACK_ENDPOINT_NOT_FOUND');
+      const endpoint = await partnerEndpoint(request.params.id, request.params.endpointId);
       const postbacks = await listPostbacks(db, { endpointId: endpoint.id });
       const body = html`
       <p><a href="${pageUrl(request.params.id)}">← postbacks and payouts</a></p>
