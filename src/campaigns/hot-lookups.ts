@@ -78,6 +78,18 @@ export class TtlCache<T> {
     return loaded;
   }
 
+  /** The value held for `key` while it is fresh, without loading or waiting for a load in flight. */
+  peek(key: string): T | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > this.now() ? hit.value : undefined;
+  }
+
+  /** Keeps `value` for `key` as a load would (a value read by a caller that may not share loads). */
+  remember(key: string, value: T): void {
+    this.entries.set(key, { value, until: this.now() + this.ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.clear();
+  }
+
   clear(): void {
     this.entries.clear();
     this.loading.clear();
@@ -112,17 +124,27 @@ export class HotLookups {
 
   /**
    * A partner's payouts and postback endpoints on a campaign, read for each status change of its leads.
-   * `executor`: the caller's open transaction, to read on. A caller inside a transaction must pass it: a
-   * read from the pool would wait for a free connection while the transaction holds one, and with every
-   * connection held by such callers none would ever be free (seen as 503s under load).
+   * `transaction`: the caller's open transaction. Such a caller takes a fresh cached value, or reads on
+   * its own transaction, and never waits for a shared read from the pool: a read from the pool waits for
+   * a free connection while the transaction holds one, and with every connection held by such callers
+   * none would ever be free (seen as 503s and stalled postbacks under load).
    */
   partnerPostbackSetup(
     partnerId: string,
     campaignId: string,
-    executor: Executor = this.db,
+    transaction?: Executor,
   ): Promise<PartnerPostbackSetup> {
+    const key = `${partnerId}/${campaignId}`;
+    if (transaction) {
+      const hit = this.partnerSetups.peek(key);
+      if (hit) return Promise.resolve(hit);
+      return loadPartnerPostbackSetup(transaction, partnerId, campaignId).then((setup) => {
+        this.partnerSetups.remember(key, setup);
+        return setup;
+      });
+    }
     return this.partnerSetups
-      .get(`${partnerId}/${campaignId}`, () => loadPartnerPostbackSetup(executor, partnerId, campaignId))
+      .get(key, () => loadPartnerPostbackSetup(this.db, partnerId, campaignId))
       .then((setup) => setup ?? { payouts: null, endpoints: [] });
   }
 

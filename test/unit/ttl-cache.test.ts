@@ -30,6 +30,24 @@ describe('the hot lookups cache', () => {
     expect(source.calls).toBe(1);
   });
 
+  it('peeks at a fresh value only: never at a load in flight, never past its time', async () => {
+    let now = 0;
+    const cache = new TtlCache<string>(2_000, () => now);
+    const source = controlledLoad<string>();
+    const loading = cache.get('demo', source.load);
+    // A caller holding a database connection must not wait for a load that needs another one.
+    expect(cache.peek('demo')).toBeUndefined();
+    source.answer('campaign');
+    await loading;
+    expect(cache.peek('demo')).toBe('campaign');
+    now = 2_000;
+    expect(cache.peek('demo')).toBeUndefined();
+    cache.remember('demo', 'read on a transaction');
+    expect(cache.peek('demo')).toBe('read on a transaction');
+    expect(await cache.get('demo', source.load)).toBe('read on a transaction');
+    expect(source.calls).toBe(1);
+  });
+
   it('loads again once the entry expired, and never keeps a miss', async () => {
     let now = 0;
     const cache = new TtlCache<string>(2_000, () => now);
