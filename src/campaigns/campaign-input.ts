@@ -1,5 +1,4 @@
 // What an operator may send to create or change a campaign, validated with zod (snake_case, as the API speaks).
-import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { idLike, salesRenderBaseUrl, salesRenderToken } from '../connections/connection-input.js';
 import { isValidSuccessMatch } from '../postbacks/success-match.js';
@@ -12,10 +11,8 @@ import {
   type FieldMap,
   leadAttributes,
 } from '../salesrender/order-input.js';
+import { countryCode, label, money } from './input-values.js';
 import { trafficRulesCreateShape, trafficRulesPatchShape } from './traffic-rules-input.js';
-
-const label = z.string().trim().min(1).max(64);
-const money = z.number().nonnegative().max(1_000_000);
 
 const fieldTarget = z
   .string()
@@ -52,11 +49,7 @@ export const postbackSchema = z.object({
     .optional(),
 });
 
-const country = z
-  .string()
-  .trim()
-  .transform((value) => value.toUpperCase())
-  .refine((value) => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
+const country = countryCode;
 
 /**
  * Without defaults, so a PATCH that leaves a key out leaves it unchanged. `base_url` and `company_id` name

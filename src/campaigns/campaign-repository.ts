@@ -18,6 +18,7 @@ import {
 } from './campaign-input.js';
 import { dropCapCounter } from './cap-counter-reset.js';
 import { releaseHeldLeads } from './held-leads.js';
+import { toMajorUnits, toMinorUnits } from './input-values.js';
 import type { TokenCipher } from './token-cipher.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
@@ -162,9 +163,7 @@ function columnsFrom(input: CampaignCreateInput, company: CampaignConnection) {
     ) as Record<string, string | null>,
     statusMap: input.status_map,
     advertiserStatusMap: input.advertiser_status_map ?? null,
-    payouts: Object.fromEntries(
-      Object.entries(input.payouts).map(([label, amount]) => [label, Math.round(amount * 100)]),
-    ),
+    payouts: toMinorUnits(input.payouts),
     currency: input.currency,
     postback: input.postback ?? null,
     defaultCountry: input.default_country ?? null,
@@ -292,9 +291,7 @@ function toCreateShape(campaign: Campaign, cipher: TokenCipher) {
     },
     status_map: campaign.statusMap,
     advertiser_status_map: campaign.advertiserStatusMapConfigured,
-    payouts: Object.fromEntries(
-      Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100]),
-    ),
+    payouts: toMajorUnits(campaign.payoutsMinor),
     currency: campaign.currency,
     postback: campaign.postback,
     default_country: campaign.defaultCountry,
@@ -380,9 +377,7 @@ export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?:
     },
     status_map: campaign.statusMap,
     advertiser_status_map: campaign.advertiserStatusMap,
-    payouts: Object.fromEntries(
-      Object.entries(campaign.payoutsMinor).map(([label, minor]) => [label, minor / 100]),
-    ),
+    payouts: toMajorUnits(campaign.payoutsMinor),
     currency: campaign.currency,
     postback: campaign.postback,
     postback_signing_secret:

@@ -1,24 +1,17 @@
 // A partner's own payouts on one of its campaigns (optionally per country), overriding the campaign's.
 import { and, eq } from 'drizzle-orm';
-import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Orm } from '../db/connection.js';
 import { campaigns, clientCampaigns, clients } from '../db/schema.js';
 import { AppError, parseInput } from '../errors.js';
-
-const label = z.string().trim().min(1).max(64);
-const money = z.number().nonnegative().max(1_000_000);
-const country = z
-  .string()
-  .trim()
-  .transform((value) => value.toUpperCase())
-  .refine((value): boolean => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
+import type { PartnerPayouts } from '../postbacks/payout-in-force.js';
+import { countryCode, label, money, toMajorUnits, toMinorUnits } from './input-values.js';
 
 /** Amounts in major units, as the campaign's `payouts`; stored in minor units. */
 export const partnerPayoutsSchema = z
   .object({
     payouts: z.record(label, money).default({}),
-    payouts_by_country: z.record(country, z.record(label, money)).default({}),
+    payouts_by_country: z.record(countryCode, z.record(label, money)).default({}),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD')
@@ -35,10 +28,19 @@ export interface PartnerPayoutsView {
   currency: string | null;
 }
 
-const toMinor = (amounts: Record<string, number>) =>
-  Object.fromEntries(Object.entries(amounts).map(([key, amount]) => [key, Math.round(amount * 100)]));
-const toMajor = (amounts: Record<string, number>) =>
-  Object.fromEntries(Object.entries(amounts).map(([key, minor]) => [key, minor / 100]));
+/** Partner `partnerId`'s payouts on each of its campaigns, by campaign id (minor units, as stored). */
+export async function listPartnerPayouts(db: Orm, partnerId: string): Promise<Map<string, PartnerPayouts>> {
+  const rows = await db
+    .select({
+      campaignId: clientCampaigns.campaignId,
+      payouts: clientCampaigns.payouts,
+      payoutsByCountry: clientCampaigns.payoutsByCountry,
+      currency: clientCampaigns.payoutCurrency,
+    })
+    .from(clientCampaigns)
+    .where(eq(clientCampaigns.clientId, partnerId));
+  return new Map(rows.map(({ campaignId, ...payouts }) => [campaignId, payouts]));
+}
 
 /**
  * Sets partner `partnerId`'s payouts on campaign `alias` (which it must already be allowed), replacing the
@@ -60,12 +62,12 @@ export async function setPartnerPayouts(
   const [campaign] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.alias, alias));
   if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
   const byCountry = Object.fromEntries(
-    Object.entries(input.payouts_by_country).map(([code, amounts]) => [code, toMinor(amounts)]),
+    Object.entries(input.payouts_by_country).map(([code, amounts]) => [code, toMinorUnits(amounts)]),
   );
   const updated = await db
     .update(clientCampaigns)
     .set({
-      payouts: toMinor(input.payouts),
+      payouts: toMinorUnits(input.payouts),
       payoutsByCountry: byCountry,
       payoutCurrency: input.currency ?? null,
     })
@@ -81,7 +83,7 @@ export async function setPartnerPayouts(
     campaign: alias,
     payouts: input.payouts,
     payouts_by_country: Object.fromEntries(
-      Object.entries(byCountry).map(([code, amounts]) => [code, toMajor(amounts)]),
+      Object.entries(byCountry).map(([code, amounts]) => [code, toMajorUnits(amounts)]),
     ),
     currency: input.currency ?? null,
   };

@@ -1,6 +1,6 @@
 // The caps and traffic-rule settings of a campaign as the admin API takes them (zod, snake_case), shared by create and patch.
-import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { countryCode } from './input-values.js';
 
 /** Whether `name` is an IANA time zone this runtime knows (Intl throws RangeError for any other). */
 export function isKnownTimeZone(name: string): boolean {
@@ -29,12 +29,6 @@ const capLimit = z
   .nullable();
 
 export const capsShape = { daily: capLimit, total: capLimit };
-
-const countryCode = z
-  .string()
-  .trim()
-  .transform((value) => value.toUpperCase())
-  .refine((value) => isSupportedCountry(value), 'must be an ISO 3166-1 alpha-2 country code');
 
 const countries = z
   .array(countryCode)

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createAuditWriter } from '../audit/audit-writer.js';
 import { checkConnection } from '../connections/check-connection.js';
 import {
+  campaignsByConnection,
   connectionView,
   connectionWebhookUrl,
   createConnection,
@@ -64,9 +65,10 @@ export function registerConnectionCommands(program: Command): Command {
     .action(() =>
       withCliContext(async (context) => {
         const rows = await listConnections(context.database.orm);
+        const byConnection = await campaignsByConnection(context.database.orm);
         if (rows.length === 0) console.log('no connections');
         for (const row of rows) {
-          const campaigns = await listConnectionCampaigns(context.database.orm, row.id);
+          const campaigns = byConnection.get(row.id) ?? [];
           console.log(
             `${row.id}\t${row.companyId}@${new URL(row.baseUrl).host}\t${campaigns.length} campaign(s)\t${row.tokenEncrypted ? 'token set' : 'no CRM token'}\t${row.name}`,
           );

@@ -151,25 +151,44 @@ export async function listConnections(db: Executor): Promise<Connection[]> {
 export async function listConnectionCampaigns(
   db: Executor,
   connectionId: string,
-): Promise<{ alias: string; module: 'crm' | 'cpa'; active: boolean; usesOwnToken: boolean }[]> {
+): Promise<ConnectionCampaign[]> {
+  return (await campaignsByConnection(db, connectionId)).get(connectionId) ?? [];
+}
+
+export interface ConnectionCampaign {
+  alias: string;
+  module: 'crm' | 'cpa';
+  active: boolean;
+  usesOwnToken: boolean;
+}
+
+/** Every connection's campaigns (or one connection's), by alias, in one read: for lists of connections. */
+export async function campaignsByConnection(
+  db: Executor,
+  connectionId?: string,
+): Promise<Map<string, ConnectionCampaign[]>> {
   const rows = await db
     .select({
+      connectionId: campaigns.connectionId,
       alias: campaigns.alias,
       module: campaigns.module,
       active: campaigns.active,
       token: campaigns.srTokenEncrypted,
     })
     .from(campaigns)
-    .where(eq(campaigns.connectionId, connectionId))
+    .where(connectionId ? eq(campaigns.connectionId, connectionId) : undefined)
     .orderBy(asc(campaigns.alias));
-  return rows.map(({ token, ...row }) => ({ ...row, usesOwnToken: token !== null }));
+  const grouped = new Map<string, ConnectionCampaign[]>();
+  for (const { connectionId: owner, token, ...row } of rows)
+    grouped.set(owner, [...(grouped.get(owner) ?? []), { ...row, usesOwnToken: token !== null }]);
+  return grouped;
 }
 
 /** What the admin API, CLI and console show: everything but the token, with the URL to give SalesRender. */
 export function connectionView(
   connection: Connection,
   publicBaseUrl: string,
-  campaignsOfConnection: Awaited<ReturnType<typeof listConnectionCampaigns>>,
+  campaignsOfConnection: readonly ConnectionCampaign[],
 ) {
   return {
     id: connection.id,

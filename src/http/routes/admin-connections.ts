@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { checkConnection } from '../../connections/check-connection.js';
 import { connectionCreateSchema, connectionPatchSchema } from '../../connections/connection-input.js';
 import {
+  campaignsByConnection,
   connectionView,
   createConnection,
   deleteConnection,
@@ -89,12 +90,10 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, context: App
   );
 
   app.get('/admin/api/connections', { schema: listSchema }, async function listConnectionsRoute() {
-    const connections = await listConnections(db);
+    const [connections, byConnection] = await Promise.all([listConnections(db), campaignsByConnection(db)]);
     const answer: z.output<typeof connectionListAnswer> = {
-      connections: await Promise.all(
-        connections.map(async (connection) =>
-          connectionView(connection, base, await listConnectionCampaigns(db, connection.id)),
-        ),
+      connections: connections.map((connection) =>
+        connectionView(connection, base, byConnection.get(connection.id) ?? []),
       ),
     };
     return answer;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkConnection } from '../../connections/check-connection.js';
 import {
   type Connection,
+  campaignsByConnection,
   connectionView,
   createConnection,
   findConnectionById,
@@ -24,10 +25,8 @@ export function registerConnectionPages(app: FastifyInstance, context: AppContex
   const publicBase = context.settings.publicBaseUrl;
 
   async function listPage(extra: { errors?: FieldErrors; form?: Record<string, string>; csrfToken: string }) {
-    const connections = await listConnections(db);
-    const counts = await Promise.all(
-      connections.map(async (connection) => (await listConnectionCampaigns(db, connection.id)).length),
-    );
+    const [connections, byConnection] = await Promise.all([listConnections(db), campaignsByConnection(db)]);
+    const counts = connections.map((connection) => byConnection.get(connection.id)?.length ?? 0);
     return html`
       <p class="muted">One connection per SalesRender company: its campaigns share its CRM token, and SalesRender
         calls its one webhook URL for every order of the company.</p>

@@ -1,12 +1,10 @@
 // A partner's own postbacks and payouts in the console: endpoints from tracker presets, test, delivery log.
 
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findClientDetail } from '../../campaigns/api-clients.js';
 import { findCampaignById } from '../../campaigns/campaign-repository.js';
-import { setPartnerPayouts } from '../../campaigns/partner-payouts.js';
+import { listPartnerPayouts, setPartnerPayouts } from '../../campaigns/partner-payouts.js';
 import type { AppContext } from '../../context.js';
-import { clientCampaigns } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { listPostbacks, sendTestPostback } from '../../postbacks/postback-admin.js';
 import {
@@ -95,7 +93,7 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
       campaignAliases(db),
       partnerCampaignIds(db, partnerId),
     ]);
-    const terms = await db.select().from(clientCampaigns).where(eq(clientCampaigns.clientId, partnerId));
+    const terms = await listPartnerPayouts(db, partnerId);
     const form = extra.form ?? {};
     const errors = extra.errors;
     return {
@@ -146,12 +144,12 @@ export function registerPartnerPostbackPages(app: FastifyInstance, context: AppC
             or <code>RU label=amount</code> for one country. Recorded with each status change: an edit applies to later changes only.</p>
           ${campaignIds.map((id) => {
             const alias = aliases.get(id) ?? id;
-            const row = terms.find((term) => term.campaignId === id);
+            const row = terms.get(id);
             return html`<form method="post" action="${pageUrl(partnerId)}/payouts/${encodeURIComponent(alias)}" class="payouts-form">
               ${csrfInput(csrfToken)}
               <div class="field"><label for="payouts-${alias}">${alias}</label>
                 <textarea id="payouts-${alias}" name="payouts" rows="2">${payoutsToText(row?.payouts ?? null, row?.payoutsByCountry ?? null)}</textarea></div>
-              ${textField({ name: 'currency', id: `currency-${alias}`, label: `Currency for ${alias} (empty: the campaign's)`, value: row?.payoutCurrency ?? '' })}
+              ${textField({ name: 'currency', id: `currency-${alias}`, label: `Currency for ${alias} (empty: the campaign's)`, value: row?.currency ?? '' })}
               <button type="submit" class="secondary">Save ${alias} payouts</button>
             </form>`;
           })}
