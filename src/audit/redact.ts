@@ -76,15 +76,21 @@ export function redactValue(value: unknown, knownSecrets: readonly string[] = []
   if (value && typeof value === 'object') {
     const prototype = Object.getPrototypeOf(value);
     const plain = prototype === Object.prototype || prototype === null;
-    const entries = Object.entries(value);
+    const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | null = plain ? null : {};
-    for (let index = 0; index < entries.length; index++) {
-      const [key, item] = entries[index] as [string, unknown];
+    // Keys walked in place, not through Object.entries: its arrays (one per object and one per key) were
+    // most of what redaction allocated per audited row.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      const item = record[key];
       const safeKey = cleanString(key, []);
       const clean = isSecretKey(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
       if (!copy && (clean !== item || safeKey !== key)) {
         copy = {};
-        for (const [earlierKey, earlier] of entries.slice(0, index)) copy[earlierKey] = earlier;
+        for (const earlierKey in record) {
+          if (earlierKey === key) break;
+          if (Object.hasOwn(record, earlierKey)) copy[earlierKey] = record[earlierKey];
+        }
       }
       if (copy) copy[safeKey] = clean;
     }

@@ -13,6 +13,7 @@ import { holdJob, jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { countPostbackRefusalsSql } from '../db/sql/count-postback-refusals.js';
 import { postbackOrderSql } from '../db/sql/postback-order.js';
+import { startDeadline } from '../deadline.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
 import { findPostbackEndpoint } from './postback-endpoints.js';
@@ -101,6 +102,7 @@ export async function sendPostback(
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const deadline = startDeadline(timeoutMs);
   try {
     assertAllowedUrl(payload.url, deps.allowPrivateTargets);
     const response = await request(payload.url, {
@@ -108,7 +110,7 @@ export async function sendPostback(
       headers: { 'user-agent': 'LeadBridge-Postback/1.0', ...headers },
       body: payload.body ?? undefined,
       dispatcher: deps.dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
     });
     // Read only the head of the answer: a tracker that streams megabytes must not cost us memory.
     let head = Buffer.alloc(0);
@@ -140,6 +142,8 @@ export async function sendPostback(
       error: forbidden ? `POSTBACK_TARGET_FORBIDDEN: ${message}` : message,
       forbidden,
     };
+  } finally {
+    deadline.clear();
   }
 }
 

@@ -1,5 +1,6 @@
 // One JSON POST to SalesRender over undici, timed and reported to an observer, never leaking the token.
 import { request } from 'undici';
+import { startDeadline } from '../deadline.js';
 import { salesrenderDuration } from '../metrics.js';
 import { SalesRenderError } from './errors.js';
 
@@ -52,12 +53,13 @@ export async function postJson(
     responseBody: null,
     latencyMs: 0,
   };
+  const deadline = startDeadline(options.timeoutMs);
   try {
     const response = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: token },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: deadline.signal,
     });
     const text = await readLimited(response.body, options.maxResponseBytes ?? 5_000_000);
     exchange.httpStatus = response.statusCode;
@@ -83,6 +85,7 @@ export async function postJson(
     const notSent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(reason);
     throw new SalesRenderError('SR_UNAVAILABLE', `SalesRender unreachable: ${reason}`, { inDoubt: !notSent });
   } finally {
+    deadline.clear();
     exchange.latencyMs = Math.round(performance.now() - started);
     salesrenderDuration.observe(
       { operation, outcome: exchange.httpStatus === null ? 'network_error' : String(exchange.httpStatus) },
