@@ -17,6 +17,7 @@ import { registerClientPages } from './pages/client-pages.js';
 import { registerConnectionPages } from './pages/connection-pages.js';
 import { registerDashboardPage } from './pages/dashboard-page.js';
 import { registerLeadPages } from './pages/lead-pages.js';
+import { registerPartnerCapsPages } from './pages/partner-caps-pages.js';
 import { registerPartnerPostbackPages } from './pages/partner-postback-pages.js';
 import { registerPostbackPages } from './pages/postback-pages.js';
 import { sendPage } from './send-page.js';
@@ -157,6 +158,7 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
     registerCampaignPages(pages, context);
     registerClientPages(pages, context, 'partner');
     registerPartnerPostbackPages(pages, context);
+    registerPartnerCapsPages(pages, context);
     registerClientPages(pages, context, 'advertiser');
     registerLeadPages(pages, context);
     registerPostbackPages(pages, context);

@@ -208,6 +208,21 @@ describe.skipIf(!haveChromium)('operator console', { timeout: 60_000 }, () => {
     await clickThrough('#payouts form button[type=submit]');
   });
 
+  it("sets the partner's own daily cap on a campaign and clears it again", async () => {
+    await go('/admin/partners');
+    await clickThrough('#clients a:text("UI partner")');
+    await clickThrough('#partner-caps');
+    await page.fill('#daily-ui-demo', '30');
+    await clickThrough('#partner-caps form button[type=submit]');
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('Caps on ui-demo saved');
+    await expect(page.inputValue('#daily-ui-demo')).resolves.toBe('30');
+    await snap(page, '05c-partner-caps');
+    // The specs below send leads without the partner's cap.
+    await page.fill('#daily-ui-demo', '');
+    await clickThrough('#partner-caps form button[type=submit]');
+    await expect(page.inputValue('#daily-ui-demo')).resolves.toBe('');
+  });
+
   it("shows a lead's full timeline after SalesRender changes its status, and the dashboard counts it", async () => {
     const lead = await postLead('ui-click-1', '+79161234501');
     expect(lead.status).toBe(201);

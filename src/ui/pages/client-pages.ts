@@ -111,7 +111,7 @@ export function registerClientPages(app: FastifyInstance, context: AppContext, k
               )
             : html`<span class="muted">none</span>`
         }</p>
-        ${kind === 'partner' ? html`<p><a href="/admin/leads?partner=${encodeURIComponent(client.id)}">This partner's leads</a> · <a id="partner-postbacks" href="/admin/partners/${encodeURIComponent(client.id)}/postbacks">Its postback endpoints and payouts</a></p>` : ''}
+        ${kind === 'partner' ? html`<p><a href="/admin/leads?partner=${encodeURIComponent(client.id)}">This partner's leads</a> · <a id="partner-postbacks" href="/admin/partners/${encodeURIComponent(client.id)}/postbacks">Its postback endpoints and payouts</a> · <a id="partner-caps" href="/admin/partners/${encodeURIComponent(client.id)}/caps">Its caps</a></p>` : ''}
       </section>
       <section class="card"><h2>API keys</h2>
         <div class="table-wrap"><table id="keys">
