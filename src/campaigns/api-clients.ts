@@ -166,6 +166,8 @@ export interface ClientDetail {
   campaigns: string[];
   /** The partner's own caps, by campaign alias, where it has any. */
   caps: Record<string, CapLimits>;
+  /** The campaigns (aliases) its leads go to with its own CPA webmaster token. */
+  cpa_token_campaigns: string[];
   keys: { id: string; prefix: string; created_at: string; revoked_at: string | null }[];
 }
 
@@ -186,6 +188,7 @@ export async function findClientDetail(
       alias: campaigns.alias,
       dailyCap: clientCampaigns.dailyCap,
       totalCap: clientCampaigns.totalCap,
+      cpaTokenEncrypted: clientCampaigns.cpaTokenEncrypted,
     })
     .from(clientCampaigns)
     .innerJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
@@ -207,6 +210,7 @@ export async function findClientDetail(
         .filter((row) => row.dailyCap !== null || row.totalCap !== null)
         .map((row) => [row.alias, { daily: row.dailyCap, total: row.totalCap }]),
     ),
+    cpa_token_campaigns: linked.filter((row) => row.cpaTokenEncrypted !== null).map((row) => row.alias),
     keys: keys.map((key) => ({
       id: key.id,
       prefix: key.keyPrefix,

@@ -12,6 +12,7 @@ import {
   findCampaignIdsOfCompany,
   listCampaigns,
 } from './campaign-repository.js';
+import { findPartnerCpaToken } from './partner-cpa-token.js';
 
 /** What a webhook URL's secret names: one campaign (its own URL), or a connection (every order of its company). */
 export type WebhookTarget =
@@ -108,6 +109,8 @@ export class HotLookups {
   private readonly campaignsById: TtlCache<Campaign>;
   private readonly partnerSetups: TtlCache<PartnerPostbackSetup>;
   private readonly companyCampaigns: TtlCache<string[]>;
+  /** Wrapped, so that "no token of its own" (the usual answer) is cached too. */
+  private readonly partnerCpaTokens: TtlCache<{ tokenEncrypted: string | null }>;
   private webhookDirectory: { value: WebhookDirectory; until: number } | null = null;
 
   constructor(
@@ -120,6 +123,15 @@ export class HotLookups {
     this.campaignsById = new TtlCache(ttlMs, now);
     this.companyCampaigns = new TtlCache(ttlMs, now);
     this.partnerSetups = new TtlCache(ttlMs, now);
+    this.partnerCpaTokens = new TtlCache(ttlMs, now);
+  }
+
+  /** A partner's own CPA webmaster token on a campaign, encrypted; null: the campaign's token applies. */
+  async partnerCpaToken(partnerId: string, campaignId: string): Promise<string | null> {
+    const found = await this.partnerCpaTokens.get(`${partnerId}/${campaignId}`, async () => ({
+      tokenEncrypted: await findPartnerCpaToken(this.db, partnerId, campaignId),
+    }));
+    return found?.tokenEncrypted ?? null;
   }
 
   /**
@@ -191,6 +203,7 @@ export class HotLookups {
     this.clients.clear();
     this.campaignsById.clear();
     this.partnerSetups.clear();
+    this.partnerCpaTokens.clear();
     this.companyCampaigns.clear();
     this.webhookDirectory = null;
   }

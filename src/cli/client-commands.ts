@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { type ClientKind, createClient, listClients } from '../campaigns/api-clients.js';
 import { setPartnerCaps } from '../campaigns/partner-caps.js';
+import { setPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
 import { withCliContext } from './cli-context.js';
+
+/** Standard input, trimmed: a token is read from there, never from the command line (shell history, ps). */
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
 
 /** A cap option: a whole number, or `none` (no cap); left out, no cap. */
 function capOption(value: string | undefined): number | null | string {
@@ -58,6 +66,33 @@ export function registerClientCommands(program: Command, kind: ClientKind): void
           const show = (limit: number | null) => (limit === null ? 'none' : String(limit));
           console.log(
             `${set.partner_id} on ${set.campaign}: daily ${show(set.caps.daily)}, total ${show(set.caps.total)}`,
+          );
+        }),
+      );
+
+    group
+      .command('cpa-token')
+      .description(
+        "set a partner's own CPA webmaster token on one of its CPA campaigns, read from standard input " +
+          '(`printf %s "$TOKEN" | leadbridge partner cpa-token ptn_… --campaign offer`)',
+      )
+      .argument('<partner-id>', 'the partner (ptn_…)')
+      .requiredOption('--campaign <alias>', 'the CPA campaign')
+      .option('--clear', "send its leads with the campaign's token again")
+      .action((partnerId: string, options: { campaign: string; clear?: boolean }) =>
+        withCliContext(async (context) => {
+          const token = options.clear ? null : await readStandardInput();
+          const set = await setPartnerCpaToken(
+            context.database.orm,
+            context.cipher,
+            partnerId,
+            options.campaign,
+            {
+              token,
+            },
+          );
+          console.log(
+            `${set.partner_id} on ${set.campaign}: ${set.own_token ? 'its own webmaster token' : "the campaign's token"}`,
           );
         }),
       );

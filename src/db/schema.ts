@@ -94,6 +94,8 @@ export const clientCampaigns = pgTable('client_campaigns', {
   /** A partner's own caps on the campaign (migration 0012; null: none). */
   dailyCap: integer('daily_cap'),
   totalCap: integer('total_cap'),
+  /** A partner's own CPA webmaster token on a CPA campaign, encrypted (migration 0014; null: the campaign's). */
+  cpaTokenEncrypted: text('cpa_token_encrypted'),
 });
 
 export const postbackEndpoints = pgTable('postback_endpoints', {

@@ -50,8 +50,11 @@ export interface CreateOrderDeps {
   ids: IdSource;
   /** Each company's live schema, which CRM inputs are fitted to. */
   schemas: CompanySchemas;
-  /** Cached reads of a partner's payouts and endpoints; without it they are read from the database. */
-  lookups?: { partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup> };
+  /** Cached reads of a partner's terms on a campaign; without it they are read from the database. */
+  lookups?: {
+    partnerPostbackSetup(partnerId: string, campaignId: string): Promise<PartnerPostbackSetup>;
+    partnerCpaToken(partnerId: string, campaignId: string): Promise<string | null>;
+  };
 }
 
 export type CreateOrderOutcome =

@@ -2,6 +2,7 @@
 import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import { findPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
@@ -60,7 +61,7 @@ export async function attemptCreateOrder(
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
   }
   const requestId = typeof job.payload.requestId === 'string' ? job.payload.requestId : null;
-  const token = deps.cipher.decrypt(campaign.tokenEncrypted);
+  const token = deps.cipher.decrypt(await tokenForLead(deps, campaign, lead));
   // The call's audit rows are written with its outcome, in the same statement (or transaction).
   const exchanges = collectSalesRenderExchanges(clock, {
     requestId,
@@ -192,6 +193,18 @@ export async function attemptCreateOrder(
 }
 
 /** Writes collected exchange rows on their own (an unexpected fault: the outcome is not recorded here). */
+/**
+ * The token a lead's order is made with: on a CPA campaign, its partner's own webmaster token when it has
+ * one (a webmaster submitting as themself, counted as that webmaster in SalesRender); else the campaign's.
+ */
+async function tokenForLead(deps: CreateOrderDeps, campaign: Campaign, lead: LeadRow): Promise<string> {
+  if (campaign.module !== 'cpa' || !lead.partnerId) return campaign.tokenEncrypted;
+  const own = deps.lookups
+    ? await deps.lookups.partnerCpaToken(lead.partnerId, campaign.id)
+    : await findPartnerCpaToken(deps.db, lead.partnerId, campaign.id);
+  return own ?? campaign.tokenEncrypted;
+}
+
 async function writeExchanges(deps: CreateOrderDeps, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await deps.db

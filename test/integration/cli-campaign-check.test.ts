@@ -1,4 +1,5 @@
-// `leadbridge campaign add|show|check` and `partner add` as a user runs them, against the sandbox's live schema.
+// `leadbridge campaign add|show|check`, `partner add` and `partner cpa-token` as a user runs them, against the
+// sandbox's live schema.
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
-import { crmToken, sandboxSalesRender, secretKey } from '../support/harness.js';
+import { cpaToken, crmToken, sandboxSalesRender, secretKey } from '../support/harness.js';
 import { removeDataDir } from '../support/remove-data-dir.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -28,6 +29,14 @@ afterAll(async () => {
 });
 
 async function leadbridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return leadbridgeWithInput(null, ...args);
+}
+
+/** Runs the CLI with `input` on its standard input (a token, which never goes on the command line). */
+async function leadbridgeWithInput(
+  input: string | null,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     DATA_DIR: dataDir,
@@ -36,7 +45,9 @@ async function leadbridge(...args: string[]): Promise<{ code: number; stdout: st
   if (testDatabase?.url) env.DATABASE_URL = testDatabase.url;
   else delete env.DATABASE_URL;
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/leadbridge.js', ...args], { env });
+    const running = run(process.execPath, ['bin/leadbridge.js', ...args], { env });
+    running.child.stdin?.end(input ?? '');
+    const { stdout, stderr } = await running;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -165,4 +176,37 @@ it('connects a company, lists and shows it without its token, and checks it', {
   expect(checked.code, checked.stdout + checked.stderr).toBe(0);
   expect(checked.stdout).toContain('OK: reachable, no mismatches');
   expect(checked.stdout).toMatch(/^ {4}\S+\tPhoneOrderField\t/m);
+});
+
+it("sets a partner's own CPA webmaster token from standard input, refuses an empty one, and clears it", {
+  timeout: 120_000,
+}, async () => {
+  const cpa = campaign('cli-cpa', { module: 'cpa' });
+  const withCpaToken = JSON.stringify({
+    ...JSON.parse(cpa),
+    salesrender: {
+      ...sandboxSalesRender(sandbox.url),
+      token: cpaToken,
+      offer_id: '10',
+      project_id: null,
+      initial_status_id: null,
+    },
+  });
+  expect((await leadbridge('campaign', 'add', '--json', withCpaToken)).code).toBe(0);
+  const added = await leadbridge('partner', 'add', '--name', 'CLI webmaster', '--campaigns', 'cli-cpa');
+  const partnerId = /partner (ptn_\S+)/.exec(added.stdout)?.[1] ?? '';
+  const set = await leadbridgeWithInput(
+    'eyJhbGciOiJIUzI1NiJ9.cli-webmaster.c2lnbmF0dXJl\n',
+    'partner',
+    'cpa-token',
+    partnerId,
+    '--campaign',
+    'cli-cpa',
+  );
+  expect(set).toMatchObject({ code: 0, stdout: `${partnerId} on cli-cpa: its own webmaster token\n` });
+  const empty = await leadbridgeWithInput('', 'partner', 'cpa-token', partnerId, '--campaign', 'cli-cpa');
+  expect(empty.code).toBe(1);
+  expect(empty.stderr).toContain('token: must be the SalesRender API token');
+  const cleared = await leadbridge('partner', 'cpa-token', partnerId, '--campaign', 'cli-cpa', '--clear');
+  expect(cleared.stdout).toBe(`${partnerId} on cli-cpa: the campaign's token\n`);
 });

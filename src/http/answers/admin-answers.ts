@@ -121,10 +121,19 @@ export const clientAnswer = z.object({
   caps: z
     .record(z.string(), capLimits)
     .meta({ description: "A partner's own caps, by campaign alias, where it has any" }),
+  cpa_token_campaigns: z.array(z.string()).meta({
+    description: "The CPA campaigns (aliases) the partner's leads go to with its own webmaster token",
+  }),
   keys: z.array(z.object({ id: z.string(), prefix: z.string(), created_at: at, revoked_at: at.nullable() })),
 });
 
 export const partnerCapsAnswer = z.object({ partner_id: z.string(), campaign: z.string(), caps: capLimits });
+
+export const partnerCpaTokenAnswer = z.object({
+  partner_id: z.string(),
+  campaign: z.string(),
+  own_token: z.boolean().meta({ description: 'Whether its leads there go with its own token (never shown)' }),
+});
 
 export const rotatedKeyAnswer = z.object({ id: z.string(), api_key: z.string() });
 export const revokedKeysAnswer = z.object({ id: z.string(), revoked: z.number().int() });

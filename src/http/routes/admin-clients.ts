@@ -11,6 +11,7 @@ import {
   rotateKey,
 } from '../../campaigns/api-clients.js';
 import { partnerCapsInput, setPartnerCaps } from '../../campaigns/partner-caps.js';
+import { partnerCpaTokenInput, setPartnerCpaToken } from '../../campaigns/partner-cpa-token.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import {
@@ -18,6 +19,7 @@ import {
   clientAnswer,
   createdClientAnswer,
   partnerCapsAnswer,
+  partnerCpaTokenAnswer,
   partnerListAnswer,
   revokedKeysAnswer,
   rotatedKeyAnswer,
@@ -39,6 +41,22 @@ const partnerCapsRoute = adminRoute({
   }),
   body: partnerCapsInput,
   answers: { 200: partnerCapsAnswer.describe("The partner's caps on the campaign as stored") },
+  errors: ['VALIDATION_FAILED', 'CLIENT_NOT_FOUND', 'CAMPAIGN_NOT_FOUND'],
+});
+
+/** A webmaster submitting as themself: the partner's own token in the company's CPA module. */
+const partnerCpaTokenRoute = adminRoute({
+  tag: 'admin',
+  summary: "Set a partner's own CPA webmaster token on one of its CPA campaigns",
+  description:
+    "Its leads there are sent to SalesRender's CPA module with this token, so SalesRender counts them as " +
+    "that webmaster's; null sends them with the campaign's token again. Write-only: never shown.",
+  params: z.object({
+    id: z.string().meta({ example: 'ptn_9f3kQ2xv0LmA1bCd' }),
+    alias: z.string().meta({ example: 'slim-ru-cpa' }),
+  }),
+  body: partnerCpaTokenInput,
+  answers: { 200: partnerCpaTokenAnswer.describe('Whether the partner now sends with its own token') },
   errors: ['VALIDATION_FAILED', 'CLIENT_NOT_FOUND', 'CAMPAIGN_NOT_FOUND'],
 });
 
@@ -123,6 +141,20 @@ export function registerAdminClientRoutes(app: FastifyInstance, context: AppCont
       async function setPartnerCapsRoute(request) {
         const answer: z.output<typeof partnerCapsAnswer> = await setPartnerCaps(
           db,
+          request.params.id,
+          request.params.alias,
+          request.body,
+        );
+        return answer;
+      },
+    );
+    app.put<{ Params: { id: string; alias: string } }>(
+      `${path}/:id/campaigns/:alias/cpa-token`,
+      { schema: partnerCpaTokenRoute },
+      async function setPartnerCpaTokenRoute(request) {
+        const answer: z.output<typeof partnerCpaTokenAnswer> = await setPartnerCpaToken(
+          db,
+          context.cipher,
           request.params.id,
           request.params.alias,
           request.body,

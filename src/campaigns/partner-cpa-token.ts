@@ -1,0 +1,82 @@
+// A webmaster submitting as themself: a partner's own CPA webmaster token on a CPA campaign, so SalesRender
+// counts the partner's leads as that webmaster's. Set by an operator, write-only like every token.
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { salesRenderToken } from '../connections/connection-input.js';
+import type { Executor, Orm } from '../db/connection.js';
+import { campaigns, clientCampaigns, clients } from '../db/schema.js';
+import { AppError, parseInput } from '../errors.js';
+import type { TokenCipher } from './token-cipher.js';
+
+/** The token, or null to send the partner's leads with the campaign's token again. */
+export const partnerCpaTokenInput = z
+  .object({
+    token: salesRenderToken.nullable().describe("The partner's webmaster token in the company's CPA module"),
+  })
+  .strict();
+
+export interface PartnerCpaTokenView {
+  partner_id: string;
+  campaign: string;
+  /** Whether the partner's leads on the campaign go with a token of its own (the token is never shown). */
+  own_token: boolean;
+}
+
+/**
+ * Sets (or clears, with null) partner `partnerId`'s own webmaster token on the CPA campaign `alias`, which
+ * the partner must already be allowed. A CRM campaign is refused: its orders are made with the company's
+ * token, and webmaster attribution there is the campaign's `webmaster_id`.
+ */
+export async function setPartnerCpaToken(
+  db: Orm,
+  cipher: TokenCipher,
+  partnerId: string,
+  alias: string,
+  body: unknown,
+): Promise<PartnerCpaTokenView> {
+  const { token } = parseInput(partnerCpaTokenInput, body ?? {});
+  return db.transaction(async (tx) => {
+    const [partner] = await tx
+      .select({ id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.id, partnerId), eq(clients.kind, 'partner')));
+    if (!partner) throw new AppError('CLIENT_NOT_FOUND');
+    const [campaign] = await tx
+      .select({ id: campaigns.id, module: campaigns.module })
+      .from(campaigns)
+      .where(eq(campaigns.alias, alias));
+    if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+    if (token !== null && campaign.module !== 'cpa') {
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        fields: {
+          token: `${alias} sends through the CRM module: a webmaster token applies to CPA campaigns only`,
+        },
+      });
+    }
+    const updated = await tx
+      .update(clientCampaigns)
+      .set({ cpaTokenEncrypted: token === null ? null : cipher.encrypt(token) })
+      .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaign.id)))
+      .returning({ campaignId: clientCampaigns.campaignId });
+    if (updated.length === 0) {
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        fields: { campaign: `the partner may not send leads to ${alias}: allow it the campaign first` },
+      });
+    }
+    return { partner_id: partnerId, campaign: alias, own_token: token !== null };
+  });
+}
+
+/** The partner's own webmaster token on the campaign, encrypted, or null when it has none. */
+export async function findPartnerCpaToken(
+  db: Executor,
+  partnerId: string,
+  campaignId: string,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ token: clientCampaigns.cpaTokenEncrypted })
+    .from(clientCampaigns)
+    .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaignId)))
+    .limit(1);
+  return row?.token ?? null;
+}
