@@ -4,6 +4,7 @@ import { type ClientKind, createClient, listClients } from '../campaigns/api-cli
 import { setPartnerCaps } from '../campaigns/partner-caps.js';
 import { setPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
 import { withCliContext } from './cli-context.js';
+import { registerPartnerEndpointCommands } from './partner-endpoint-commands.js';
 
 /** Standard input, trimmed: a token is read from there, never from the command line (shell history, ps). */
 async function readStandardInput(): Promise<string> {
@@ -69,6 +70,8 @@ export function registerClientCommands(program: Command, kind: ClientKind): void
           );
         }),
       );
+
+    registerPartnerEndpointCommands(group);
 
     group
       .command('cpa-token')

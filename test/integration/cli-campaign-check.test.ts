@@ -210,3 +210,46 @@ it("sets a partner's own CPA webmaster token from standard input, refuses an emp
   const cleared = await leadbridge('partner', 'cpa-token', partnerId, '--campaign', 'cli-cpa', '--clear');
   expect(cleared.stdout).toBe(`${partnerId} on cli-cpa: the campaign's token\n`);
 });
+
+it("adds a partner's own postback endpoint from a tracker preset, lists, pauses and removes it", {
+  timeout: 120_000,
+}, async () => {
+  expect((await leadbridge('campaign', 'add', '--json', campaign('cli-endpoints', {}))).code).toBe(0);
+  const added = await leadbridge('partner', 'add', '--name', 'CLI buyer', '--campaigns', 'cli-endpoints');
+  const partnerId = /partner (ptn_\S+)/.exec(added.stdout)?.[1] ?? '';
+  const created = await leadbridge(
+    'partner',
+    'endpoint',
+    'add',
+    partnerId,
+    '--preset',
+    'keitaro',
+    '--host',
+    'trk.example.com',
+    '--key',
+    'buyer-key',
+    '--campaign',
+    'cli-endpoints',
+  );
+  expect(created.code).toBe(0);
+  const [endpointId, name, scope, state, , target] = created.stdout.trim().split('\t');
+  expect(endpointId).toMatch(/^pbe_/);
+  expect({ name, scope, state }).toEqual({
+    name: 'Keitaro postback',
+    scope: 'cli-endpoints',
+    state: 'active',
+  });
+  expect(target).toMatch(/^GET https:\/\/trk\.example\.com\/buyer-key\/postback\?/);
+  const paused = await leadbridge('partner', 'endpoint', 'pause', endpointId ?? '');
+  expect(paused.stdout.split('\t')[3]).toBe('paused');
+  const listed = await leadbridge('partner', 'endpoint', 'list', partnerId);
+  expect(listed.stdout.trim().split('\n')).toHaveLength(1);
+  expect(listed.stdout).toContain(`${endpointId}\tKeitaro postback\tcli-endpoints\tpaused`);
+  const unknownPreset = await leadbridge('partner', 'endpoint', 'add', partnerId, '--preset', 'nope');
+  expect(unknownPreset.code).toBe(1);
+  expect(unknownPreset.stderr).toContain('preset:');
+  expect((await leadbridge('partner', 'endpoint', 'remove', endpointId ?? '')).stdout).toBe(
+    `${endpointId} removed\n`,
+  );
+  expect((await leadbridge('partner', 'endpoint', 'list', partnerId)).stdout).toBe('no endpoints\n');
+});
