@@ -5,7 +5,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
-import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { httpDuration, httpRequests } from '../metrics.js';
@@ -149,10 +148,3 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   });
   return app;
 }
-
-/** Pino serializers that never print a key, token or webhook secret from a URL or header. */
-export const logSerializers = {
-  req(request: { method: string; url: string; ip?: string }) {
-    return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
-  },
-};
