@@ -59,6 +59,7 @@ export function salesRenderCallDepsOf(context: SharedContext): RefreshOrderDeps 
     cipher: context.cipher,
     random: context.random,
     logger: context.logger,
+    reportBackgroundError: context.reportBackgroundError,
     salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
     schemas: context.schemas,
   };
@@ -70,6 +71,7 @@ export function schemaCheckDepsOf(context: SharedContext): SchemaWatchDeps {
     db: context.database.orm,
     audit: context.audit,
     logger: context.logger,
+    reportBackgroundError: context.reportBackgroundError,
     cipher: context.cipher,
     schemas: context.schemas,
     timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,

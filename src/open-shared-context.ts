@@ -96,7 +96,7 @@ export async function openSharedContext(options: SharedContextOptions): Promise<
       schemas: new CompanySchemas({
         db: database.orm,
         clock,
-        logger,
+        reportBackgroundError,
         timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
       }),
       reportBackgroundError,

@@ -94,7 +94,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       onBatchError: (error, items) =>
         reportBackgroundError('batch_statement', error, { writer: 'leads', items }),
     }),
-    reportBackgroundError,
   };
   const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
   const deliveryDeps = deliveryDepsOf(shared, dispatcher, leadDeps.lookups);
@@ -103,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     clock,
     workerId,
     logger,
+    reportError: reportBackgroundError,
     leaseMs,
     pollMs: settings.WORKER_POLL_MS,
     sweeps: {

@@ -83,7 +83,8 @@ export function createErrorHandler(context: AppContext) {
           detail: { code: appError.code, message: appError.message, fields: appError.extra.fields ?? null },
         });
       } catch (auditError) {
-        request.log.error({ err: auditError }, 'could not audit a refused request');
+        // The refusal is answered all the same; the request id finds it in the process log.
+        context.reportBackgroundError('audit_write', auditError, { event, requestId: request.id });
       }
     }
     const body = errorBody(appError, request.id);

@@ -83,6 +83,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     try {
       done(null, cleanInput(text.trim().startsWith('{') ? JSON.parse(text) : text));
     } catch {
+      // Text that only looks like JSON stays text, as any other body here: the route decides.
       done(null, text);
     }
   });
@@ -123,7 +124,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
       await auditOperatorWrite(
         context.database.availability,
-        request.log,
+        context.reportBackgroundError,
         adminWriteEntry('admin.request', request, reply.statusCode),
         (entry) => context.audit.write(context.database.orm, entry),
       );
