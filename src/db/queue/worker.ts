@@ -256,7 +256,7 @@ export class JobWorker {
           for (const job of jobs) this.track(job);
         } catch (error) {
           // The database may be restarting: report, wait a poll interval, try again. Never leave the loop.
-          this.options.reportError('job_worker', error, { step: 'claim' });
+          this.options.reportError('job_worker', error, { step: 'pass' });
         }
       }
       if (!this.running) break;
