@@ -3,9 +3,9 @@
 
 const DOMAIN = '^src/(leads|statuses|postbacks|campaigns|connections|audit)/';
 const ADAPTERS = '^src/(http|ui|cli)/';
-// The composition root and the context type it assembles: both name the domain and the adapters'
-// needs, so nothing below the domain may import them.
-const COMPOSITION = '^src/(service|context)\\.ts$';
+// The composition root, the opener of the context every entry point shares, and the context types: they
+// name the domain and the adapters' needs, so nothing below the domain may import them.
+const COMPOSITION = '^src/(service|open-shared-context|context)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -14,10 +14,10 @@ module.exports = {
       name: 'domain-not-to-adapters',
       comment:
         'The domain (leads, statuses, postbacks, campaigns, audit) is what the adapters call; it must ' +
-        'not know which surface (HTTP, console, CLI) called it, nor the composition root that builds them.',
+        'not know which surface (HTTP, console, CLI) called it, nor the code that opens and wires it.',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { path: [ADAPTERS, '^src/service\\.ts$'] },
+      to: { path: [ADAPTERS, '^src/(service|open-shared-context)\\.ts$'] },
     },
     {
       name: 'adapters-not-to-each-other',

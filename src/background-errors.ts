@@ -1,5 +1,6 @@
-// Errors of work nobody awaits (the pool's idle connections, the LISTEN connection, a shared statement's
-// first try, ...): each is counted in leadbridge_background_errors_total{where} and logged.
+// Errors caught and not passed on: of work nobody awaits (the pool's idle connections, the LISTEN
+// connection, the job worker, ...) or that carries on without it (an audit row, a cap slot given back).
+// Each is counted in leadbridge_background_errors_total{where} and logged.
 import type { Logger } from 'pino';
 import { redactUrl } from './audit/redact.js';
 import { describeDatabaseError } from './db/database-availability.js';
@@ -38,6 +39,50 @@ const lines: Record<BackgroundErrorSite, { level: 'warn' | 'error'; message: str
   rate_limit_sweep: {
     level: 'error',
     message: 'could not sweep old rate-limit budgets; the next sweep tries again',
+  },
+  audit_write: {
+    level: 'error',
+    message:
+      'could not write an audit row (a SalesRender exchange, an operator write or a refused request); the work it records went on without it',
+  },
+  schema_load: {
+    level: 'warn',
+    message: "could not load a SalesRender company's schema; the fact sheet shapes are sent meanwhile",
+  },
+  schema_refresh: {
+    level: 'warn',
+    message:
+      'could not re-introspect a SalesRender company after a refusal; the stored schema is used until the next check',
+  },
+  schema_watch: {
+    level: 'error',
+    message: 'the schema check of a SalesRender company failed; the other companies were checked',
+  },
+  job_worker: {
+    level: 'error',
+    message:
+      'the job worker could not claim, sweep, renew leases or reschedule a failed job; it tries again at the next poll, and a job whose lease runs out is taken again',
+  },
+  job_handler: {
+    level: 'error',
+    message: 'a job handler failed unexpectedly; the job is retried in a minute',
+  },
+  periodic_job: {
+    level: 'error',
+    message: 'could not queue a periodic job (reconciliation, schema watch); the next interval tries again',
+  },
+  cap_release: {
+    level: 'error',
+    message: "could not give back a rejected lead's cap slot; the cap takes one lead fewer",
+  },
+  inline_attempt: {
+    level: 'error',
+    message:
+      "a lead's inline order creation failed unexpectedly; it was answered queued and the worker retries it",
+  },
+  order_record_later: {
+    level: 'error',
+    message: 'could not record an order made while the database was away; the worker looks it up',
   },
 };
 

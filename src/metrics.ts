@@ -70,11 +70,8 @@ export const rateLimitClaims = new Counter({
 });
 
 /**
- * Where work that nobody awaits can fail (the `where` of leadbridge_background_errors_total), a closed set:
- * pool_idle_client (an idle pooled connection broke), listen_connection (the LISTEN connection broke or
- * could not be opened), batch_statement (a shared statement failed and its items were written one by one),
- * advertiser_reread (the order could not be re-read after an advertiser update), metric_read (a gauge read
- * from the database at scrape time), rate_limit_sweep (old rate-limit budgets could not be deleted).
+ * Where an error can be caught and not passed on (the `where` of leadbridge_background_errors_total), a
+ * closed set; src/background-errors.ts says what each means for the service.
  */
 export const backgroundErrorSites = [
   'pool_idle_client',
@@ -83,12 +80,22 @@ export const backgroundErrorSites = [
   'advertiser_reread',
   'metric_read',
   'rate_limit_sweep',
+  'audit_write',
+  'schema_load',
+  'schema_refresh',
+  'schema_watch',
+  'job_worker',
+  'job_handler',
+  'periodic_job',
+  'cap_release',
+  'inline_attempt',
+  'order_record_later',
 ] as const;
 export type BackgroundErrorSite = (typeof backgroundErrorSites)[number];
 
 export const backgroundErrors = new Counter({
   name: 'leadbridge_background_errors_total',
-  help: 'Errors of background work that nobody awaits (each also logged, at most one line per 10 s per site), by where: pool_idle_client, listen_connection, batch_statement, advertiser_reread, metric_read, rate_limit_sweep',
+  help: `Errors caught and not passed on, of work nobody awaits or that carries on without it (each also logged, at most one line per 10 s per site), by where: ${backgroundErrorSites.join(', ')}`,
   labelNames: ['where'] as const,
   registers: [metricsRegistry],
 });

@@ -1,41 +1,37 @@
-// The composition root: opens the database, migrates, wires the domain, the worker, the HTTP server and the console.
+// The composition root: opens the shared context, wires the domain, the worker, the HTTP server and the console.
 import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
-import { createAuditWriter } from './audit/audit-writer.js';
-import { createBackgroundErrorReport } from './background-errors.js';
-import { CompanySchemas } from './campaigns/company-schemas.js';
+import type { Logger } from 'pino';
 import { HotLookups } from './campaigns/hot-lookups.js';
 import { listCompanySchemaResults } from './campaigns/schema-results.js';
 import { schemaWatchJobKind, watchSalesRenderSchemas } from './campaigns/schema-watch.js';
-import { createTokenCipher } from './campaigns/token-cipher.js';
-import { type Clock, systemClock } from './clock.js';
-import { resolveSecretKey } from './config/secret-key.js';
+import type { Clock } from './clock.js';
 import type { Settings } from './config/settings.js';
-import { settleMigratedTokens } from './connections/settle-migrated-tokens.js';
-import type { AppContext } from './context.js';
-import { type Database, openDatabase, queryRows } from './db/connection.js';
-import { DatabaseUnavailableError, describeDatabaseError } from './db/database-availability.js';
-import { prepareDatabase } from './db/prepare-database.js';
+import {
+  type AppContext,
+  deliveryDepsOf,
+  type LeadPipelineDeps,
+  salesRenderCallDepsOf,
+  schemaCheckDepsOf,
+} from './context.js';
+import { type Database, queryRows } from './db/connection.js';
+import { DatabaseUnavailableError } from './db/database-availability.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
-import { buildHttpServer, logSerializers } from './http/server.js';
+import { buildHttpServer } from './http/server.js';
 import { rateLimitWindowSweep } from './http/shared-rate-limit.js';
-import { type IdSource, randomIds } from './ids.js';
+import type { IdSource } from './ids.js';
 import { InFlightWork } from './in-flight-work.js';
 import { attemptCreateOrder, createOrderJobKind } from './leads/create-order.js';
 import { createOrderCreatedWriter } from './leads/record-order-created.js';
 import { recoverInlineAttempts } from './leads/recover-inline-attempts.js';
 import { createLeadStore } from './leads/store-lead.js';
-import {
-  databaseUp,
-  registerQueueGauge,
-  registerSchemaGauge,
-  registerSharedStatementMetrics,
-} from './metrics.js';
+import { createLogger } from './logger.js';
+import { registerQueueGauge, registerSchemaGauge, registerSharedStatementMetrics } from './metrics.js';
+import { openSharedContext } from './open-shared-context.js';
 import { attemptPostback, postbackJobKind } from './postbacks/deliver-postback.js';
 import { createGuardedAgent } from './postbacks/outbound-guard.js';
 import { SalesRenderError } from './salesrender/errors.js';
@@ -52,6 +48,7 @@ export interface ServiceOptions {
   clock?: Clock;
   ids?: IdSource;
   random?: () => number;
+  /** Default: JSON lines on stdout at LOG_LEVEL (createLogger). */
   logger?: Logger;
   /** Run the background worker (default true). Tests drive `worker.runOnce()` by hand instead. */
   startWorker?: boolean;
@@ -67,70 +64,13 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The service logger: JSON lines, with URL and header secrets redacted. `destination` defaults to stdout. */
-export function createLogger(settings: Settings, destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
-    level: settings.LOG_LEVEL,
-    serializers: logSerializers,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers["x-api-key"]',
-        'req.headers.cookie',
-        '*.token',
-        '*.api_key',
-      ],
-      censor: '[redacted]',
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
-}
-
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings);
-  const clock = options.clock ?? systemClock;
-  const ids = options.ids ?? randomIds;
-  const random = options.random ?? Math.random;
-  const database =
-    options.database ??
-    (await openDatabase({
-      url: settings.DATABASE_URL,
-      dataDir: settings.DATA_DIR,
-      preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
-      unavailableWaitMs: settings.DATABASE_UNAVAILABLE_WAIT_MS,
-      log: logger,
-    }));
-  database.availability.onChange(function reportDatabaseAvailability(state, error) {
-    databaseUp.set(state === 'down' ? 0 : 1);
-    const cause = describeDatabaseError(error);
-    if (state === 'down') {
-      logger.error({ cause }, 'the database cannot be reached: answering 503 until it is back');
-    } else if (state === 'up') logger.info('the database is reachable again');
-    else logger.warn({ cause }, 'a database connection failed: checking the database');
-  });
-  const reportBackgroundError = createBackgroundErrorReport({ logger, now: () => clock.now().getTime() });
-  database.onBackgroundError(reportBackgroundError);
-  try {
-    const applied = await prepareDatabase(database, {
-      dataDir: settings.DATA_DIR,
-      log: logger,
-      now: () => clock.now(),
-    });
-    if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
-  } catch (error) {
-    // A database opened here is closed here: the embedded server is stopped and DATA_DIR released.
-    if (!options.database) await database.close();
-    throw error;
-  }
-  const key = await resolveSecretKey({
-    configured: settings.LEADBRIDGE_SECRET_KEY,
-    dataDir: settings.DATA_DIR,
-    embedded: database.kind === 'embedded',
-  });
-  const cipher = createTokenCipher(key);
-  await settleMigratedTokens(database, cipher, logger);
-  const audit = createAuditWriter(clock);
+  const opened = await openSharedContext({ ...options, logger });
+  const shared = opened.context;
+  if (opened.applied.length > 0) logger.info({ applied: opened.applied }, 'applied database migrations');
+  const { database, clock, ids, audit, reportBackgroundError } = shared;
   const workerId = `${hostname()}:${process.pid}:${ids.secret(4)}`;
   const leaseMs = options.leaseMs ?? settings.JOB_LEASE_MS;
   // The worker renews the leases of its jobs, but the inline first attempts (intake, advertiser update)
@@ -141,22 +81,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       { JOB_LEASE_MS: leaseMs, SALESRENDER_TIMEOUT_MS: settings.SALESRENDER_TIMEOUT_MS },
       'JOB_LEASE_MS should exceed twice SALESRENDER_TIMEOUT_MS: a slow SalesRender call can outlive its lease and be sent again',
     );
-  const schemas = new CompanySchemas({
-    db: database.orm,
-    clock,
-    logger,
-    timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
-  });
-  const leadDeps = {
-    schemas,
-    db: database.orm,
-    clock,
-    ids,
-    audit,
-    cipher,
-    random,
-    logger,
-    salesrenderTimeoutMs: settings.SALESRENDER_TIMEOUT_MS,
+  const leadDeps: LeadPipelineDeps = {
+    ...salesRenderCallDepsOf(shared),
     workerId,
     leaseMs,
     lookups: new HotLookups(database.orm),
@@ -168,37 +94,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       onBatchError: (error, items) =>
         reportBackgroundError('batch_statement', error, { writer: 'leads', items }),
     }),
-    reportBackgroundError,
   };
   const dispatcher = createGuardedAgent(settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
-  const deliveryDeps = {
-    db: database.orm,
-    clock,
-    audit,
-    cipher,
-    random,
-    logger,
-    allowPrivateTargets: settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS,
-    dispatcher,
-    timeoutMs: settings.POSTBACK_TIMEOUT_MS,
-    fourxxAttempts: settings.POSTBACK_4XX_ATTEMPTS,
-    lookups: leadDeps.lookups,
-  };
-  const refreshDeps = { ...leadDeps };
-  const schemaWatchDeps = {
-    db: database.orm,
-    audit,
-    logger,
-    cipher,
-    schemas,
-    timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
-    now: () => clock.now(),
-  };
+  const deliveryDeps = deliveryDepsOf(shared, dispatcher, leadDeps.lookups);
   const worker = new JobWorker({
     db: database.orm,
     clock,
     workerId,
     logger,
+    reportError: reportBackgroundError,
     leaseMs,
     pollMs: settings.WORKER_POLL_MS,
     sweeps: {
@@ -211,7 +115,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       [createOrderJobKind]: async (job) => {
         await attemptCreateOrder(leadDeps, job);
       },
-      [refreshOrderJobKind]: (job) => attemptRefreshOrder(refreshDeps, job),
+      [refreshOrderJobKind]: (job) => attemptRefreshOrder(leadDeps, job),
       [postbackJobKind]: (job) => attemptPostback(deliveryDeps, job),
       [advertiserUpdateJobKind]: async (job) => {
         try {
@@ -222,11 +126,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         }
       },
       [schemaWatchJobKind]: async (job) => {
-        await watchSalesRenderSchemas(schemaWatchDeps);
+        await watchSalesRenderSchemas(schemaCheckDepsOf(shared));
         await completeJob(database.orm, job, clock.now());
       },
       [reconcileJobKind]: async (job) => {
-        await reconcile(refreshDeps, {
+        await reconcile(leadDeps, {
           lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
           finalDays: settings.RECONCILE_FINAL_DAYS,
           ratePerSecond: settings.RECONCILE_RATE_PER_SECOND,
@@ -235,23 +139,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       },
     },
   });
-  const context: AppContext = {
-    settings,
-    database,
-    clock,
-    ids,
-    random,
-    cipher,
-    audit,
-    logger,
-    worker,
-    leadDeps,
-    deliveryDeps,
-    refreshDeps,
-    schemaCheckDeps: schemaWatchDeps,
-    advertiserDeps: leadDeps,
-    inFlight: new InFlightWork(),
-  };
+  const context: AppContext = { ...shared, worker, leadDeps, deliveryDeps, inFlight: new InFlightWork() };
   // While the database is known to be down a scrape reads nothing from it (rather than waiting for it:
   // the availability check reports the outage). A read that fails is reported, then left empty.
   const whileReachable =
@@ -319,7 +207,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         await app.close();
         await context.inFlight.drain();
         await dispatcher.close();
-        if (!options.database) await database.close();
+        await opened.close();
       })();
       return closing;
     },

@@ -1,4 +1,5 @@
 // The audit row of an operator's write, from the admin API or the console: who, what path, what answer.
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { AuditEntry } from './audit-writer.js';
 
 /** The body is left out on purpose: it may carry a SalesRender token or a new key. */
@@ -19,13 +20,13 @@ export function adminWriteEntry(
 
 /**
  * Writes an operator's write to the audit log. A write refused because the database is away (503) is not
- * tried: the error renderer has put the refusal in the process log. A failing audit write is logged with
- * the whole entry and does not change the answer: the operator's change is committed by then, or it
- * failed on its own.
+ * tried: the error renderer has put the refusal in the process log. A failing audit write is reported
+ * (`audit_write`, with the request id that finds the request in the process log) and does not change the
+ * answer: the operator's change is committed by then, or it failed on its own.
  */
 export async function auditOperatorWrite(
   availability: { readonly state: 'up' | 'checking' | 'down' },
-  log: { error(details: object, message: string): void },
+  report: ReportBackgroundError,
   entry: AuditEntry,
   write: (entry: AuditEntry) => Promise<unknown>,
 ): Promise<void> {
@@ -33,6 +34,10 @@ export async function auditOperatorWrite(
   try {
     await write(entry);
   } catch (error) {
-    log.error({ err: error, entry }, 'could not audit an operator write');
+    report('audit_write', error, {
+      event: entry.event,
+      requestId: entry.requestId,
+      httpStatus: entry.httpStatus,
+    });
   }
 }

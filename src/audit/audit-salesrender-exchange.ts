@@ -1,6 +1,6 @@
 // Turns each SalesRender call (document, variables, full answer) into an audit row: written at once, or
 // collected so the caller writes them in the same statement as the call's outcome.
-import type { Logger } from 'pino';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import type { ExchangeObserver, SalesRenderExchange } from '../salesrender/transport.js';
@@ -37,15 +37,22 @@ export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRend
   };
 }
 
-/** Audit failures are logged, never thrown: the call's own outcome must still be recorded by the caller. */
+/**
+ * Audit failures are reported (`audit_write`), never thrown: the call's own outcome must still be
+ * recorded by the caller.
+ */
 export function auditSalesRenderExchanges(
-  deps: { db: Executor; audit: AuditWriter; logger: Logger },
+  deps: { db: Executor; audit: AuditWriter; reportBackgroundError: ReportBackgroundError },
   context: ExchangeContext,
 ): ExchangeObserver {
   return (exchange) =>
-    deps.audit
-      .write(deps.db, exchangeAuditEntry(context, exchange))
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
+    deps.audit.write(deps.db, exchangeAuditEntry(context, exchange)).catch((error: unknown) =>
+      deps.reportBackgroundError('audit_write', error, {
+        event: 'salesrender.call',
+        requestId: context.requestId,
+        operation: exchange.operation,
+      }),
+    );
 }
 
 /**

@@ -1,7 +1,7 @@
 // Each SalesRender company's live schema, as LeadBridge fits its inputs to it: memory, then the last good
 // introspection in the database, then SalesRender itself; with none of them, the fact sheet's shapes.
 import type { GraphQLSchema } from 'graphql';
-import type { Logger } from 'pino';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import { type Orm, queryRows } from '../db/connection.js';
 import { companySchemaFromRow, findCompanySchemaSql } from '../db/sql/find-company-schema.js';
@@ -23,7 +23,8 @@ interface Cached {
 export interface CompanySchemasDeps {
   db: Orm;
   clock: Clock;
-  logger: Logger;
+  /** Hears a load or re-introspection that failed (the schema falls back, the caller goes on). */
+  reportBackgroundError: ReportBackgroundError;
   timeoutMs: number;
 }
 
@@ -74,10 +75,7 @@ export class CompanySchemas {
     if (now - (this.lastForcedAt.get(key) ?? Number.NEGATIVE_INFINITY) < 60_000) return;
     this.lastForcedAt.set(key, now);
     this.refresh(target, module).catch((error: unknown) =>
-      this.deps.logger.warn(
-        { err: error, company: companyKey(target), module },
-        'could not re-introspect SalesRender',
-      ),
+      this.deps.reportBackgroundError('schema_refresh', error, { company: companyKey(target), module }),
     );
   }
 
@@ -88,10 +86,7 @@ export class CompanySchemas {
       const stored = row ? schemaFromIntrospection(companySchemaFromRow(row).introspection) : null;
       return stored ?? (await this.refresh(target, module));
     } catch (error) {
-      this.deps.logger.warn(
-        { err: error, company: companyKey(target), module },
-        'could not load the SalesRender schema; sending the fact sheet shapes',
-      );
+      this.deps.reportBackgroundError('schema_load', error, { company: companyKey(target), module });
       return null;
     }
   }

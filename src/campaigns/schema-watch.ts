@@ -3,6 +3,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { Orm } from '../db/connection.js';
 import { queryRows } from '../db/connection.js';
 import { jsonColumn } from '../db/sql/json-column.js';
@@ -28,6 +29,8 @@ export interface SchemaWatchDeps extends CampaignCheckDeps {
   db: Orm;
   audit: AuditWriter;
   logger: Logger;
+  /** Hears a company whose check failed; the others are checked all the same. */
+  reportBackgroundError: ReportBackgroundError;
 }
 
 export interface CompanyWatchResult {
@@ -77,7 +80,7 @@ export async function watchSalesRenderSchemas(deps: SchemaWatchDeps): Promise<Co
       results.push(await watchCompany(deps, { company, module, target }, campaigns));
     } catch (error) {
       // One company's failure (its token cannot be decrypted, the database blinked) must not skip the rest.
-      deps.logger.error({ err: error, company, module }, 'the schema check of a SalesRender company failed');
+      deps.reportBackgroundError('schema_watch', error, { company, module });
     }
   }
   return results;

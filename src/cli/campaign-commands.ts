@@ -7,6 +7,7 @@ import {
   listCampaigns,
 } from '../campaigns/campaign-repository.js';
 import { runCampaignCheck } from '../campaigns/run-campaign-check.js';
+import { schemaCheckDepsOf } from '../context.js';
 import { AppError } from '../errors.js';
 import { withCliContext } from './cli-context.js';
 import { readJsonArgument } from './json-argument.js';
@@ -61,16 +62,7 @@ export function registerCampaignCommands(program: Command): Command {
       withCliContext(async (context) => {
         const found = await findCampaignByAlias(context.database.orm, alias);
         if (!found) throw new AppError('CAMPAIGN_NOT_FOUND');
-        const report = await runCampaignCheck(
-          {
-            db: context.database.orm,
-            cipher: context.cipher,
-            schemas: context.schemas,
-            timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-            now: () => context.clock.now(),
-          },
-          found,
-        );
+        const report = await runCampaignCheck(schemaCheckDepsOf(context), found);
         console.log(
           `Campaign ${alias}: company ${found.salesrender.companyId} at ${found.salesrender.baseUrl}, checked ${report.checked_at}`,
         );

@@ -1,7 +1,5 @@
 // `leadbridge connection add|list|show|check`: the SalesRender companies campaigns share.
 import type { Command } from 'commander';
-import pino from 'pino';
-import { createAuditWriter } from '../audit/audit-writer.js';
 import { checkConnection } from '../connections/check-connection.js';
 import {
   campaignsByConnection,
@@ -12,6 +10,7 @@ import {
   listConnectionCampaigns,
   listConnections,
 } from '../connections/connection-repository.js';
+import { schemaCheckDepsOf } from '../context.js';
 import { AppError } from '../errors.js';
 import { withCliContext } from './cli-context.js';
 import { readJsonArgument } from './json-argument.js';
@@ -99,18 +98,7 @@ export function registerConnectionCommands(program: Command): Command {
       withCliContext(async (context) => {
         const found = await findConnectionById(context.database.orm, id);
         if (!found) throw new AppError('CONNECTION_NOT_FOUND');
-        const report = await checkConnection(
-          {
-            db: context.database.orm,
-            cipher: context.cipher,
-            schemas: context.schemas,
-            timeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-            now: () => context.clock.now(),
-            audit: createAuditWriter(context.clock),
-            logger: pino(pino.destination(2)),
-          },
-          found,
-        );
+        const report = await checkConnection(schemaCheckDepsOf(context), found);
         console.log(
           `Connection ${found.name}: company ${found.companyId} at ${found.baseUrl}, checked ${report.checked_at}`,
         );

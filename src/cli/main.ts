@@ -1,10 +1,9 @@
 // The `leadbridge` command line: serve, migrate, campaigns, partners.
 import { Command } from 'commander';
-import pino from 'pino';
-import { createAuditWriter } from '../audit/audit-writer.js';
 import { loadSettings } from '../config/settings.js';
-import { openDatabase } from '../db/connection.js';
+import { salesRenderCallDepsOf } from '../context.js';
 import { migrate } from '../db/migrate.js';
+import { openDatabaseFromSettings } from '../open-shared-context.js';
 import { startService } from '../service.js';
 import { reconcile } from '../statuses/reconcile.js';
 import { registerCampaignCommands } from './campaign-commands.js';
@@ -33,11 +32,7 @@ program
   .description('apply database migrations and exit')
   .action(async () => {
     const settings = loadSettings();
-    const database = await openDatabase({
-      url: settings.DATABASE_URL,
-      dataDir: settings.DATA_DIR,
-      preparedStatements: settings.DATABASE_PREPARED_STATEMENTS,
-    });
+    const database = await openDatabaseFromSettings(settings);
     const applied = await migrate(database);
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();
@@ -52,25 +47,12 @@ program
   .option('--campaign <alias>', 'only this campaign')
   .action((options: { campaign?: string }) =>
     withCliContext(async (context) => {
-      const report = await reconcile(
-        {
-          db: context.database.orm,
-          clock: context.clock,
-          ids: context.ids,
-          audit: createAuditWriter(context.clock),
-          cipher: context.cipher,
-          random: Math.random,
-          logger: pino({ level: 'silent' }),
-          salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
-          schemas: context.schemas,
-        },
-        {
-          campaign: options.campaign,
-          lookbackDays: context.settings.RECONCILE_LOOKBACK_DAYS,
-          finalDays: context.settings.RECONCILE_FINAL_DAYS,
-          ratePerSecond: context.settings.RECONCILE_RATE_PER_SECOND,
-        },
-      );
+      const report = await reconcile(salesRenderCallDepsOf(context), {
+        campaign: options.campaign,
+        lookbackDays: context.settings.RECONCILE_LOOKBACK_DAYS,
+        finalDays: context.settings.RECONCILE_FINAL_DAYS,
+        ratePerSecond: context.settings.RECONCILE_RATE_PER_SECOND,
+      });
       console.log(JSON.stringify(report, null, 2));
       if (report.errors.length > 0) process.exitCode = 1;
     }),

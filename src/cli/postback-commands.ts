@@ -1,8 +1,7 @@
 // `leadbridge postbacks list|retry|replay` and `leadbridge campaign test-postback`.
 import type { Command } from 'commander';
-import pino from 'pino';
-import { createAuditWriter } from '../audit/audit-writer.js';
 import { findCampaignByAlias } from '../campaigns/campaign-repository.js';
+import { deliveryDepsOf } from '../context.js';
 import { AppError } from '../errors.js';
 import { createGuardedAgent } from '../postbacks/outbound-guard.js';
 import {
@@ -90,19 +89,9 @@ export function registerPostbackCommands(program: Command, campaignCommand: Comm
         const dispatcher = createGuardedAgent(context.settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS);
         const result = await sendTestPostback(
           campaign,
-          {
-            db: context.database.orm,
-            clock: context.clock,
-            audit: createAuditWriter(context.clock),
-            cipher: context.cipher,
-            random: Math.random,
-            logger: pino({ level: 'silent' }),
-            allowPrivateTargets: context.settings.LEADBRIDGE_ALLOW_PRIVATE_TARGETS,
-            dispatcher,
-          },
+          deliveryDepsOf(context, dispatcher),
           options.label,
-        );
-        await dispatcher.close();
+        ).finally(() => dispatcher.close());
         console.log(`${result.method} ${result.url}`);
         if (result.body) console.log(result.body);
         console.log(

@@ -8,7 +8,10 @@ import { LogThrottle } from '../log-throttle.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { auditEventFor, auditIncomingRequest } from './request-audit.js';
 
-/** Maps anything thrown in a handler or by Fastify itself to an AppError; unknown errors become INTERNAL. */
+/**
+ * Maps anything thrown in a handler or by Fastify itself to an AppError: Fastify's body and validation
+ * errors by their code or status, everything else as asAppError does (unknown errors become INTERNAL).
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError || error instanceof SalesRenderError) return asAppError(error);
   const fastifyError = error as FastifyError;
@@ -27,9 +30,7 @@ export function toAppError(error: unknown): AppError {
   if (fastifyError?.statusCode === 413) return new AppError('BODY_TOO_LARGE');
   if (fastifyError?.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (fastifyError?.statusCode === 400) return new AppError('BODY_INVALID', fastifyError.message);
-  const mapped = asAppError(error);
-  if (mapped.code === 'DATABASE_UNAVAILABLE') return mapped;
-  return new AppError('INTERNAL');
+  return asAppError(error);
 }
 
 export function errorBody(error: AppError, requestId: string) {
@@ -83,7 +84,8 @@ export function createErrorHandler(context: AppContext) {
           detail: { code: appError.code, message: appError.message, fields: appError.extra.fields ?? null },
         });
       } catch (auditError) {
-        request.log.error({ err: auditError }, 'could not audit a refused request');
+        // The refusal is answered all the same; the request id finds it in the process log.
+        context.reportBackgroundError('audit_write', auditError, { event, requestId: request.id });
       }
     }
     const body = errorBody(appError, request.id);

@@ -5,7 +5,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
-import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { httpDuration, httpRequests } from '../metrics.js';
@@ -84,6 +83,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
     try {
       done(null, cleanInput(text.trim().startsWith('{') ? JSON.parse(text) : text));
     } catch {
+      // Text that only looks like JSON stays text, as any other body here: the route decides.
       done(null, text);
     }
   });
@@ -124,7 +124,7 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
       await auditOperatorWrite(
         context.database.availability,
-        request.log,
+        context.reportBackgroundError,
         adminWriteEntry('admin.request', request, reply.statusCode),
         (entry) => context.audit.write(context.database.orm, entry),
       );
@@ -149,10 +149,3 @@ export async function buildHttpServer(context: AppContext): Promise<FastifyInsta
   });
   return app;
 }
-
-/** Pino serializers that never print a key, token or webhook secret from a URL or header. */
-export const logSerializers = {
-  req(request: { method: string; url: string; ip?: string }) {
-    return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
-  },
-};

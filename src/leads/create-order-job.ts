@@ -2,6 +2,7 @@
 
 import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { CompanySchemas } from '../campaigns/company-schemas.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
@@ -45,6 +46,8 @@ export interface CreateOrderDeps {
   cipher: TokenCipher;
   random: () => number;
   logger: Logger;
+  /** Where an error caught and not passed on is logged and counted (an exchange's audit row, ...). */
+  reportBackgroundError: ReportBackgroundError;
   salesrenderTimeoutMs: number;
   /** Ids for the postback an order's creation may queue. */
   ids: IdSource;

@@ -192,7 +192,6 @@ export async function attemptCreateOrder(
   }
 }
 
-/** Writes collected exchange rows on their own (an unexpected fault: the outcome is not recorded here). */
 /**
  * The token a lead's order is made with: on a CPA campaign, its partner's own webmaster token when it has
  * one (a webmaster submitting as themself, counted as that webmaster in SalesRender); else the campaign's.
@@ -205,9 +204,17 @@ async function tokenForLead(deps: CreateOrderDeps, campaign: Campaign, lead: Lea
   return own ?? campaign.tokenEncrypted;
 }
 
+/**
+ * Writes collected exchange rows on their own (an unexpected fault: the outcome is not recorded here).
+ * A failure is reported, not thrown: the fault being rethrown is the one to answer for.
+ */
 async function writeExchanges(deps: CreateOrderDeps, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await deps.db
-    .execute(deps.audit.insertMany(entries))
-    .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
+  await deps.db.execute(deps.audit.insertMany(entries)).catch((error: unknown) =>
+    deps.reportBackgroundError('audit_write', error, {
+      event: 'salesrender.call',
+      requestId: entries[0]?.requestId ?? null,
+      rows: entries.length,
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 // When SalesRender made an order but the database could not record it, keeps trying to record it.
 import type { Logger } from 'pino';
+import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { OrderCreatedRecord, OrderCreatedWriter } from './record-order-created.js';
@@ -17,7 +18,7 @@ const longestDelayMs = 2_000;
  * statement only records a lead still leased inline). Resolves true when recorded; never rejects.
  */
 export async function recordCreatedOrderLater(
-  deps: { clock: Clock; logger: Logger },
+  deps: { clock: Clock; logger: Logger; reportBackgroundError: ReportBackgroundError },
   writer: OrderCreatedWriter,
   record: OrderCreatedRecord,
   leaseUntil: Date,
@@ -43,10 +44,10 @@ export async function recordCreatedOrderLater(
       return recorded;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) {
-        deps.logger.error(
-          { err: error, leadId: record.leadId, orderId: record.orderId },
-          'could not record an order made while the database was away; the worker will look it up',
-        );
+        deps.reportBackgroundError('order_record_later', error, {
+          leadId: record.leadId,
+          orderId: record.orderId,
+        });
         return false;
       }
       delayMs = Math.min(delayMs * 2, longestDelayMs);

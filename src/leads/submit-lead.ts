@@ -111,12 +111,15 @@ async function duplicateOf(
   return { outcome: 'duplicate', campaign, answer: answerFor(lead, true) };
 }
 
-/** Releases a rejected lead's cap slot; a failure leaves the slot taken (the cap sends one lead fewer), logged. */
+/**
+ * Releases a rejected lead's cap slot; a failure leaves the slot taken (the cap sends one lead fewer) and
+ * is reported, not thrown: the lead's refusal is the answer.
+ */
 async function giveBackCapSlot(deps: SubmitLeadDeps, caps: LeadCaps, leadId: string): Promise<void> {
   try {
     await releaseCapSlot(deps.db, { campaignId: caps.campaignId, partnerId: caps.partnerId, day: caps.day });
   } catch (error) {
-    deps.logger.error({ err: error, leadId }, 'could not give back the cap slot of a rejected lead');
+    deps.reportBackgroundError('cap_release', error, { leadId, campaignId: caps.campaignId });
   }
 }
 
@@ -271,10 +274,7 @@ export async function submitLead(
   } catch (error) {
     // The lead is stored: an unexpected fault here must not turn an accepted lead into a 500 (the buyer
     // would resend). The lead's inline lease expires and the worker's sweep retries it.
-    deps.logger.error(
-      { err: error, leadId: stored.id },
-      'inline order creation failed; the worker will retry',
-    );
+    deps.reportBackgroundError('inline_attempt', error, { leadId: stored.id });
     return { outcome: 'queued', campaign, answer: answerFor(stored, false) };
   }
   if (result.kind === 'rejected') {

@@ -1,9 +1,5 @@
 // Runs reconciliation every RECONCILE_INTERVAL_SECONDS, once per interval across all instances.
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { Orm } from '../db/connection.js';
 import { schedulePeriodicJob } from '../db/queue/schedule-periodic-job.js';
-import type { IdSource } from '../ids.js';
 
 export const reconcileJobKind = 'reconcile';
 
@@ -15,12 +11,8 @@ declare module '../db/queue/job-payloads.js' {
 }
 
 /** Returns a function that stops ticking. */
-export function scheduleReconciliation(deps: {
-  db: Orm;
-  clock: Clock;
-  ids: IdSource;
-  logger: Logger;
-  intervalSeconds: number;
-}): () => void {
+export function scheduleReconciliation(
+  deps: Parameters<typeof schedulePeriodicJob>[0] & { intervalSeconds: number },
+): () => void {
   return schedulePeriodicJob(deps, { kind: reconcileJobKind, intervalMs: deps.intervalSeconds * 1000 });
 }

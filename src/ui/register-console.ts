@@ -5,11 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { adminWriteEntry, auditOperatorWrite } from '../audit/admin-write-audit.js';
 import type { AppContext } from '../context.js';
-import { AppError, asAppError } from '../errors.js';
 import { cookieOptions, sessionCookie, sessionOf } from '../staff-sessions/session-cookie.js';
 import { endSession, isAdminToken, startSession } from '../staff-sessions/session-store.js';
+import { createConsoleErrorHandler } from './console-error-renderer.js';
 import { requireConsoleSession } from './console-session.js';
-import { html } from './html.js';
 import { signInPage } from './layout.js';
 import { registerAuditPages } from './pages/audit-pages.js';
 import { registerCampaignPages } from './pages/campaign-pages.js';
@@ -20,7 +19,6 @@ import { registerLeadPages } from './pages/lead-pages.js';
 import { registerPartnerCapsPages } from './pages/partner-caps-pages.js';
 import { registerPartnerPostbackPages } from './pages/partner-postback-pages.js';
 import { registerPostbackPages } from './pages/postback-pages.js';
-import { sendPage } from './send-page.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const assets: Record<string, { type: string; text: string }> = {
@@ -33,15 +31,6 @@ const assets: Record<string, { type: string; text: string }> = {
     text: readFileSync(join(assetsDir, 'console.js'), 'utf8'),
   },
 };
-
-/** Fastify's own 4xx (a bad body) keep their status; anything unknown is INTERNAL. */
-function toConsoleError(error: unknown): AppError {
-  const status = (error as { statusCode?: number }).statusCode;
-  if (!(error instanceof AppError) && status === 413) return new AppError('BODY_TOO_LARGE');
-  if (!(error instanceof AppError) && status && status >= 400 && status < 500)
-    return new AppError('BODY_INVALID', (error as Error).message);
-  return asAppError(error);
-}
 
 /** Only same-site paths may follow a sign-in (no open redirect). */
 const safeNext = (next: unknown) =>
@@ -106,34 +95,14 @@ export async function registerConsole(app: FastifyInstance, context: AppContext)
 
   await app.register(async function consolePages(pages) {
     pages.decorateRequest('consoleSession', null);
-    pages.setErrorHandler(async function renderConsoleError(error, request, reply) {
-      const appError = toConsoleError(error);
-      if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'console error');
-      const retryAfter = appError.extra.details?.retry_after_seconds;
-      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-      if (appError.code === 'DATABASE_UNAVAILABLE') context.database.availability.notice(error);
-      if (request.headers.accept?.includes('application/json')) {
-        return reply
-          .code(appError.status)
-          .send({ error: { code: appError.code, message: appError.message } });
-      }
-      if (appError.code === 'ADMIN_UNAUTHORIZED') return reply.redirect('/admin/sign-in', 303);
-      return sendPage(request, reply, {
-        title: appError.status === 404 ? 'Not found' : 'Something went wrong',
-        section: 'dashboard',
-        status: appError.status,
-        body: html`<div class="card"><p class="errors" role="alert">${appError.message}</p>
-          <p class="muted">Code <code>${appError.code}</code>, request <code>${request.id}</code>.</p>
-          <p><a href="/admin">Back to the dashboard</a></p></div>`,
-      });
-    });
+    pages.setErrorHandler(createConsoleErrorHandler(context));
     pages.addHook('preHandler', requireConsoleSession(context));
     // Console writes are audited like every other request (the form body is not: it may hold a token).
     pages.addHook('onSend', async function auditConsoleAction(request, reply, payload) {
       if (request.method === 'GET' || request.method === 'HEAD') return payload;
       await auditOperatorWrite(
         context.database.availability,
-        request.log,
+        context.reportBackgroundError,
         adminWriteEntry('console.action', request, reply.statusCode),
         (entry) => context.audit.write(db, entry),
       );

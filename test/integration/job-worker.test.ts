@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBackgroundErrorReport } from '../../src/background-errors.js';
 import { ManualClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { claimedJob, enqueueJob, type NewJob } from '../../src/db/queue/enqueue-job.js';
@@ -61,6 +62,8 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
   throw new Error('condition not met within 2 s');
 }
 
+const silent = pino({ level: 'silent' });
+
 function startWorker(handlers: JobHandlers, options: { leaseMs?: number } = {}) {
   worker = new JobWorker({
     ...options,
@@ -68,7 +71,8 @@ function startWorker(handlers: JobHandlers, options: { leaseMs?: number } = {}) 
     clock,
     workerId: 'worker-under-test',
     handlers,
-    logger: pino({ level: 'silent' }),
+    logger: silent,
+    reportError: createBackgroundErrorReport({ logger: silent, now: Date.now }),
     pollMs: 50,
     concurrency: 2,
   });
@@ -83,7 +87,8 @@ describe('slot reservations', () => {
       clock,
       workerId: 'idle',
       handlers: {},
-      logger: pino({ level: 'silent' }),
+      logger: silent,
+      reportError: createBackgroundErrorReport({ logger: silent, now: Date.now }),
     });
     expect(idle.reserve()).toBeNull();
   });

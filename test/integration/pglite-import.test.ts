@@ -16,7 +16,8 @@ import {
   PgliteImportRefusedError,
 } from '../../src/db/pglite-import/import-pglite-data.js';
 import { openPgliteCopy, pgliteMigrationTarget } from '../../src/db/pglite-import/open-pglite-copy.js';
-import { createLogger, type Service, startService } from '../../src/service.js';
+import { createLogger } from '../../src/logger.js';
+import { type Service, startService } from '../../src/service.js';
 import { adminToken, injectInto, secretKey } from '../support/harness.js';
 import { createTestDatabase, onPostgres } from '../support/test-database.js';
 

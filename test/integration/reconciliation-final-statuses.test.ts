@@ -152,8 +152,8 @@ it('re-reads no final lead with RECONCILE_FINAL_DAYS=0', async () => {
   await c.callCentre(rejected.order_id, '2', { webhook: false });
 
   const options = { campaign: 'final-off', lookbackDays: 30, ratePerSecond: 100 };
-  const off = await reconcile(h.service.context.refreshDeps, { ...options, finalDays: 0 });
+  const off = await reconcile(h.service.context.leadDeps, { ...options, finalDays: 0 });
   expect(off).toMatchObject({ leads_checked: 1, changed: 0, postbacks: 0 });
-  const on = await reconcile(h.service.context.refreshDeps, { ...options, finalDays: 7 });
+  const on = await reconcile(h.service.context.leadDeps, { ...options, finalDays: 7 });
   expect(on).toMatchObject({ leads_checked: 2, changed: 1, postbacks: 1 });
 });

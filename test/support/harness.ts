@@ -3,7 +3,8 @@ import { Company, demoCompany } from '../../sandbox/company-store.js';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { createLogger, type Service, startService } from '../../src/service.js';
+import { createLogger } from '../../src/logger.js';
+import { type Service, startService } from '../../src/service.js';
 import { ContractCheck } from './contract-check.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 

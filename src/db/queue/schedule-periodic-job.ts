@@ -1,5 +1,4 @@
 // Queues one job of a kind per interval across all instances (reconciliation, the schema drift watch).
-import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { IdSource } from '../../ids.js';
 import type { Orm } from '../connection.js';
@@ -16,7 +15,13 @@ import { notifyJobs } from './notify-jobs.js';
  * slot succeeds and one worker (whichever claims it) runs it. Returns a function that stops ticking.
  */
 export function schedulePeriodicJob(
-  deps: { db: Orm; clock: Clock; ids: IdSource; logger: Logger },
+  deps: {
+    db: Orm;
+    clock: Clock;
+    ids: IdSource;
+    /** Hears a tick that could not queue its job (logged and counted by the caller); the next tick tries again. */
+    reportBackgroundError: (where: 'periodic_job', error: unknown, context: { kind: string }) => void;
+  },
   /** `atStart`: also queue one at once (deduped with the current slot), not only after the first interval. */
   options: { kind: PeriodicJobKind; intervalMs: number; atStart?: boolean },
 ): () => void {
@@ -41,7 +46,7 @@ export function schedulePeriodicJob(
         if (inserted) await notifyJobs(tx);
       });
     } catch (error) {
-      deps.logger.error({ err: error, kind: options.kind }, 'could not schedule a periodic job');
+      deps.reportBackgroundError('periodic_job', error, { kind: options.kind });
     }
   };
   if (options.atStart) void tick();

@@ -30,12 +30,20 @@ export interface SlotReservation {
   release(): void;
 }
 
+/** Where the worker catches an error and carries on (a `where` of the background errors). */
+export type WorkerErrorSite = 'job_worker' | 'job_handler';
+
 export interface WorkerOptions {
   db: Orm;
   clock: Clock;
   workerId: string;
   handlers: JobHandlers;
   logger: Logger;
+  /**
+   * Hears each error the worker catches and goes on from, to log and count it: a pass, a lease renewal
+   * or a reschedule that failed (`job_worker`), a handler that threw (`job_handler`).
+   */
+  reportError: (where: WorkerErrorSite, error: unknown, context?: Record<string, unknown>) => void;
   /** Backstop poll interval; a wake() makes the worker look at once. Default 1000 ms. */
   pollMs?: number;
   /**
@@ -178,7 +186,7 @@ export class JobWorker {
 
   /** Runs one job; answers its claimed follow-up, if any. */
   private async executeOne(job: Job): Promise<Job | null> {
-    const { db, clock, handlers, logger } = this.options;
+    const { db, clock, handlers, reportError } = this.options;
     // The handler registered for this job's kind: TypeScript cannot pair the two through the union.
     const handler = handlers[job.kind] as JobHandler | undefined;
     this.held.add(job.id);
@@ -187,10 +195,10 @@ export class JobWorker {
       return (await handler(job)) ?? null;
     } catch (error) {
       // A handler that throws has not recorded an outcome; retry in a minute rather than wait for the lease.
-      logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job handler failed unexpectedly');
+      reportError('job_handler', error, { jobId: job.id, kind: job.kind });
       await retryOrFailJob(db, job, { now: clock.now(), delayMs: 60_000, error: String(error) }).catch(
         (finishError: unknown) =>
-          logger.error({ err: finishError, jobId: job.id }, 'could not reschedule job'),
+          reportError('job_worker', finishError, { step: 'reschedule', jobId: job.id }),
       );
       return null;
     } finally {
@@ -200,13 +208,13 @@ export class JobWorker {
 
   /**
    * Pushes the leases of the running jobs a full lease ahead (see renew-leases.ts), in one statement for
-   * all of them; while one is out, callers share it. A failure is logged: the next tick tries again, and a
+   * all of them; while one is out, callers share it. A failure is reported: the next tick tries again, and a
    * lease that does run out costs a duplicate run, not a lost job.
    */
   private renewHeldLeases(): Promise<void> {
     if (this.renewal) return this.renewal;
     if (this.held.size === 0) return Promise.resolve();
-    const { db, clock, workerId, logger } = this.options;
+    const { db, clock, workerId, reportError } = this.options;
     this.renewal = renewLeases(db, {
       workerId,
       jobIds: [...this.held],
@@ -214,7 +222,7 @@ export class JobWorker {
     })
       .then(
         () => {},
-        (error: unknown) => logger.error({ err: error }, 'could not renew job leases'),
+        (error: unknown) => reportError('job_worker', error, { step: 'renew_leases' }),
       )
       .finally(() => {
         this.renewal = null;
@@ -247,8 +255,8 @@ export class JobWorker {
           this.mayHaveMore = jobs.length === free;
           for (const job of jobs) this.track(job);
         } catch (error) {
-          // The database may be restarting: log, wait a poll interval, try again. Never leave the loop.
-          this.options.logger.error({ err: error }, 'job worker pass failed');
+          // The database may be restarting: report, wait a poll interval, try again. Never leave the loop.
+          this.options.reportError('job_worker', error, { step: 'pass' });
         }
       }
       if (!this.running) break;

@@ -10,7 +10,7 @@ import {
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
-import type { AppContext } from '../../context.js';
+import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { campaignAnswer, campaignCheckAnswer, campaignListAnswer } from '../answers/admin-answers.js';
 import { adminRoute } from '../route-schema.js';
@@ -100,7 +100,7 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     async function checkCampaignRoute(request) {
       const campaign = await findCampaignByAlias(db, request.params.alias);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-      const report = await runCampaignCheck(context.schemaCheckDeps, campaign);
+      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign);
       const { alias: _alias, ...answer } = report;
       const checked: z.output<typeof campaignCheckAnswer> = answer;
       return checked;

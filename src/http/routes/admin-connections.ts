@@ -13,7 +13,7 @@ import {
   listConnections,
   updateConnection,
 } from '../../connections/connection-repository.js';
-import type { AppContext } from '../../context.js';
+import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
 import {
   connectionAnswer,
@@ -132,7 +132,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, context: App
       const connection = await findConnectionById(db, request.params.id);
       if (!connection) throw new AppError('CONNECTION_NOT_FOUND');
       const answer: z.output<typeof connectionCheckAnswer> = await checkConnection(
-        context.schemaCheckDeps,
+        schemaCheckDepsOf(context),
         connection,
       );
       return answer;

@@ -21,7 +21,7 @@ export function registerAdminReconcileRoute(app: FastifyInstance, context: AppCo
   app.post('/admin/api/reconcile', { schema }, async function reconcileNow(request) {
     const body = validateInput(bodySchema, request.body ?? {});
     const { settings } = context;
-    const answer: z.output<typeof reconcileAnswer> = await reconcile(context.refreshDeps, {
+    const answer: z.output<typeof reconcileAnswer> = await reconcile(context.leadDeps, {
       campaign: body.campaign,
       lookbackDays: settings.RECONCILE_LOOKBACK_DAYS,
       finalDays: settings.RECONCILE_FINAL_DAYS,

@@ -48,7 +48,7 @@ const singleSchema = apiKeyRoute({
 });
 
 export function registerOrderStatusRoutes(app: FastifyInstance, context: AppContext): void {
-  const deps = context.advertiserDeps;
+  const deps = context.leadDeps;
 
   app.post('/v1/orders/status', { schema: bulkSchema }, async function updateStatusesInBulk(request) {
     await auditIncomingRequest(context, request);

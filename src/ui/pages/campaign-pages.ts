@@ -11,7 +11,7 @@ import {
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
-import type { AppContext } from '../../context.js';
+import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { sendTestPostback } from '../../postbacks/postback-admin.js';
 import { campaignCheckPanel, loadCampaignCheckPanel } from '../campaign-check-panel.js';
@@ -185,7 +185,7 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
     '/admin/campaigns/:alias/check',
     async function checkCampaignFromPage(request, reply) {
       const campaign = await campaignOr404(request.params.alias);
-      const report = await runCampaignCheck(context.schemaCheckDeps, campaign);
+      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign);
       // The result is recorded: the page shows it after the redirect, a reload does not check again.
       const done = new URLSearchParams({ done: 'campaign-checked', released: String(report.released) });
       return reply.redirect(`/admin/campaigns/${encodeURIComponent(campaign.alias)}?${done}`, 303);

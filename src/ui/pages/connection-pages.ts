@@ -11,7 +11,7 @@ import {
   listConnections,
   updateConnection,
 } from '../../connections/connection-repository.js';
-import type { AppContext } from '../../context.js';
+import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { actionButton, csrfInput, type FieldErrors, formErrors, textField } from '../form-fields.js';
 import { html } from '../html.js';
@@ -171,7 +171,7 @@ export function registerConnectionPages(app: FastifyInstance, context: AppContex
 
   app.post<{ Params: { id: string } }>(`${base}/:id/check`, async function checkFromPage(request, reply) {
     const connection = await connectionOr404(request.params.id);
-    const check = await checkConnection(context.schemaCheckDeps, connection);
+    const check = await checkConnection(schemaCheckDepsOf(context), connection);
     const body = await detailBody(
       await connectionOr404(request.params.id),
       request.consoleSession?.csrfToken ?? '',
