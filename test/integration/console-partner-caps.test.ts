@@ -24,14 +24,26 @@ afterAll(async () => {
 });
 
 async function csrf(): Promise<string> {
-  const page = await h.request({ method: 'GET', url: `/admin/partners/${partnerId}/caps`, headers: { cookie } });
+  const page = await h.request({
+    method: 'GET',
+    url: `/admin/partners/${partnerId}/caps`,
+    headers: { cookie },
+  });
   return /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
 }
 
 it('is linked from the partner page and lists a form per campaign the partner may send to', async () => {
-  const partnerPage = await h.request({ method: 'GET', url: `/admin/partners/${partnerId}`, headers: { cookie } });
+  const partnerPage = await h.request({
+    method: 'GET',
+    url: `/admin/partners/${partnerId}`,
+    headers: { cookie },
+  });
   expect(partnerPage.text).toContain(`href="/admin/partners/${partnerId}/caps"`);
-  const page = await h.request({ method: 'GET', url: `/admin/partners/${partnerId}/caps`, headers: { cookie } });
+  const page = await h.request({
+    method: 'GET',
+    url: `/admin/partners/${partnerId}/caps`,
+    headers: { cookie },
+  });
   expect(page.status).toBe(200);
   expect(page.text).toContain('Save caps-page-a caps');
   expect(page.text).toContain('Save caps-page-b caps');

@@ -59,9 +59,13 @@ it("sends the partner's leads with its own token once set, so SalesRender counts
 });
 
 it("goes back to the campaign's token when cleared", async () => {
-  const cleared = await h.admin('PUT', `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`, {
-    token: null,
-  });
+  const cleared = await h.admin(
+    'PUT',
+    `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`,
+    {
+      token: null,
+    },
+  );
   expect(cleared.body.own_token).toBe(false);
   expect(await sendLead(ownKey, '+79120005503')).toEqual({ authorization: cpaToken, webmaster: '77' });
   const partner = await h.admin('GET', `/admin/api/partners/${ownPartnerId}`);
@@ -85,9 +89,13 @@ it('refuses a token on a CRM campaign and on a campaign the partner may not use,
   );
   expect(notAllowed.status).toBe(422);
   expect(notAllowed.body.error.fields.campaign).toContain('allow it the campaign first');
-  const short = await h.admin('PUT', `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`, {
-    token: 'short',
-  });
+  const short = await h.admin(
+    'PUT',
+    `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`,
+    {
+      token: 'short',
+    },
+  );
   expect(short.status).toBe(422);
   expect(short.body.error.fields.token).toBe('must be the SalesRender API token');
 });
