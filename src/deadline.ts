@@ -9,8 +9,8 @@ export interface Deadline {
 
 /**
  * `AbortSignal.timeout` keeps its timer, and a weak reference V8 only clears in a full collection, until
- * the time is up, whatever becomes of the request: at c200 that was one 15-second timer per lead (about
- * 7,000 live at a time), all surviving into the old generation, whose growth sets the service's memory
+ * the time is up, whatever becomes of the request: under load, one live timer per call made in the last
+ * SALESRENDER_TIMEOUT_MS, each surviving into the old generation, whose growth sets the service's memory
  * peak. This one is cleared with the request.
  */
 export function startDeadline(ms: number): Deadline {

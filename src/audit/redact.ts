@@ -77,20 +77,20 @@ export function redactValue(value: unknown, knownSecrets: readonly string[] = []
     const prototype = Object.getPrototypeOf(value);
     const plain = prototype === Object.prototype || prototype === null;
     const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
     let copy: Record<string, unknown> | null = plain ? null : {};
-    // Keys walked in place, not through Object.entries: its arrays (one per object and one per key) were
-    // most of what redaction allocated per audited row.
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
+    // One array of keys, not Object.entries' array per key: those were most of what redaction allocated
+    // per audited row. Each value is read once, so a getter runs once.
+    const values: unknown[] = [];
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
       const item = record[key];
+      values.push(item);
       const safeKey = cleanString(key, []);
       const clean = isSecretKey(key) ? REDACTED : redactValue(item, knownSecrets, depth + 1);
       if (!copy && (clean !== item || safeKey !== key)) {
         copy = {};
-        for (const earlierKey in record) {
-          if (earlierKey === key) break;
-          if (Object.hasOwn(record, earlierKey)) copy[earlierKey] = record[earlierKey];
-        }
+        for (let earlier = 0; earlier < index; earlier++) copy[keys[earlier] as string] = values[earlier];
       }
       if (copy) copy[safeKey] = clean;
     }

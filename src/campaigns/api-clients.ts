@@ -166,7 +166,7 @@ export interface ClientDetail {
   campaigns: string[];
   /** The partner's own caps, by campaign alias, where it has any. */
   caps: Record<string, CapLimits>;
-  /** The campaigns (aliases) its leads go to with its own CPA webmaster token. */
+  /** The CPA campaigns (aliases) its leads go to with its own webmaster token (kept, unused, on a CRM one). */
   cpa_token_campaigns: string[];
   keys: { id: string; prefix: string; created_at: string; revoked_at: string | null }[];
 }
@@ -189,6 +189,7 @@ export async function findClientDetail(
       dailyCap: clientCampaigns.dailyCap,
       totalCap: clientCampaigns.totalCap,
       cpaTokenEncrypted: clientCampaigns.cpaTokenEncrypted,
+      module: campaigns.module,
     })
     .from(clientCampaigns)
     .innerJoin(campaigns, eq(campaigns.id, clientCampaigns.campaignId))
@@ -210,7 +211,9 @@ export async function findClientDetail(
         .filter((row) => row.dailyCap !== null || row.totalCap !== null)
         .map((row) => [row.alias, { daily: row.dailyCap, total: row.totalCap }]),
     ),
-    cpa_token_campaigns: linked.filter((row) => row.cpaTokenEncrypted !== null).map((row) => row.alias),
+    cpa_token_campaigns: linked
+      .filter((row) => row.cpaTokenEncrypted !== null && row.module === 'cpa')
+      .map((row) => row.alias),
     keys: keys.map((key) => ({
       id: key.id,
       prefix: key.keyPrefix,

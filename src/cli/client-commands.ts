@@ -3,11 +3,17 @@ import type { Command } from 'commander';
 import { type ClientKind, createClient, listClients } from '../campaigns/api-clients.js';
 import { setPartnerCaps } from '../campaigns/partner-caps.js';
 import { setPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
+import { AppError } from '../errors.js';
 import { withCliContext } from './cli-context.js';
 import { registerPartnerEndpointCommands } from './partner-endpoint-commands.js';
 
 /** Standard input, trimmed: a token is read from there, never from the command line (shell history, ps). */
 async function readStandardInput(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new AppError('VALIDATION_FAILED', 'The token is read from standard input', {
+      fields: { token: 'pipe it in: printf %s "$TOKEN" | leadbridge partner cpa-token …' },
+    });
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();

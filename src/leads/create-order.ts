@@ -61,7 +61,8 @@ export async function attemptCreateOrder(
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
   }
   const requestId = typeof job.payload.requestId === 'string' ? job.payload.requestId : null;
-  const token = deps.cipher.decrypt(await tokenForLead(deps, campaign, lead));
+  const chosen = await tokenForLead(deps, campaign, lead);
+  const token = deps.cipher.decrypt(chosen.tokenEncrypted);
   // The call's audit rows are written with its outcome, in the same statement (or transaction).
   const exchanges = collectSalesRenderExchanges(clock, {
     requestId,
@@ -144,6 +145,7 @@ export async function attemptCreateOrder(
             status_id: statusId,
             label,
             ...(inDoubt ? { in_doubt: inDoubt } : {}),
+            ...(chosen.from === 'partner' ? { token_from: 'partner' } : {}),
           },
         },
       ],
@@ -183,7 +185,7 @@ export async function attemptCreateOrder(
       job,
       lead,
       campaign,
-      error,
+      chosen.from === 'partner' && error.code === 'SR_AUTH_FAILED' ? refusedPartnerToken(error) : error,
       requestId,
       exchanges.take(),
       unsavedJob,
@@ -195,13 +197,28 @@ export async function attemptCreateOrder(
 /**
  * The token a lead's order is made with: on a CPA campaign, its partner's own webmaster token when it has
  * one (a webmaster submitting as themself, counted as that webmaster in SalesRender); else the campaign's.
+ * Chosen at each attempt, so a token set or cleared while a lead waits for a retry applies to the retry.
  */
-async function tokenForLead(deps: CreateOrderDeps, campaign: Campaign, lead: LeadRow): Promise<string> {
-  if (campaign.module !== 'cpa' || !lead.partnerId) return campaign.tokenEncrypted;
+async function tokenForLead(
+  deps: CreateOrderDeps,
+  campaign: Campaign,
+  lead: LeadRow,
+): Promise<{ tokenEncrypted: string; from: 'partner' | 'campaign' }> {
+  const campaignToken = { tokenEncrypted: campaign.tokenEncrypted, from: 'campaign' } as const;
+  if (campaign.module !== 'cpa' || !lead.partnerId) return campaignToken;
   const own = deps.lookups
     ? await deps.lookups.partnerCpaToken(lead.partnerId, campaign.id)
     : await findPartnerCpaToken(deps.db, lead.partnerId, campaign.id);
-  return own ?? campaign.tokenEncrypted;
+  return own ? { tokenEncrypted: own, from: 'partner' } : campaignToken;
+}
+
+/** The operator must look at the partner's token, not the campaign's: said in the failure's message. */
+function refusedPartnerToken(error: SalesRenderError): SalesRenderError {
+  return new SalesRenderError(
+    'SR_AUTH_FAILED',
+    `SalesRender refused the partner's own webmaster token: ${error.message}`,
+    error.details,
+  );
 }
 
 /**

@@ -133,7 +133,7 @@ function placeAttribution(
  */
 function shapeOf(value: unknown): string {
   // Built by appending, not with entries/map/join: this runs on every lead, and their arrays were most of
-  // what it allocated.
+  // what it allocated. (A sparse array's holes read as undefined: the shape is only a cache key.)
   if (Array.isArray(value)) {
     let shape = '[';
     for (let index = 0; index < value.length; index++) shape += `${index ? ',' : ''}${shapeOf(value[index])}`;

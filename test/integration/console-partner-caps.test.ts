@@ -76,3 +76,15 @@ it('shows a refused value next to its control and keeps what was typed', async (
   const view = await h.admin('GET', `/admin/api/partners/${partnerId}`);
   expect(view.body.caps).toEqual({ 'caps-page-a': { daily: 25, total: null } });
 });
+
+it('shows a reason that has no control on the page (a campaign the partner may not use) on its own', async () => {
+  await h.createCampaign('caps-page-other');
+  const refused = await h.request({
+    method: 'POST',
+    url: `/admin/partners/${partnerId}/caps/caps-page-other`,
+    form: { daily: '5', total: '', _csrf: await csrf() },
+    headers: { cookie },
+  });
+  expect(refused.status).toBe(422);
+  expect(refused.text).toContain('campaign: the partner may not send leads to caps-page-other');
+});

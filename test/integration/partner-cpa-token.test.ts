@@ -1,6 +1,7 @@
 // A webmaster submitting as themself: a partner's own CPA webmaster token on a CPA campaign sends its
 // leads as that webmaster; other partners' leads go with the campaign's token, as before.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { findLeadById } from '../../src/leads/lead-repository.js';
 import { cpaToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -98,4 +99,23 @@ it('refuses a token on a CRM campaign and on a campaign the partner may not use,
   );
   expect(short.status).toBe(422);
   expect(short.body.error.fields.token).toBe('must be the SalesRender API token');
+});
+
+it("names the partner's token, not the campaign's, when SalesRender refuses it", async () => {
+  await h.admin('PUT', `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`, {
+    token: 'eyJhbGciOiJIUzI1NiJ9.revoked-webmaster.c2lnbmF0dXJl',
+  });
+  const response = await h.request({
+    method: 'POST',
+    url: '/v1/leads/cpa-own-token',
+    headers: { 'x-api-key': ownKey },
+    body: { phone: '+79120005504', name: 'Ivan Petrov', click_id: 'click-refused' },
+  });
+  expect(response.status).toBe(202);
+  const lead = await findLeadById(h.testDatabase.database.orm, response.body.lead_id);
+  expect(lead).toMatchObject({ errorCode: 'SR_AUTH_FAILED' });
+  expect(lead?.errorMessage).toMatch(/^SalesRender refused the partner's own webmaster token: /);
+  await h.admin('PUT', `/admin/api/partners/${ownPartnerId}/campaigns/cpa-own-token/cpa-token`, {
+    token: null,
+  });
 });

@@ -1,7 +1,7 @@
 // No SalesRender token, partner key or admin token ever leaves LeadBridge: not in the audit log, logs or answers.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiKeys, auditLog, campaigns, salesrenderConnections } from '../../src/db/schema.js';
-import { adminToken, crmToken, type Harness, startHarness } from '../support/harness.js';
+import { adminToken, cpaToken, crmToken, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -60,6 +60,32 @@ it('keeps every token and key out of the audit table, the logs and every API res
   await record(
     h.admin('PATCH', '/admin/api/campaigns/secret-campaign', { salesrender: { token: `${crmToken}` } }),
   );
+  // A webmaster's own CPA token, set for a partner and used for its lead.
+  const webmasterToken = 'eyJhbGciOiJIUzI1NiJ9.secret-webmaster-token.c2lnbmF0dXJl';
+  h.sandbox.companies.get('1')!.config.cpaTokens[webmasterToken] = '91';
+  await h.createCampaign('secret-cpa', {
+    module: 'cpa',
+    salesrender: { token: cpaToken, offer_id: '10', project_id: null, initial_status_id: null },
+  });
+  const webmaster = await record(
+    h.admin('POST', '/admin/api/partners', { name: 'W', campaigns: ['secret-cpa'] }),
+  );
+  const webmasterId = JSON.parse(webmaster.text).id as string;
+  await record(
+    h.admin('PUT', `/admin/api/partners/${webmasterId}/campaigns/secret-cpa/cpa-token`, {
+      token: webmasterToken,
+    }),
+  );
+  const cpaLead = await record(
+    h.request({
+      method: 'POST',
+      url: '/v1/leads/secret-cpa',
+      body: { phone: '+79120000017' },
+      headers: { 'x-api-key': JSON.parse(webmaster.text).api_key },
+    }),
+  );
+  expect(JSON.parse(cpaLead.text).order_id).toBeTruthy();
+  await record(h.admin('GET', `/admin/api/partners/${webmasterId}`));
   await record(h.admin('GET', '/admin/api/partners'));
   await record(h.admin('GET', '/admin/api/audit?format=ndjson'));
   const csv = await record(h.admin('GET', '/admin/api/audit?format=csv'));
@@ -69,7 +95,7 @@ it('keeps every token and key out of the audit table, the logs and every API res
   const audit = JSON.stringify(await db.select().from(auditLog));
   const logs = h.logLines.join('');
   expect(logs.length).toBeGreaterThan(1000);
-  for (const secret of [crmToken, key, adminToken]) {
+  for (const secret of [crmToken, key, adminToken, webmasterToken, cpaToken]) {
     expect(audit).not.toContain(secret);
     expect(logs).not.toContain(secret);
     for (const answer of answers) expect(answer).not.toContain(secret);

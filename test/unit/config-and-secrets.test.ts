@@ -73,6 +73,18 @@ describe('redaction', () => {
     expect(redacted.other).toBe(input.other);
   });
 
+  it('keeps the keys in their order when a copy starts partway, prototype-less objects included', () => {
+    const input = Object.assign(Object.create(null), { first: 1, second: 'x', token: 'abc', last: true });
+    const redacted = redactValue({ outer: input, after: 2 }) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(redacted)).toEqual(['outer', 'after']);
+    expect(Object.entries(redacted.outer ?? {})).toEqual([
+      ['first', 1],
+      ['second', 'x'],
+      ['token', '[redacted]'],
+      ['last', true],
+    ]);
+  });
+
   it('reads an object with a prototype as JSON would: its own enumerable properties', () => {
     class Answer {
       status = 'ok';

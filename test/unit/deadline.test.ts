@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDeadline } from '../../src/deadline.js';
 import { postJson } from '../../src/salesrender/transport.js';
 
@@ -14,6 +14,18 @@ describe('an outbound request deadline', () => {
     expect((reason as DOMException).name).toBe('TimeoutError');
   });
 
+  it('lets go of its timer when cleared', () => {
+    vi.useFakeTimers();
+    try {
+      const deadline = startDeadline(15_000);
+      expect(vi.getTimerCount()).toBe(1);
+      deadline.clear();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('never aborts once cleared', async () => {
     const deadline = startDeadline(20);
     deadline.clear();
@@ -22,7 +34,7 @@ describe('an outbound request deadline', () => {
   });
 });
 
-describe('a SalesRender call that gets no answer', () => {
+describe('a SalesRender call', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
@@ -36,7 +48,7 @@ describe('a SalesRender call that gets no answer', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('fails as SR_UNAVAILABLE, timed out and in doubt, after its timeout', async () => {
+  it('that gets no answer fails as SR_UNAVAILABLE, timed out and in doubt, after its timeout', async () => {
     const started = performance.now();
     const failure = await postJson(url, 'token', 'addOrder', { query: '{ x }' }, { timeoutMs: 150 }).catch(
       (error: unknown) => error,

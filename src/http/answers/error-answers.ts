@@ -25,7 +25,7 @@ const capReached = {
 
 /**
  * Routes answering one status with the same codes share one schema: built per route, the error answers
- * were most of the zod objects the service holds (about 3,000 of 3,800, kept for the process's life).
+ * were most of the zod objects the service holds for its whole life.
  */
 const errorAnswers = new Map<string, z.ZodType>();
 

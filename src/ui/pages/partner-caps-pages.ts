@@ -84,7 +84,21 @@ export function registerPartnerCapsPages(app: FastifyInstance, context: AppConte
         return send(request, reply, id, { flash: { kind: 'ok', text: `Caps on ${alias} saved.` } });
       } catch (error) {
         if (!(error instanceof AppError) || !error.extra.fields) throw error;
-        return send(request, reply, id, { status: 422, failed: { alias, errors: error.extra.fields, form } });
+        const fields = error.extra.fields;
+        // A reason with no control on the page (the campaign no longer allowed, say) is shown on its own.
+        const elsewhere = Object.entries(fields).filter(([field]) => field !== 'daily' && field !== 'total');
+        return send(request, reply, id, {
+          status: 422,
+          failed: { alias, errors: fields, form },
+          ...(elsewhere.length > 0
+            ? {
+                flash: {
+                  kind: 'error',
+                  text: elsewhere.map(([field, reason]) => `${field}: ${reason}`).join('; '),
+                },
+              }
+            : {}),
+        });
       }
     },
   );
