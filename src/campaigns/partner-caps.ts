@@ -1,11 +1,10 @@
 // A partner's own caps on one of its campaigns (per (partner, campaign): daily and total), set by an operator.
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Orm } from '../db/connection.js';
-import { campaigns, clientCampaigns, clients } from '../db/schema.js';
-import { AppError, parseInput } from '../errors.js';
+import { parseInput } from '../errors.js';
 import type { CapLimits } from './campaign-repository.js';
 import { dropCapCounter } from './cap-counter-reset.js';
+import { findPartnerCampaign, setPartnerCampaignTerms } from './partner-campaign-terms.js';
 import { capsShape } from './traffic-rules-input.js';
 
 /** Both caps are set at once: a key left out is no cap. */
@@ -31,26 +30,11 @@ export async function setPartnerCaps(
 ): Promise<PartnerCapsView> {
   const caps = parseInput(partnerCapsInput, body ?? {});
   return db.transaction(async (tx) => {
-    const [partner] = await tx
-      .select({ id: clients.id })
-      .from(clients)
-      .where(and(eq(clients.id, partnerId), eq(clients.kind, 'partner')));
-    if (!partner) throw new AppError('CLIENT_NOT_FOUND');
-    const [campaign] = await tx
-      .select({ id: campaigns.id })
-      .from(campaigns)
-      .where(eq(campaigns.alias, alias));
-    if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-    const updated = await tx
-      .update(clientCampaigns)
-      .set({ dailyCap: caps.daily, totalCap: caps.total })
-      .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaign.id)))
-      .returning({ campaignId: clientCampaigns.campaignId });
-    if (updated.length === 0) {
-      throw new AppError('VALIDATION_FAILED', undefined, {
-        fields: { campaign: `the partner may not send leads to ${alias}: allow it the campaign first` },
-      });
-    }
+    const campaign = await findPartnerCampaign(tx, partnerId, alias);
+    await setPartnerCampaignTerms(tx, partnerId, campaign, alias, {
+      dailyCap: caps.daily,
+      totalCap: caps.total,
+    });
     await dropCapCounter(tx, campaign.id);
     return { partner_id: partnerId, campaign: alias, caps };
   });

@@ -4,8 +4,9 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { salesRenderToken } from '../connections/connection-input.js';
 import type { Executor, Orm } from '../db/connection.js';
-import { campaigns, clientCampaigns, clients } from '../db/schema.js';
+import { clientCampaigns } from '../db/schema.js';
 import { AppError, parseInput } from '../errors.js';
+import { findPartnerCampaign, setPartnerCampaignTerms } from './partner-campaign-terms.js';
 import type { TokenCipher } from './token-cipher.js';
 
 /** The token, or null to send the partner's leads with the campaign's token again. */
@@ -36,16 +37,7 @@ export async function setPartnerCpaToken(
 ): Promise<PartnerCpaTokenView> {
   const { token } = parseInput(partnerCpaTokenInput, body ?? {});
   return db.transaction(async (tx) => {
-    const [partner] = await tx
-      .select({ id: clients.id })
-      .from(clients)
-      .where(and(eq(clients.id, partnerId), eq(clients.kind, 'partner')));
-    if (!partner) throw new AppError('CLIENT_NOT_FOUND');
-    const [campaign] = await tx
-      .select({ id: campaigns.id, module: campaigns.module })
-      .from(campaigns)
-      .where(eq(campaigns.alias, alias));
-    if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+    const campaign = await findPartnerCampaign(tx, partnerId, alias);
     if (token !== null && campaign.module !== 'cpa') {
       throw new AppError('VALIDATION_FAILED', undefined, {
         fields: {
@@ -53,16 +45,9 @@ export async function setPartnerCpaToken(
         },
       });
     }
-    const updated = await tx
-      .update(clientCampaigns)
-      .set({ cpaTokenEncrypted: token === null ? null : cipher.encrypt(token) })
-      .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaign.id)))
-      .returning({ campaignId: clientCampaigns.campaignId });
-    if (updated.length === 0) {
-      throw new AppError('VALIDATION_FAILED', undefined, {
-        fields: { campaign: `the partner may not send leads to ${alias}: allow it the campaign first` },
-      });
-    }
+    await setPartnerCampaignTerms(tx, partnerId, campaign, alias, {
+      cpaTokenEncrypted: token === null ? null : cipher.encrypt(token),
+    });
     return { partner_id: partnerId, campaign: alias, own_token: token !== null };
   });
 }

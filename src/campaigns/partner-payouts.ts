@@ -1,11 +1,12 @@
 // A partner's own payouts on one of its campaigns (optionally per country), overriding the campaign's.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Orm } from '../db/connection.js';
-import { campaigns, clientCampaigns, clients } from '../db/schema.js';
-import { AppError, parseInput } from '../errors.js';
+import { clientCampaigns } from '../db/schema.js';
+import { parseInput } from '../errors.js';
 import type { PartnerPayouts } from '../postbacks/payout-in-force.js';
 import { countryCode, label, money, toMajorUnits, toMinorUnits } from './input-values.js';
+import { findPartnerCampaign, setPartnerCampaignTerms } from './partner-campaign-terms.js';
 
 /** Amounts in major units, as the campaign's `payouts`; stored in minor units. */
 export const partnerPayoutsSchema = z
@@ -54,30 +55,15 @@ export async function setPartnerPayouts(
   body: unknown,
 ): Promise<PartnerPayoutsView> {
   const input = parseInput(partnerPayoutsSchema, body ?? {});
-  const [partner] = await db
-    .select({ id: clients.id })
-    .from(clients)
-    .where(and(eq(clients.id, partnerId), eq(clients.kind, 'partner')));
-  if (!partner) throw new AppError('CLIENT_NOT_FOUND');
-  const [campaign] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.alias, alias));
-  if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
+  const campaign = await findPartnerCampaign(db, partnerId, alias);
   const byCountry = Object.fromEntries(
     Object.entries(input.payouts_by_country).map(([code, amounts]) => [code, toMinorUnits(amounts)]),
   );
-  const updated = await db
-    .update(clientCampaigns)
-    .set({
-      payouts: toMinorUnits(input.payouts),
-      payoutsByCountry: byCountry,
-      payoutCurrency: input.currency ?? null,
-    })
-    .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaign.id)))
-    .returning({ campaignId: clientCampaigns.campaignId });
-  if (updated.length === 0) {
-    throw new AppError('VALIDATION_FAILED', undefined, {
-      fields: { campaign: `the partner may not send leads to ${alias}: allow it the campaign first` },
-    });
-  }
+  await setPartnerCampaignTerms(db, partnerId, campaign, alias, {
+    payouts: toMinorUnits(input.payouts),
+    payoutsByCountry: byCountry,
+    payoutCurrency: input.currency ?? null,
+  });
   return {
     partner_id: partnerId,
     campaign: alias,
