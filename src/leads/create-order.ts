@@ -4,7 +4,7 @@ import type { AuditEntry } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
-import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
+import { completeJob } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
 import { postbackAttempts } from '../metrics.js';
 import { loadPartnerPostbackSetup, noPartnerSetup } from '../postbacks/partner-postback-setup.js';
@@ -15,7 +15,11 @@ import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js'
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
 import { recordCreateFailure } from './record-create-failure.js';
 import { recordCreatedOrderLater } from './record-created-order-later.js';
-import { type OrderCreatedRecord, type OrderCreatedWriter, orderCreatedSql } from './record-order-created.js';
+import {
+  type OrderCreatedRecord,
+  type OrderCreatedWriter,
+  recordOrderCreatedByJob,
+} from './record-order-created.js';
 import { sendToSalesRender } from './send-to-salesrender.js';
 import { settleInDoubtCreate } from './settle-in-doubt-create.js';
 
@@ -168,7 +172,7 @@ export async function attemptCreateOrder(
         );
         return { kind: 'queued', lead };
       }
-    } else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
+    } else await recordOrderCreatedByJob(db, audit, record, job);
     const skipped = postbacks.filter((postback) => postback.skippedBecause).length;
     if (skipped > 0) postbackAttempts.inc({ outcome: 'skipped' }, skipped);
     return { kind: 'created', lead: updated };

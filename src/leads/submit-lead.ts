@@ -7,6 +7,7 @@ import type { HotLookups } from '../campaigns/hot-lookups.js';
 import { queryRows } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import { releaseCapSlot } from '../db/sql/release-cap-slot.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { capReachedError, storeUnderCaps } from './cap-reached.js';
@@ -114,7 +115,11 @@ async function duplicateOf(
 /** Releases a rejected lead's cap slot; a failure leaves the slot taken (the cap sends one lead fewer), logged. */
 async function giveBackCapSlot(deps: SubmitLeadDeps, caps: LeadCaps, leadId: string): Promise<void> {
   try {
-    await releaseCapSlot(deps.db, { campaignId: caps.campaignId, partnerId: caps.partnerId, day: caps.day });
+    await executeSql(deps.db, releaseCapSlot, {
+      campaignId: caps.campaignId,
+      partnerId: caps.partnerId,
+      day: caps.day,
+    });
   } catch (error) {
     deps.logger.error({ err: error, leadId }, 'could not give back the cap slot of a rejected lead');
   }
