@@ -10,7 +10,7 @@ import * as schema from './schema.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What a repository function accepts: the database itself or an open transaction. */
-export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'execute' | '_'>;
 
 /** Runs raw SQL inside one native transaction; without params a text may hold several statements. */
 export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
