@@ -1,28 +1,13 @@
 // Inserts a job, usually in the same transaction (or the same statement) as the change that makes it necessary.
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../connection.js';
+import type { Executor } from '../connection.js';
+import { insertJob } from '../sql/insert-job.js';
+import { executeSql } from '../sql/statement.js';
 import type { Job } from './job.js';
-import type { JobKind, JobPayloads } from './job-payloads.js';
+import type { JobKind } from './job-payloads.js';
+import type { NewJob } from './new-job.js';
 
-interface NewJobFields {
-  id: string;
-  campaignId?: string | null;
-  leadId?: string | null;
-  maxAttempts: number;
-  runAt: Date;
-  dedupeKey?: string | null;
-  /** Claim it for this worker at once (the caller runs the first attempt inline), until `leaseUntil`. */
-  claimFor?: { workerId: string; leaseUntil: Date };
-  /** Attempts already made (default 0; a claimed job is on its first). */
-  attempts?: number;
-  /** Recorded as never to run (`skipped`), with the reason as its last error. */
-  skippedBecause?: string;
-}
-
-/** A job to insert, of kind K (any kind by default, told apart by `kind`), with that kind's payload. */
-export type NewJob<K extends JobKind = JobKind> = {
-  [Kind in K]: NewJobFields & { kind: Kind; payload: JobPayloads[Kind] };
-}[K];
+export type { NewJob };
 
 /**
  * The INSERT for a job (nothing when a job with the same `dedupeKey` exists), as an SQL fragment a
@@ -46,8 +31,7 @@ export function jobInsertSql(job: NewJob, now: Date, options: { onlyIf?: SQL } =
 
 /** Returns false when a job with the same `dedupeKey` exists already (nothing inserted). */
 export async function enqueueJob(db: Executor, job: NewJob, now: Date): Promise<boolean> {
-  const inserted = await queryRows(db, sql`${jobInsertSql(job, now)} returning id`);
-  return inserted.length > 0;
+  return (await executeSql(db, insertJob, { job, now })).length > 0;
 }
 
 /** The Job a worker runs for `job` inserted with `claimFor` (its first attempt, leased to that worker). */

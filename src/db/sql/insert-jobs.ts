@@ -1,5 +1,5 @@
 // The jobs INSERT that statements of fixed text embed, reading the new jobs from one JSON parameter.
-import type { NewJob } from '../queue/enqueue-job.js';
+import type { NewJob } from '../queue/new-job.js';
 
 /** A new job as its JSON row: the keys are the column list of `insertJobsText`. */
 export interface JobInsertRow {

@@ -1,8 +1,9 @@
 // Records an order its create_order job made: the lead's new state, the job's completion, the first status
 // history entry, the postbacks and the audit rows, in one statement (atomic as a transaction).
-import { jobsChannel } from '../queue/notify-jobs.js';
+
 import { auditBatchInsertText } from './audit-batch-insert.js';
 import { insertJobsText, jobInsertRow } from './insert-jobs.js';
+import { jobsChannel } from './notify-jobs.js';
 import type { CreatedOrder } from './record-orders-created.js';
 import { defineStatement } from './statement.js';
 

@@ -1,9 +1,9 @@
 // Records orders created by the intake's inline attempts: each lead's new state, its first status history
 // entry, its postbacks and the audit rows, for several leads in one statement.
 
-import type { NewJob } from '../queue/enqueue-job.js';
-import { jobsChannel } from '../queue/notify-jobs.js';
+import type { NewJob } from '../queue/new-job.js';
 import { auditBatchInsertText } from './audit-batch-insert.js';
+import { jobsChannel } from './notify-jobs.js';
 import { defineStatement } from './statement.js';
 
 /** One order's creation (see record-order-created-by-job.ts for the fields). */

@@ -1,10 +1,10 @@
 // Writes a status change once its observation is recorded: the lead's status and label, the payout with its
 // history entry, the postbacks it queues (superseding their endpoints' older waiting ones) and its audit
 // row, in one statement: the change, its outbox jobs and its audit commit together.
-import type { NewJob } from '../queue/enqueue-job.js';
-import { jobsChannel } from '../queue/notify-jobs.js';
+import type { NewJob } from '../queue/new-job.js';
 import { auditBatchInsertText } from './audit-batch-insert.js';
 import { insertJobsText, jobInsertRow } from './insert-jobs.js';
+import { jobsChannel } from './notify-jobs.js';
 import { defineStatement } from './statement.js';
 
 export interface RecordStatusChangeInput {
