@@ -15,6 +15,10 @@ import { insertJob } from '../../src/db/sql/insert-job.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
 import { postbackOrder } from '../../src/db/sql/postback-order.js';
+import {
+  queueOrderRefreshForCampaign,
+  queueOrderRefreshForConnection,
+} from '../../src/db/sql/queue-order-refresh.js';
 import { recordJobOutcome } from '../../src/db/sql/record-job-outcome.js';
 import { recordOrderCreatedByJob } from '../../src/db/sql/record-order-created-by-job.js';
 import { type CreatedOrder, recordOrdersCreated } from '../../src/db/sql/record-orders-created.js';
@@ -70,6 +74,20 @@ const examples = [
   example(notifyJobs, {}),
   example(openCapCounter, { campaignId: 'cmp_1', day: '2026-11-26', dayStart: at }),
   example(postbackOrder, { jobId: 'job_1', leadId: 'lead_1', endpointId: null, seq: 3, now: at }),
+  example(queueOrderRefreshForCampaign, {
+    scopeId: 'cmp_1',
+    orderId: '900001',
+    job: postback,
+    now: at,
+    auditRows,
+  }),
+  example(queueOrderRefreshForConnection, {
+    scopeId: 'con_1',
+    orderId: '900001',
+    job: postback,
+    now: at,
+    auditRows,
+  }),
   example(recordJobOutcome, { job, at, outcome }),
   example(recordOrderCreatedByJob, { order, job, auditRows }),
   example(recordOrdersCreated, { orders: [order], auditRows }),
