@@ -12,6 +12,7 @@ import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.j
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
+import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
 import { postbackOrder } from '../../src/db/sql/postback-order.js';
@@ -26,7 +27,9 @@ import { recordPostbackAttempt } from '../../src/db/sql/record-postback-attempt.
 import { recordStatusChange } from '../../src/db/sql/record-status-change.js';
 import { recordStatusObservation } from '../../src/db/sql/record-status-observation.js';
 import { recordedPayouts } from '../../src/db/sql/recorded-payouts.js';
+import { releaseAbandonedInlineLeads } from '../../src/db/sql/release-abandoned-inline-leads.js';
 import { releaseCapSlot } from '../../src/db/sql/release-cap-slot.js';
+import { releaseHeldLeads } from '../../src/db/sql/release-held-leads.js';
 import { renewLeases } from '../../src/db/sql/renew-leases.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
@@ -71,6 +74,7 @@ const examples = [
   example(countPostbackRefusals, { jobId: 'job_1' }),
   example(holdJob, { job, at, nextAttemptAt: at, error: 'held' }),
   example(insertJob, { job: postback, now: at }),
+  example(markCreateInDoubt, { jobId: 'job_1', since: at }),
   example(notifyJobs, {}),
   example(openCapCounter, { campaignId: 'cmp_1', day: '2026-11-26', dayStart: at }),
   example(postbackOrder, { jobId: 'job_1', leadId: 'lead_1', endpointId: null, seq: 3, now: at }),
@@ -130,6 +134,8 @@ const examples = [
     auditRows,
   }),
   example(recordedPayouts, { leadIds: ['lead_1'] }),
+  example(releaseAbandonedInlineLeads, { now: at, limit: 500 }),
+  example(releaseHeldLeads, { campaignIds: ['cmp_1'], now: at }),
   example(releaseCapSlot, { campaignId: 'cmp_1', partnerId: 'ptn_1', day: '2026-11-26' }),
   example(renewLeases, { workerId: 'w', jobIds: ['job_1'], leaseUntil: at }),
   example(storeLeads, {
