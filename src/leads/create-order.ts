@@ -198,7 +198,7 @@ export async function attemptCreateOrder(
 /** Writes collected exchange rows on their own (an unexpected fault: the outcome is not recorded here). */
 async function writeExchanges(deps: CreateOrderDeps, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await deps.db
-    .execute(deps.audit.insertMany(entries))
+  await deps.audit
+    .writeMany(deps.db, entries)
     .catch((error: unknown) => deps.logger.error({ err: error }, 'could not audit a SalesRender exchange'));
 }

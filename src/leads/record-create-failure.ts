@@ -58,7 +58,7 @@ export async function recordCreateFailure(
   const { db, clock, audit } = deps;
   const inDoubt = isInDoubt(error);
   return db.transaction(async (tx) => {
-    if (exchangeEntries.length > 0) await tx.execute(audit.insertMany(exchangeEntries));
+    if (exchangeEntries.length > 0) await audit.writeMany(tx, exchangeEntries);
     const now = clock.now();
     // The inline attempt's job is written as it ran so the usual outcome below applies to it; the
     // lead's inline lease is cleared with the outcome. An in-doubt call is noted on the job, so the next

@@ -95,7 +95,7 @@ export async function attemptRefreshOrder(
       snapshot = readOrder(order, sr.fields.comment);
     } catch (error) {
       const entries = exchanges.take();
-      if (entries.length > 0) await deps.db.execute(deps.audit.insertMany(entries));
+      if (entries.length > 0) await deps.audit.writeMany(deps.db, entries);
       if (!(error instanceof SalesRenderError)) throw error;
       await rescheduleAfterSalesRenderError(deps.db, job, error, {
         now: deps.clock.now(),

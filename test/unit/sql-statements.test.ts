@@ -10,7 +10,9 @@ import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
+import { findLeadByIdempotencyKey } from '../../src/db/sql/find-lead-by-idempotency-key.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
+import { insertAuditRows } from '../../src/db/sql/insert-audit-rows.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
@@ -72,7 +74,9 @@ const examples = [
   example(claimRateLimitTokens, { keyDigest: 'k', windowStart: at, wanted: 2, limit: 10 }),
   example(completeJobWithAudit, { job, at, auditRows }),
   example(countPostbackRefusals, { jobId: 'job_1' }),
+  example(findLeadByIdempotencyKey, { partnerId: 'ptn_1', key: 'k-1', auditRows }),
   example(holdJob, { job, at, nextAttemptAt: at, error: 'held' }),
+  example(insertAuditRows, { auditRows }),
   example(insertJob, { job: postback, now: at }),
   example(markCreateInDoubt, { jobId: 'job_1', since: at }),
   example(notifyJobs, {}),
