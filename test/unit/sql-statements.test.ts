@@ -10,11 +10,16 @@ import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
+import { findCompanySchema } from '../../src/db/sql/find-company-schema.js';
 import { findLeadByIdempotencyKey } from '../../src/db/sql/find-lead-by-idempotency-key.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
 import { insertAuditRows } from '../../src/db/sql/insert-audit-rows.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
+import { listLeadsToReconcile } from '../../src/db/sql/list-leads-to-reconcile.js';
+import { listSchemaChecks } from '../../src/db/sql/list-schema-checks.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
+import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
+import { markPossibleDuplicate } from '../../src/db/sql/mark-possible-duplicate.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
 import { postbackOrder } from '../../src/db/sql/postback-order.js';
@@ -22,10 +27,12 @@ import {
   queueOrderRefreshForCampaign,
   queueOrderRefreshForConnection,
 } from '../../src/db/sql/queue-order-refresh.js';
+import { findCampaignCheck, recordCampaignCheck } from '../../src/db/sql/record-campaign-check.js';
 import { recordJobOutcome } from '../../src/db/sql/record-job-outcome.js';
 import { recordOrderCreatedByJob } from '../../src/db/sql/record-order-created-by-job.js';
 import { type CreatedOrder, recordOrdersCreated } from '../../src/db/sql/record-orders-created.js';
 import { recordPostbackAttempt } from '../../src/db/sql/record-postback-attempt.js';
+import { recordSchemaCheck } from '../../src/db/sql/record-schema-check.js';
 import { recordStatusChange } from '../../src/db/sql/record-status-change.js';
 import { recordStatusObservation } from '../../src/db/sql/record-status-observation.js';
 import { recordedPayouts } from '../../src/db/sql/recorded-payouts.js';
@@ -33,6 +40,7 @@ import { releaseAbandonedInlineLeads } from '../../src/db/sql/release-abandoned-
 import { releaseCapSlot } from '../../src/db/sql/release-cap-slot.js';
 import { releaseHeldLeads } from '../../src/db/sql/release-held-leads.js';
 import { renewLeases } from '../../src/db/sql/renew-leases.js';
+import { saveCompanySchema } from '../../src/db/sql/save-company-schema.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
@@ -156,6 +164,36 @@ const examples = [
   }),
   example(supersedePostback, { job, at, reason: 'newer', auditRows }),
   example(sweepExpiredLeases, { now: at }),
+  example(findCompanySchema, { company: 'https://sr.example|1', module: 'CRM' }),
+  example(saveCompanySchema, {
+    company: 'https://sr.example|1',
+    module: 'CRM',
+    baseUrl: 'https://sr.example',
+    companyId: '1',
+    introspection: {},
+    fetchedAt: at,
+  }),
+  example(listSchemaChecks, {}),
+  example(recordSchemaCheck, {
+    company: 'https://sr.example|1',
+    module: 'CRM',
+    baseUrl: 'https://sr.example',
+    companyId: '1',
+    checkedAt: at,
+    ok: true,
+    problems: [],
+  }),
+  example(recordCampaignCheck, { campaignId: 'cmp_1', checkedAt: at, ok: true, problems: [], leftOut: [] }),
+  example(findCampaignCheck, { campaignId: 'cmp_1' }),
+  example(listLeadsToReconcile, {
+    campaignId: 'cmp_1',
+    createdAfter: at,
+    finalWords: ['approved'],
+    finalChangedAfter: null,
+    finalReadBefore: at,
+  }),
+  example(markLeadsReconciled, { leadIds: ['lead_1'], at, finalWords: ['approved'] }),
+  example(markPossibleDuplicate, { leadId: 'lead_1', at }),
   example(sweepRateLimitWindows, { before: at }),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
