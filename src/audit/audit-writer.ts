@@ -1,8 +1,9 @@
 // Appends one row to the audit log, redacted, inside the caller's transaction when it has one.
 
-import { type SQL, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
+import { insertAuditRows } from '../db/sql/insert-audit-rows.js';
+import { executeSql } from '../db/sql/statement.js';
 import { redactValue } from './redact.js';
 
 export type AuditEvent =
@@ -34,15 +35,10 @@ export interface AuditEntry {
 
 export interface AuditWriter {
   write(db: Executor, entry: AuditEntry): Promise<void>;
+  /** Several rows in one statement, ids assigned in the order given. */
+  writeMany(db: Executor, entries: AuditEntry[]): Promise<void>;
   /**
-   * The INSERT for `entry` as an SQL fragment, so a caller can write it in the same statement as the
-   * change it records (a data-modifying CTE): one round trip instead of three inside a transaction.
-   */
-  insert(entry: AuditEntry): SQL;
-  /** One INSERT for several rows, ids assigned in the order given (a CTE's parts run in no set order). */
-  insertMany(entries: AuditEntry[]): SQL;
-  /**
-   * The rows as one JSON parameter for `auditBatchInsertText`: statements whose text never changes,
+   * The rows as one JSON parameter for `auditBatchInsertText` (src/db/sql/audit-batch-insert.ts): statements whose text never changes,
    * whatever the number of rows (db/statement-batcher.ts). A row with `onlyIfIn` is written only when
    * that id is among those the statement's `present` query selects.
    */
@@ -54,20 +50,6 @@ export function createAuditWriter(
   clock: Clock,
   knownSecrets: () => readonly string[] = () => [],
 ): AuditWriter {
-  // Every value typed: in a data-modifying CTE PostgreSQL cannot always infer a parameter's type.
-  const values = (entry: AuditEntry): SQL => {
-    const detail = JSON.stringify(redactValue(entry.detail ?? {}, knownSecrets()));
-    return sql`(${(entry.at ?? clock.now()).toISOString()}::timestamptz, ${entry.requestId ?? null}::text,
-      ${entry.campaignId ?? null}::text, ${entry.leadId ?? null}::text, ${entry.orderId ?? null}::text,
-      ${entry.actor ?? null}::text, ${entry.event}::text, ${entry.outcome ?? null}::text,
-      ${entry.httpStatus ?? null}::int, ${entry.latencyMs ?? null}::int, ${detail}::jsonb)`;
-  };
-  const columns = sql`(at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail)`;
-  const insertMany = (entries: AuditEntry[]): SQL =>
-    sql`insert into audit_log ${columns} values ${sql.join(
-      entries.map((entry) => values(entry)),
-      sql`, `,
-    )}`;
   const batchJson = (rows: { entry: AuditEntry; onlyIfIn?: string | null }[]): string => {
     const now = clock.now().toISOString();
     return JSON.stringify(
@@ -88,31 +70,13 @@ export function createAuditWriter(
       })),
     );
   };
-  const insert = (entry: AuditEntry): SQL => insertMany([entry]);
   return {
-    insert,
-    insertMany,
     batchJson,
     async write(db, entry) {
-      // Hand-written rather than drizzle's insert builder: this runs several times per lead, and the
-      // builder was the largest CPU cost in the intake profile (bench/README.md).
-      await db.execute(insert(entry));
+      await executeSql(db, insertAuditRows, { auditRows: batchJson([{ entry }]) });
+    },
+    async writeMany(db, entries) {
+      await executeSql(db, insertAuditRows, { auditRows: batchJson(entries.map((entry) => ({ entry }))) });
     },
   };
-}
-
-/**
- * The INSERT of the rows `batchJson` made, passed as parameter `param` (e.g. `$2`): text only, built once
- * by the statements that use it. With `present` (a query selecting ids), a row with `only_if_in` is
- * written only if its id is among them. Ids follow the rows' order.
- */
-export function auditBatchInsertText(param: string, present?: string): string {
-  return `insert into audit_log (at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status,
-      latency_ms, detail)
-    select at, request_id, campaign_id, lead_id, order_id, actor, event, outcome, http_status, latency_ms, detail
-    from json_to_recordset(${param}::json) as row (position int, at timestamptz, request_id text, campaign_id text,
-      lead_id text, order_id text, actor text, event text, outcome text, http_status int, latency_ms int, detail jsonb,
-      only_if_in text)
-    ${present ? `where row.only_if_in is null or row.only_if_in in (${present})` : ''}
-    order by row.position`;
 }

@@ -3,9 +3,10 @@
 import type { GraphQLSchema } from 'graphql';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
-import { type Orm, queryRows } from '../db/connection.js';
-import { companySchemaFromRow, findCompanySchemaSql } from '../db/sql/find-company-schema.js';
-import { saveCompanySchemaSql } from '../db/sql/save-company-schema.js';
+import type { Orm } from '../db/connection.js';
+import { findCompanySchema } from '../db/sql/find-company-schema.js';
+import { saveCompanySchema } from '../db/sql/save-company-schema.js';
+import { executeSql } from '../db/sql/statement.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey, schemaFromIntrospection } from '../salesrender/live-schema.js';
 import type { ExchangeObserver } from '../salesrender/transport.js';
@@ -82,8 +83,11 @@ export class CompanySchemas {
   /** The database's last good copy, else SalesRender itself; null (logged) when neither answers. */
   private async load(target: SalesRenderTarget, module: SchemaModule): Promise<GraphQLSchema | null> {
     try {
-      const [row] = await queryRows(this.deps.db, findCompanySchemaSql(companyKey(target), module));
-      const stored = row ? schemaFromIntrospection(companySchemaFromRow(row).introspection) : null;
+      const [row] = await executeSql(this.deps.db, findCompanySchema, {
+        company: companyKey(target),
+        module,
+      });
+      const stored = row ? schemaFromIntrospection(row.introspection) : null;
       return stored ?? (await this.refresh(target, module));
     } catch (error) {
       this.deps.reportBackgroundError('schema_load', error, { company: companyKey(target), module });
@@ -102,16 +106,14 @@ export class CompanySchemas {
     const schema = schemaFromIntrospection(introspection);
     if (!schema) throw new Error(`the ${module} introspection answer is not a schema`);
     const company = companyKey(target);
-    await this.deps.db.execute(
-      saveCompanySchemaSql({
-        company,
-        module,
-        baseUrl: target.baseUrl,
-        companyId: target.companyId,
-        introspection,
-        fetchedAt: this.deps.clock.now(),
-      }),
-    );
+    await executeSql(this.deps.db, saveCompanySchema, {
+      company,
+      module,
+      baseUrl: target.baseUrl,
+      companyId: target.companyId,
+      introspection,
+      fetchedAt: this.deps.clock.now(),
+    });
     this.cache.set(`${company}/${module}`, {
       schema,
       loadedAt: this.deps.clock.now().getTime(),

@@ -1,7 +1,8 @@
 // `campaign check` on demand (CLI, admin API, console): check, record the result, release held leads.
 import type { GraphQLSchema } from 'graphql';
 import type { Orm } from '../db/connection.js';
-import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
+import { recordCampaignCheck } from '../db/sql/record-campaign-check.js';
+import { executeSql } from '../db/sql/statement.js';
 import { hasError } from '../schema-problem.js';
 import { type CampaignCheckDeps, type CampaignCheckReport, checkCampaign } from './campaign-check.js';
 import type { Campaign } from './campaign-repository.js';
@@ -17,15 +18,13 @@ export async function runCampaignCheck(
   options: { schema?: GraphQLSchema } = {},
 ): Promise<CampaignCheckReport & { released: number }> {
   const report = await checkCampaign(deps, campaign, options);
-  await deps.db.execute(
-    recordCampaignCheckSql({
-      campaignId: campaign.id,
-      checkedAt: new Date(report.checked_at),
-      ok: report.ok,
-      problems: report.problems,
-      leftOut: report.left_out,
-    }),
-  );
+  await executeSql(deps.db, recordCampaignCheck, {
+    campaignId: campaign.id,
+    checkedAt: new Date(report.checked_at),
+    ok: report.ok,
+    problems: report.problems,
+    leftOut: report.left_out,
+  });
   const released = hasError(report.problems) ? 0 : await releaseHeldLeads(deps.db, [campaign.id], deps.now());
   return { ...report, released };
 }

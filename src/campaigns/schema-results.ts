@@ -1,6 +1,7 @@
 // The drift watch's last result per company, merged over its modules, as the API, dashboard and metric show it.
-import { type Executor, queryRows } from '../db/connection.js';
-import { listSchemaChecksSql, schemaCheckFromRow } from '../db/sql/list-schema-checks.js';
+import type { Executor } from '../db/connection.js';
+import { listSchemaChecks } from '../db/sql/list-schema-checks.js';
+import { executeSql } from '../db/sql/statement.js';
 import { companyKey } from '../salesrender/live-schema.js';
 import { hasError, type SchemaProblem } from '../schema-problem.js';
 import { listCampaigns } from './campaign-repository.js';
@@ -26,7 +27,7 @@ export async function listCompanySchemaResults(db: Executor): Promise<CompanySch
       .map((campaign) => `${companyKey(campaign.salesrender)}|${campaign.module === 'cpa' ? 'CPA' : 'CRM'}`),
   );
   const byCompany = new Map<string, CompanySchemaResult>();
-  for (const row of (await queryRows(db, listSchemaChecksSql)).map(schemaCheckFromRow)) {
+  for (const row of await executeSql(db, listSchemaChecks, {})) {
     if (!row.checkedAt || !inUse.has(`${row.company}|${row.module}`)) continue;
     const entry = byCompany.get(row.company) ?? {
       company: row.company,

@@ -5,10 +5,9 @@ import type { Logger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Orm } from '../db/connection.js';
-import { queryRows } from '../db/connection.js';
-import { jsonColumn } from '../db/sql/json-column.js';
-import { recordCampaignCheckSql } from '../db/sql/record-campaign-check.js';
-import { recordSchemaCheckSql } from '../db/sql/record-schema-check.js';
+import { recordCampaignCheck } from '../db/sql/record-campaign-check.js';
+import { recordSchemaCheck } from '../db/sql/record-schema-check.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey } from '../salesrender/live-schema.js';
 import { hasError, type SchemaProblem } from '../schema-problem.js';
@@ -110,15 +109,13 @@ export async function watchCompany(
     };
     problems.set('unreachable', unreachable);
     for (const campaign of campaigns) {
-      await deps.db.execute(
-        recordCampaignCheckSql({
-          campaignId: campaign.id,
-          checkedAt: deps.now(),
-          ok: false,
-          problems: [unreachable],
-          leftOut: [],
-        }),
-      );
+      await executeSql(deps.db, recordCampaignCheck, {
+        campaignId: campaign.id,
+        checkedAt: deps.now(),
+        ok: false,
+        problems: [unreachable],
+        leftOut: [],
+      });
     }
   }
   if (schema) {
@@ -129,26 +126,23 @@ export async function watchCompany(
   }
   const list = [...problems.values()];
   const ok = !hasError(list);
-  const [previous] = await queryRows<{ previous_ok: boolean | null; previous_problems: unknown }>(
-    deps.db,
-    recordSchemaCheckSql({
-      company,
-      module,
-      baseUrl: sr.baseUrl,
-      companyId: sr.companyId,
-      checkedAt: deps.now(),
-      ok,
-      problems: list,
-    }),
-  );
-  const previousProblems = jsonColumn<SchemaProblem[]>(previous?.previous_problems, []);
-  const changed = fingerprint(previous?.previous_ok ?? null, previousProblems) !== fingerprint(ok, list);
+  const [previous] = await executeSql(deps.db, recordSchemaCheck, {
+    company,
+    module,
+    baseUrl: sr.baseUrl,
+    companyId: sr.companyId,
+    checkedAt: deps.now(),
+    ok,
+    problems: list,
+  });
+  const previousProblems = previous?.previousProblems ?? [];
+  const changed = fingerprint(previous?.previousOk ?? null, previousProblems) !== fingerprint(ok, list);
   if (changed) {
     await deps.audit.write(deps.db, {
       event: 'salesrender.schema_check',
       actor: 'leadbridge',
       outcome: ok ? 'ok' : 'problems',
-      detail: { company, module, ok, problems: list, previous_ok: previous?.previous_ok ?? null },
+      detail: { company, module, ok, problems: list, previous_ok: previous?.previousOk ?? null },
     });
     if (!ok) deps.logger.warn({ company, module, problems: list }, 'SalesRender schema check found problems');
   }

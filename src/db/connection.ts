@@ -10,7 +10,7 @@ import * as schema from './schema.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What a repository function accepts: the database itself or an open transaction. */
-export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+export type Executor = Pick<Orm, 'select' | 'insert' | 'update' | 'delete' | 'execute' | '_'>;
 
 /** Runs raw SQL inside one native transaction; without params a text may hold several statements. */
 export type ScriptRunner = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -78,10 +78,12 @@ export async function openDatabase(options: {
 export const defaultUnavailableWaitMs = 5_000;
 
 /**
- * Runs every parameterised statement as a named prepared statement (name = digest of its text), so
- * PostgreSQL parses and plans each distinct statement once per connection instead of on every call.
- * LeadBridge's statements are a fixed set (varying only with list lengths), so the per-connection cache
- * stays small.
+ * Names drizzle's parameterised statements (name = digest of their text) so PostgreSQL parses and plans
+ * each once per connection: the statements LeadBridge defines (`src/db/sql/`, run by `executeSql`) carry
+ * their own names and pass through untouched. Only the statements still built with drizzle need this,
+ * the admin and console reads and the hot ones not yet moved into `src/db/sql/`; it goes when the last
+ * hot one has moved. Their texts are a fixed set (varying only with list lengths), so the per-connection
+ * cache stays small.
  */
 const statementNames = new Map<string, string>();
 
@@ -120,13 +122,30 @@ function prepareStatementsOn(client: pg.PoolClient): void {
   };
 }
 
+/**
+ * The pool's client with DATABASE_PREPARED_STATEMENTS off: a pooler in transaction mode (PgBouncer before
+ * 1.21) may run each statement on another server connection, where a named statement prepared earlier
+ * does not exist. So every statement goes unnamed, those `executeSql` names included.
+ */
+class UnnamedStatementsClient extends pg.Client {
+  override query(config: unknown, ...rest: unknown[]): never {
+    const unnamed =
+      config !== null && typeof config === 'object' && (config as { name?: unknown }).name
+        ? { ...config, name: undefined }
+        : config;
+    return (pg.Client.prototype.query as (...args: unknown[]) => never).call(this, unnamed, ...rest);
+  }
+}
+
 export async function openPostgres(
   url: string,
   options: { preparedStatements?: boolean; unavailableWaitMs?: number } = {},
 ): Promise<Database> {
   const waitMs = options.unavailableWaitMs ?? defaultUnavailableWaitMs;
+  const prepared = options.preparedStatements ?? true;
   const pool = new pg.Pool({
     connectionString: url,
+    Client: prepared ? pg.Client : UnnamedStatementsClient,
     max: 10,
     // Bounds both a connection attempt and the wait for a free connection: while the server is away a
     // request is refused with 503 after at most this long, never left hanging.
@@ -157,7 +176,7 @@ export async function openPostgres(
   // listener too, and is reported above); it only starts the availability check.
   pool.on('connect', (client) => client.on('error', (error) => availability.notice(error)));
   // Off for a transaction-mode pooler that cannot keep them (PgBouncer before 1.21): README, production.
-  if (options.preparedStatements ?? true) pool.on('connect', prepareStatementsOn);
+  if (prepared) pool.on('connect', prepareStatementsOn);
   const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
   return {
     kind: 'postgres',
@@ -272,22 +291,4 @@ async function listenWithReconnect(
 export async function queryRows<Row = Record<string, unknown>>(db: Executor, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
-}
-
-/**
- * Runs a fixed statement text with its parameters on the driver itself, past drizzle's SQL builder: for
- * the hottest statements, whose text is built once (building it from templates on every call showed in
- * the intake profile). On the database itself, never inside a transaction.
- */
-export async function queryText(
-  db: Orm,
-  text: string,
-  params: unknown[],
-): Promise<Record<string, unknown>[]> {
-  const client = (
-    db as unknown as {
-      $client: { query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
-    }
-  ).$client;
-  return (await client.query(text, params)).rows;
 }

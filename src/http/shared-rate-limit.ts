@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
-import { claimRateLimitTokens } from '../db/sql/claim-rate-limit-tokens.js';
+import { claimRateLimitTokens, grantOf } from '../db/sql/claim-rate-limit-tokens.js';
+import { executeSql } from '../db/sql/statement.js';
 import { sweepRateLimitWindows } from '../db/sql/sweep-rate-limit-windows.js';
 import { LogThrottle } from '../log-throttle.js';
 import { rateLimitClaims } from '../metrics.js';
@@ -129,12 +130,14 @@ export class SharedRateLimit {
       Math.min(lease.nextClaim, maxClaim, Math.floor(lease.remaining * remainderShare)),
     );
     try {
-      const { granted, used } = await claimRateLimitTokens(this.options.db, {
+      const input = {
         keyDigest: this.options.fingerprint(id),
         windowStart: new Date(lease.windowStart),
         wanted,
         limit,
-      });
+      };
+      const [row] = await executeSql(this.options.db, claimRateLimitTokens, input);
+      const { granted, used } = grantOf(row, input);
       lease.tokens += granted;
       lease.remaining = limit - used;
       lease.spent = used >= limit;
@@ -175,7 +178,9 @@ export function rateLimitWindowSweep(
     if (now.getTime() - last < windowMs) return 0;
     last = now.getTime();
     try {
-      await sweepRateLimitWindows(db, new Date(now.getTime() - (now.getTime() % windowMs) - windowMs));
+      await executeSql(db, sweepRateLimitWindows, {
+        before: new Date(now.getTime() - (now.getTime() % windowMs) - windowMs),
+      });
     } catch (error) {
       reportError('rate_limit_sweep', error);
     }

@@ -1,6 +1,7 @@
 // Takes a lead under its caps (opening its campaign's counter when there is none yet), and words the 429 when a cap has no room.
 import type { Orm } from '../db/connection.js';
 import { openCapCounter } from '../db/sql/open-cap-counter.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import { capRefusals } from '../metrics.js';
 import { type CapCounts, capDayStart, type LeadCaps, reachedCap } from './lead-caps.js';
@@ -18,7 +19,11 @@ export async function storeUnderCaps(
 ): Promise<StoreLeadResult> {
   let result = await submit();
   for (let retry = 0; caps && result.kind === 'no_cap_counter' && retry < 2; retry++) {
-    await openCapCounter(db, { campaignId: caps.campaignId, day: caps.day, dayStart: capDayStart(caps) });
+    await executeSql(db, openCapCounter, {
+      campaignId: caps.campaignId,
+      day: caps.day,
+      dayStart: capDayStart(caps),
+    });
     result = await submit();
   }
   if (result.kind === 'no_cap_counter') throw new Error('the campaign cap counter could not be opened');

@@ -5,7 +5,7 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import { findPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
-import { completeJob, completeJobSql } from '../db/queue/finish-job.js';
+import { completeJob } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
 import { postbackAttempts } from '../metrics.js';
 import { loadPartnerPostbackSetup, noPartnerSetup } from '../postbacks/partner-postback-setup.js';
@@ -16,7 +16,11 @@ import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js'
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
 import { recordCreateFailure } from './record-create-failure.js';
 import { recordCreatedOrderLater } from './record-created-order-later.js';
-import { type OrderCreatedRecord, type OrderCreatedWriter, orderCreatedSql } from './record-order-created.js';
+import {
+  type OrderCreatedRecord,
+  type OrderCreatedWriter,
+  recordOrderCreatedByJob,
+} from './record-order-created.js';
 import { sendToSalesRender } from './send-to-salesrender.js';
 import { settleInDoubtCreate } from './settle-in-doubt-create.js';
 
@@ -171,7 +175,7 @@ export async function attemptCreateOrder(
         );
         return { kind: 'queued', lead };
       }
-    } else await db.execute(orderCreatedSql(audit, record, completeJobSql(job, now)));
+    } else await recordOrderCreatedByJob(db, audit, record, job);
     const skipped = postbacks.filter((postback) => postback.skippedBecause).length;
     if (skipped > 0) postbackAttempts.inc({ outcome: 'skipped' }, skipped);
     return { kind: 'created', lead: updated };
@@ -227,7 +231,7 @@ function refusedPartnerToken(error: SalesRenderError): SalesRenderError {
  */
 async function writeExchanges(deps: CreateOrderDeps, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await deps.db.execute(deps.audit.insertMany(entries)).catch((error: unknown) =>
+  await deps.audit.writeMany(deps.db, entries).catch((error: unknown) =>
     deps.reportBackgroundError('audit_write', error, {
       event: 'salesrender.call',
       requestId: entries[0]?.requestId ?? null,

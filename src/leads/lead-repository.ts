@@ -1,7 +1,9 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
-import { and, eq, ne, type SQL, sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../db/connection.js';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Executor } from '../db/connection.js';
 import { leads } from '../db/schema.js';
+import { findLeadByIdempotencyKey as findLeadByIdempotencyKeyStatement } from '../db/sql/find-lead-by-idempotency-key.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';
 
 export type LeadRow = typeof leads.$inferSelect;
@@ -79,17 +81,12 @@ export async function findLeadById(db: Executor, id: string): Promise<LeadRow | 
   return row ?? null;
 }
 
-/** The SELECT of the partner's lead stored under this idempotency key (at most one row). */
-export function leadByIdempotencyKeySql(partnerId: string, key: string): SQL {
-  return sql`select * from leads where partner_id = ${partnerId} and idempotency_key = ${key} limit 1`;
-}
-
 export async function findLeadByIdempotencyKey(
   db: Executor,
   partnerId: string,
   key: string,
 ): Promise<LeadRow | null> {
-  const [row] = await queryRows(db, leadByIdempotencyKeySql(partnerId, key));
+  const [row] = await executeSql(db, findLeadByIdempotencyKeyStatement, { partnerId, key, auditRows: '[]' });
   return row ? leadFromRow(row) : null;
 }
 

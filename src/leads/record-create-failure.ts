@@ -3,11 +3,13 @@ import { eq } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
-import { jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
+import type { NewJob } from '../db/queue/enqueue-job.js';
 import { failJob, holdJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, retryDelayMs } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
-import { markCreateInDoubtSql } from '../db/sql/mark-create-in-doubt.js';
+import { insertJob } from '../db/sql/insert-job.js';
+import { markCreateInDoubt } from '../db/sql/mark-create-in-doubt.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { SalesRenderError } from '../salesrender/errors.js';
 import {
   type CreateOrderDeps,
@@ -56,7 +58,7 @@ export async function recordCreateFailure(
   const { db, clock, audit } = deps;
   const inDoubt = isInDoubt(error);
   return db.transaction(async (tx) => {
-    if (exchangeEntries.length > 0) await tx.execute(audit.insertMany(exchangeEntries));
+    if (exchangeEntries.length > 0) await audit.writeMany(tx, exchangeEntries);
     const now = clock.now();
     // The inline attempt's job is written as it ran so the usual outcome below applies to it; the
     // lead's inline lease is cleared with the outcome. An in-doubt call is noted on the job, so the next
@@ -65,9 +67,9 @@ export async function recordCreateFailure(
       const payload = inDoubt
         ? { ...unsavedJob.payload, inDoubtSince: attemptStartedAt.toISOString() }
         : unsavedJob.payload;
-      await tx.execute(jobInsertSql({ ...unsavedJob, payload }, now));
+      await executeSql(tx, insertJob, { job: { ...unsavedJob, payload }, now });
     } else if (inDoubt) {
-      await tx.execute(markCreateInDoubtSql(job.id, attemptStartedAt));
+      await executeSql(tx, markCreateInDoubt, { jobId: job.id, since: attemptStartedAt });
     }
     const detail = {
       attempt: job.attempts,

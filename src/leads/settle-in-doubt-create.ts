@@ -1,7 +1,8 @@
 // Before a lead whose earlier create call may have made its order is sent again: look for that order.
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Job } from '../db/queue/job.js';
-import { markPossibleDuplicateSql } from '../db/sql/mark-possible-duplicate.js';
+import { markPossibleDuplicate } from '../db/sql/mark-possible-duplicate.js';
+import { executeSql } from '../db/sql/statement.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { ExchangeObserver } from '../salesrender/transport.js';
@@ -59,6 +60,7 @@ export async function settleInDoubtCreate(
       lookup = { kind: 'no_way', reason: `logsFetcher refused the lookup: ${error.message}` };
     }
   }
-  if (lookup.kind !== 'found') await deps.db.execute(markPossibleDuplicateSql(lead.id, deps.clock.now()));
+  if (lookup.kind !== 'found')
+    await executeSql(deps.db, markPossibleDuplicate, { leadId: lead.id, at: deps.clock.now() });
   return lookup;
 }

@@ -1,12 +1,12 @@
 // What happens when a buyer posts a lead: authorise, normalise, dedupe, store (leased for the inline attempt), try SalesRender once.
 
-import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
-import { queryRows } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
+import { findLeadByIdempotencyKey as findLeadByIdempotencyKeyStatement } from '../db/sql/find-lead-by-idempotency-key.js';
 import { releaseCapSlot } from '../db/sql/release-cap-slot.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { capReachedError, storeUnderCaps } from './cap-reached.js';
@@ -23,7 +23,6 @@ import {
   findLeadByClickId,
   findLeadByIdempotencyKey,
   type LeadRow,
-  leadByIdempotencyKeySql,
   leadFromRow,
   leadStatusWord,
   queuedLeadRow,
@@ -117,7 +116,11 @@ async function duplicateOf(
  */
 async function giveBackCapSlot(deps: SubmitLeadDeps, caps: LeadCaps, leadId: string): Promise<void> {
   try {
-    await releaseCapSlot(deps.db, { campaignId: caps.campaignId, partnerId: caps.partnerId, day: caps.day });
+    await executeSql(deps.db, releaseCapSlot, {
+      campaignId: caps.campaignId,
+      partnerId: caps.partnerId,
+      day: caps.day,
+    });
   } catch (error) {
     deps.reportBackgroundError('cap_release', error, { leadId, campaignId: caps.campaignId });
   }
@@ -157,9 +160,13 @@ export async function submitLead(
   if (!campaign.active) throw new AppError('CAMPAIGN_INACTIVE');
 
   if (submission.idempotencyKey) {
-    const lookup = leadByIdempotencyKeySql(client.id, submission.idempotencyKey);
+    const key = submission.idempotencyKey;
     const [seen] = await withReceived(submission, (received) =>
-      queryRows(db, received ? sql`with received as (${audit.insert(received)}) ${lookup}` : lookup),
+      executeSql(db, findLeadByIdempotencyKeyStatement, {
+        partnerId: client.id,
+        key,
+        auditRows: audit.batchJson(received ? [{ entry: received }] : []),
+      }),
     );
     if (seen) return duplicateOf(deps, leadFromRow(seen), campaign, submission);
   }

@@ -1,5 +1,4 @@
 // One delivery attempt of a postback job: send, record the attempt, then done, retry later, or give up.
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -8,11 +7,13 @@ import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
-import { queryRows } from '../db/connection.js';
-import { holdJob, jobOutcomeSql, supersedeJobSql } from '../db/queue/finish-job.js';
+import { holdJob, jobOutcome } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
-import { countPostbackRefusalsSql } from '../db/sql/count-postback-refusals.js';
-import { postbackOrderSql } from '../db/sql/postback-order.js';
+import { countPostbackRefusals } from '../db/sql/count-postback-refusals.js';
+import { postbackOrder as postbackOrderStatement } from '../db/sql/postback-order.js';
+import { recordPostbackAttempt } from '../db/sql/record-postback-attempt.js';
+import { executeSql } from '../db/sql/statement.js';
+import { supersedePostback } from '../db/sql/supersede-postback.js';
 import { startDeadline } from '../deadline.js';
 import { postbackAttempts } from '../metrics.js';
 import { assertAllowedUrl, ForbiddenTargetError } from './outbound-guard.js';
@@ -148,8 +149,8 @@ export async function sendPostback(
 }
 
 async function earlierRefusals(db: Orm, jobId: string): Promise<number> {
-  const [row] = await queryRows<{ refusals: number }>(db, countPostbackRefusalsSql(jobId));
-  return Number(row?.refusals ?? 0);
+  const [row] = await executeSql(db, countPostbackRefusals, { jobId });
+  return row?.refusals ?? 0;
 }
 
 /** How long a postback waits for an older one of its lead that is being sent (a tracker answers within the timeout). */
@@ -160,18 +161,14 @@ async function postbackOrder(
   job: Job,
   payload: PostbackPayload,
 ): Promise<{ newer: boolean; olderInFlight: boolean }> {
-  const [row] = await queryRows<{ newer: boolean | string; older_in_flight: boolean | string }>(
-    deps.db,
-    postbackOrderSql({
-      jobId: job.id,
-      leadId: job.leadId ?? '',
-      endpointId: payload.endpoint_id ?? null,
-      seq: payload.seq ?? -1,
-      now: deps.clock.now(),
-    }),
-  );
-  const yes = (value: unknown) => value === true || value === 't';
-  return { newer: yes(row?.newer), olderInFlight: yes(row?.older_in_flight) };
+  const [row] = await executeSql(deps.db, postbackOrderStatement, {
+    jobId: job.id,
+    leadId: job.leadId ?? '',
+    endpointId: payload.endpoint_id ?? null,
+    seq: payload.seq ?? -1,
+    now: deps.clock.now(),
+  });
+  return { newer: row?.newer ?? false, olderInFlight: row?.olderInFlight ?? false };
 }
 
 /** Headers for this attempt: JSON and a fresh Standard Webhooks signature for POST, none for GET. */
@@ -214,17 +211,24 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
   if (order.newer) {
     // A newer status of the lead was queued: sending this one (even late, even as a retry) could move the
     // tracker's conversion back (a `lead` after the `sale`).
-    await deps.db.execute(sql`with superseded as (${supersedeJobSql(job, deps.clock.now(), 'a newer postback of the lead was queued')}),
-      audited as (${deps.audit.insert({
-        event: 'postback.superseded',
-        campaignId: job.campaignId,
-        leadId: payload.lead_id,
-        orderId: payload.order_id,
-        actor: 'leadbridge',
-        outcome: 'superseded',
-        detail: { postback_id: job.id, label: payload.label },
-      })})
-      select 1`);
+    await executeSql(deps.db, supersedePostback, {
+      job,
+      at: deps.clock.now(),
+      reason: 'a newer postback of the lead was queued',
+      auditRows: deps.audit.batchJson([
+        {
+          entry: {
+            event: 'postback.superseded',
+            campaignId: job.campaignId,
+            leadId: payload.lead_id,
+            orderId: payload.order_id,
+            actor: 'leadbridge',
+            outcome: 'superseded',
+            detail: { postback_id: job.id, label: payload.label },
+          },
+        },
+      ]),
+    });
     postbackAttempts.inc({ outcome: 'superseded' });
     return;
   }
@@ -261,7 +265,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
       : `tracker answered HTTP ${status}${result.responseHead ? `: ${result.responseHead.slice(0, 200)}` : ''}`);
   const httpStatus = status;
   // 410: the tracker says this postback will never be wanted. A forbidden target will not become allowed.
-  const jobUpdate = jobOutcomeSql(
+  const jobUpdate = jobOutcome(
     job,
     success
       ? { kind: 'done', httpStatus }
@@ -289,31 +293,42 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
           : 'failed';
   postbackAttempts.inc({ outcome });
   // The attempt, the job's new state and the audit row in one statement (atomic; one round trip).
-  await deps.db.execute(sql`with attempt as (
-      insert into delivery_attempts (job_id, attempt, at, method, url, http_status, latency_ms, response_head, error)
-      values (${job.id}, ${job.attempts}, ${now.toISOString()}, ${payload.method}, ${safeUrl}, ${httpStatus},
-        ${result.latencyMs}, ${result.responseHead}, ${success ? null : error})),
-    job_state as (${jobUpdate.sql}),
-    audited as (${deps.audit.insert({
-      event: 'postback.attempt',
-      campaignId: job.campaignId,
-      leadId: payload.lead_id,
-      orderId: payload.order_id,
-      actor: 'leadbridge',
-      outcome,
-      httpStatus,
+  await executeSql(deps.db, recordPostbackAttempt, {
+    job,
+    at: now,
+    outcome: jobUpdate,
+    attempt: {
+      number: job.attempts,
+      method: payload.method,
+      url: safeUrl,
       latencyMs: result.latencyMs,
-      detail: {
-        postback_id: job.id,
-        attempt: job.attempts,
-        method: payload.method,
-        url: safeUrl,
-        label: payload.label,
-        response_head: result.responseHead,
-        error: success ? null : error,
+      responseHead: result.responseHead,
+      error: success ? null : error,
+    },
+    auditRows: deps.audit.batchJson([
+      {
+        entry: {
+          event: 'postback.attempt',
+          campaignId: job.campaignId,
+          leadId: payload.lead_id,
+          orderId: payload.order_id,
+          actor: 'leadbridge',
+          outcome,
+          httpStatus,
+          latencyMs: result.latencyMs,
+          detail: {
+            postback_id: job.id,
+            attempt: job.attempts,
+            method: payload.method,
+            url: safeUrl,
+            label: payload.label,
+            response_head: result.responseHead,
+            error: success ? null : error,
+          },
+        },
       },
-    })})
-    select 1`);
+    ]),
+  });
   if (!success)
     deps.logger.info(
       { postbackId: job.id, attempt: job.attempts, error: result.error, status: result.httpStatus },

@@ -1,14 +1,14 @@
 // What a status change does, from any source (webhook, reconciliation, advertiser): history, label, postback.
-import { type SQL, sql } from 'drizzle-orm';
-import type { AuditWriter } from '../audit/audit-writer.js';
+import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Clock } from '../clock.js';
-import { type Executor, queryRows } from '../db/connection.js';
-import { claimedJob, jobInsertSql, type NewJob } from '../db/queue/enqueue-job.js';
+import type { Executor } from '../db/connection.js';
+import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import type { Job } from '../db/queue/job.js';
-import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { StatusSource } from '../db/schema.js';
-import { supersedeOlderPostbacksSql } from '../db/sql/supersede-older-postbacks.js';
+import { recordStatusChange } from '../db/sql/record-status-change.js';
+import { recordStatusObservation } from '../db/sql/record-status-observation.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { IdSource } from '../ids.js';
 import { type LeadRow, leadFromRow } from '../leads/lead-repository.js';
 import { postbackAttempts } from '../metrics.js';
@@ -79,31 +79,34 @@ export async function applyStatusChange(
      */
     claimPostbackFor?: { workerId: string; leaseUntil: Date };
     /**
-     * The caller's own writes for this transaction, as data-modifying CTEs each followed by a comma
-     * (`name as (...),`): run in the statement that locks the lead, one round trip fewer.
+     * The job that observed the status and its audit rows: the job is completed (while its worker still
+     * holds it) and the rows written by the statement that locks the lead, one round trip fewer.
      */
-    alongside?: SQL;
+    observedBy?: { job: Job; at: Date; entries: AuditEntry[] };
   } = {},
 ): Promise<StatusChangeResult> {
   const now = deps.clock.now();
-  const at = now.toISOString();
   const label = campaign.statusMap[observation.statusId] ?? null;
   // Lock and re-read the lead (two workers applying changes to one order must see each other's result,
   // or an older status could overwrite a newer one) and record the observation, in one statement.
-  const [locked] = await queryRows(
-    tx,
-    sql`with ${options.alongside ?? sql``} lead as (select * from leads where id = ${staleLead.id} for update),
-      recorded as (
-        insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
-        select id, ${observation.statusId}, ${label}, ${observation.comment}, ${observation.source},
-          ${observation.changedAt.toISOString()}, ${at} from lead
-        on conflict do nothing
-        returning id)
-      select lead.*, (select id from recorded) as history_id from lead`,
-  );
+  const observedBy = options.observedBy;
+  const [locked] = await executeSql(tx, recordStatusObservation, {
+    leadId: staleLead.id,
+    statusId: observation.statusId,
+    label,
+    comment: observation.comment,
+    source: observation.source,
+    changedAt: observation.changedAt,
+    recordedAt: now,
+    finishJob: observedBy
+      ? { id: observedBy.job.id, lockedBy: observedBy.job.lockedBy, at: observedBy.at }
+      : null,
+    auditRows: deps.audit.batchJson((observedBy?.entries ?? []).map((entry) => ({ entry }))),
+  });
   if (!locked) throw new Error(`lead ${staleLead.id} disappeared`);
-  const lead = leadFromRow(locked);
-  if (locked.history_id === null || locked.history_id === undefined) return { kind: 'duplicate' };
+  const lead = leadFromRow(locked.lead);
+  const historyId = locked.historyId;
+  if (historyId === null) return { kind: 'duplicate' };
   const base = {
     requestId: observation.requestId ?? null,
     campaignId: campaign.id,
@@ -131,29 +134,41 @@ export async function applyStatusChange(
       : noPartnerSetup;
   // The payout in force now is recorded with the change: a rate edited later never rewrites it.
   const payout: Payout | null = label ? payoutInForce(campaign, setup.payouts, lead.country, label) : null;
-  const recordPayout = sql`paid as (update lead_status_history
-      set payout_minor = ${payout?.minor ?? null}::bigint, payout_currency = ${payout ? payout.currency : null}::text
-      where id = ${Number(locked.history_id)}),`;
-  const updateLead = sql`update leads set status_id = ${observation.statusId}, label = ${label}, comment = ${comment},
-      status_changed_at = ${observation.changedAt.toISOString()}, updated_at = ${at}
-    where id = ${lead.id}`;
+  // The lead's new status, label and comment, the payout on the history entry, the postbacks and the audit
+  // row: one statement whatever the outcome.
+  const change = {
+    leadId: lead.id,
+    statusId: observation.statusId,
+    label,
+    comment,
+    changedAt: observation.changedAt,
+    at: now,
+    historyId,
+    payout,
+  };
   if (lead.statusId === observation.statusId && previousLabel === label) {
     // The status we already hold, now with SalesRender's own timestamp (and maybe a new comment).
-    await tx.execute(sql`with updated as (${updateLead}),
-      ${recordPayout}
-      audited as (${deps.audit.insert({
-        ...base,
-        event: 'status.confirmed',
-        actor: observation.source,
-        outcome: 'unchanged',
-        detail: {
-          status_id: observation.statusId,
-          label,
-          comment,
-          changed_at: observation.changedAt.toISOString(),
+    await executeSql(tx, recordStatusChange, {
+      ...change,
+      postbacks: [],
+      wake: false,
+      auditRows: deps.audit.batchJson([
+        {
+          entry: {
+            ...base,
+            event: 'status.confirmed',
+            actor: observation.source,
+            outcome: 'unchanged',
+            detail: {
+              status_id: observation.statusId,
+              label,
+              comment,
+              changed_at: observation.changedAt.toISOString(),
+            },
+          },
         },
-      })})
-      select 1`);
+      ]),
+    });
     return { kind: 'unchanged' };
   }
 
@@ -169,8 +184,8 @@ export async function applyStatusChange(
             label,
             comment,
             changedAt: observation.changedAt,
-            seq: Number(locked.history_id),
-            dedupeKey: `postback:${lead.id}:${locked.history_id}`,
+            seq: historyId,
+            dedupeKey: `postback:${lead.id}:${historyId}`,
             ...(payout ? { payout } : {}),
           },
           { ids: deps.ids, now, claimFor: options.claimPostbackFor },
@@ -178,57 +193,42 @@ export async function applyStatusChange(
       : [];
   const postbackJob = postbackJobs[0] ?? null;
   const postbackId = postbackJob?.id ?? null;
-  // Each postback's older ones of its endpoint still waiting are never sent: it carries the newer status.
-  const queuePostback = sql.join(
-    postbackJobs.map(
-      (job, index) => sql`${sql.raw(`queued_${index}`)} as (${jobInsertSql(job, now)} returning id),
-      ${sql.raw(`superseded_${index}`)} as (${supersedeOlderPostbacksSql({
-        leadId: lead.id,
-        newJobId: job.id,
-        endpointId: job.payload.endpoint_id ?? null,
-        at: now,
-      })}),`,
-    ),
-  );
-  const count = (name: string) =>
-    postbackJobs.length
-      ? sql.raw(postbackJobs.map((_, index) => `(select count(*) from ${name}_${index})`).join(' + '))
-      : sql.raw('0');
-  // Label, outbox jobs and audit in one statement. An unclaimed job is announced by NOTIFY, which reaches
-  // workers when the transaction commits; a claimed one is the caller's to run.
+  // An unclaimed job is announced by NOTIFY, which reaches workers when the transaction commits; a
+  // claimed one is the caller's to run.
   const wake = postbackJobs.some((job) => !job.claimFor && !job.skippedBecause);
-  const [written] = await queryRows(
-    tx,
-    sql`with updated as (${updateLead}),
-    ${recordPayout}
-    ${queuePostback}
-    audited as (${deps.audit.insert({
-      ...base,
-      event: 'status.changed',
-      actor: observation.source,
-      outcome: label
-        ? postbackJob?.skippedBecause
-          ? 'postback_skipped'
-          : postbackId
-            ? 'postback_queued'
-            : 'no_postback'
-        : 'unmapped_status',
-      detail: {
-        status_id: observation.statusId,
-        label,
-        previous_label: previousLabel,
-        comment,
-        changed_at: observation.changedAt.toISOString(),
-        payout: payout?.minor ?? null,
-        currency: payout?.currency ?? null,
-        postback_id: postbackId,
-        ...(postbackJobs.length > 1 ? { postback_ids: postbackJobs.map((job) => job.id) } : {}),
-        ...(postbackJob?.skippedBecause ? { postback_skipped: postbackJob.skippedBecause } : {}),
+  const [written] = await executeSql(tx, recordStatusChange, {
+    ...change,
+    postbacks: postbackJobs,
+    wake,
+    auditRows: deps.audit.batchJson([
+      {
+        entry: {
+          ...base,
+          event: 'status.changed',
+          actor: observation.source,
+          outcome: label
+            ? postbackJob?.skippedBecause
+              ? 'postback_skipped'
+              : postbackId
+                ? 'postback_queued'
+                : 'no_postback'
+            : 'unmapped_status',
+          detail: {
+            status_id: observation.statusId,
+            label,
+            previous_label: previousLabel,
+            comment,
+            changed_at: observation.changedAt.toISOString(),
+            payout: payout?.minor ?? null,
+            currency: payout?.currency ?? null,
+            postback_id: postbackId,
+            ...(postbackJobs.length > 1 ? { postback_ids: postbackJobs.map((job) => job.id) } : {}),
+            ...(postbackJob?.skippedBecause ? { postback_skipped: postbackJob.skippedBecause } : {}),
+          },
+        },
       },
-    })})
-    select (${count('queued')})::int as queued, (${count('superseded')})::int as superseded
-      ${wake ? sql`, pg_notify(${jobsChannel}, '')` : sql``}`,
-  );
+    ]),
+  });
   const skipped = postbackJobs.filter((job) => job.skippedBecause).length;
   if (skipped > 0 && Number(written?.queued) === postbackJobs.length)
     postbackAttempts.inc({ outcome: 'skipped' }, skipped);

@@ -1,11 +1,15 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
-import { sql } from 'drizzle-orm';
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
 import type { Clock } from '../clock.js';
-import { type Orm, queryRows } from '../db/connection.js';
+import type { Orm } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
-import { jobsChannel } from '../db/queue/notify-jobs.js';
 import type { JobWorker } from '../db/queue/worker.js';
+import {
+  type QueueOrderRefreshRow,
+  queueOrderRefreshForCampaign,
+  queueOrderRefreshForConnection,
+} from '../db/sql/queue-order-refresh.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { refreshOrderJobKind, refreshOrderRetrySchedule } from './refresh-order.js';
@@ -114,30 +118,18 @@ export async function receiveWebhook(
   // scope's campaigns, queue the refresh job for it, and either claim it for this worker or wake all
   // workers (NOTIFY is delivered when the statement commits). Order ids are unique within a company, so
   // a connection's campaigns hold at most one lead per order.
-  let queued: { lead_id: string; campaign_id: string }[];
+  let queued: QueueOrderRefreshRow[];
   try {
-    queued = await queryRows<{ lead_id: string; campaign_id: string }>(
+    queued = await executeSql(
       deps.db,
-      sql`with ${input.received ? sql`received as (${deps.audit.insert(input.received)}),` : sql``}
-        lead as (
-          select id, campaign_id from leads
-          where ${
-            scope.campaignId !== null
-              ? sql`campaign_id = ${scope.campaignId}`
-              : // Read here, not from a cache: a campaign created a moment ago on another instance counts.
-                sql`campaign_id in (select id from campaigns where connection_id = ${scope.connectionId})`
-          } and order_id = ${hint.orderId}
-          order by created_at desc limit 1),
-        queued as (
-          insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
-            locked_until, locked_by, created_at, updated_at)
-          select ${job.id}, ${job.kind}, lead.campaign_id, lead.id, ${JSON.stringify(job.payload)}::jsonb,
-            ${claimFor ? 'running' : 'pending'}, ${claimFor ? 1 : 0}, ${job.maxAttempts}, ${now.toISOString()},
-            ${claimFor?.leaseUntil.toISOString() ?? null}::timestamptz, ${claimFor?.workerId ?? null}::text,
-            ${now.toISOString()}, ${now.toISOString()}
-          from lead
-          returning lead_id, campaign_id)
-        select lead_id, campaign_id${claimFor ? sql`` : sql`, pg_notify(${jobsChannel}, '')`} from queued`,
+      scope.campaignId !== null ? queueOrderRefreshForCampaign : queueOrderRefreshForConnection,
+      {
+        scopeId: scope.campaignId ?? scope.connectionId ?? '',
+        orderId: hint.orderId,
+        job: claimFor ? { ...job, claimFor } : job,
+        now,
+        auditRows: deps.audit.batchJson(input.received ? [{ entry: input.received }] : []),
+      },
     );
   } catch (error) {
     slot?.release();
@@ -145,7 +137,7 @@ export async function receiveWebhook(
   }
   const found = queued[0];
   if (slot && claimFor && found)
-    slot.run(claimedJob({ ...job, campaignId: found.campaign_id, leadId: found.lead_id, claimFor }));
+    slot.run(claimedJob({ ...job, campaignId: found.campaignId, leadId: found.leadId, claimFor }));
   else slot?.release();
   if (queued.length === 0) {
     await deps.audit.write(deps.db, {

@@ -1,9 +1,9 @@
 // Reconciliation: asks SalesRender for orders whose status may have changed without a webhook, and applies it.
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { type Campaign, findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
-import { queryRows } from '../db/connection.js';
-import { leadToReconcileFromRow, listLeadsToReconcileSql } from '../db/sql/list-leads-to-reconcile.js';
-import { markLeadsReconciledSql } from '../db/sql/mark-leads-reconciled.js';
+import { listLeadsToReconcile } from '../db/sql/list-leads-to-reconcile.js';
+import { markLeadsReconciled } from '../db/sql/mark-leads-reconciled.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import { reconcileResults } from '../metrics.js';
 import { CrmClient } from '../salesrender/crm-client.js';
@@ -95,18 +95,13 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
 
   for (const campaign of campaigns) {
     report.campaigns++;
-    const rows = (
-      await queryRows(
-        deps.db,
-        listLeadsToReconcileSql({
-          campaignId: campaign.id,
-          createdAfter: since,
-          finalWords,
-          finalChangedAfter,
-          finalReadBefore: new Date(now.getTime() - finalRereadMs),
-        }),
-      )
-    ).map(leadToReconcileFromRow);
+    const rows = await executeSql(deps.db, listLeadsToReconcile, {
+      campaignId: campaign.id,
+      createdAfter: since,
+      finalWords,
+      finalChangedAfter,
+      finalReadBefore: new Date(now.getTime() - finalRereadMs),
+    });
     report.leads_checked += rows.length;
     const sr = campaign.salesrender;
     const client = new CrmClient(
@@ -150,13 +145,11 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
           }
         }
         // After the changes are applied: a page that failed is read again by the next pass.
-        await deps.db.execute(
-          markLeadsReconciledSql(
-            page.map((row) => row.id),
-            now,
-            finalWords,
-          ),
-        );
+        await executeSql(deps.db, markLeadsReconciled, {
+          leadIds: page.map((row) => row.id),
+          at: now,
+          finalWords,
+        });
       }
     } catch (error) {
       report.errors.push({ campaign: campaign.alias, message: (error as Error).message });

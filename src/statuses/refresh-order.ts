@@ -1,10 +1,10 @@
 // Re-reads one order from SalesRender (after a webhook) and applies its authoritative status and comment.
-import { sql } from 'drizzle-orm';
 import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
-import { completeJobSql } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
+import { completeJobWithAudit } from '../db/sql/complete-job-with-audit.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { IdSource } from '../ids.js';
 import type { CreateOrderDeps } from '../leads/create-order.js';
 import { CrmClient } from '../salesrender/crm-client.js';
@@ -95,7 +95,7 @@ export async function attemptRefreshOrder(
       snapshot = readOrder(order, sr.fields.comment);
     } catch (error) {
       const entries = exchanges.take();
-      if (entries.length > 0) await deps.db.execute(deps.audit.insertMany(entries));
+      if (entries.length > 0) await deps.audit.writeMany(deps.db, entries);
       if (!(error instanceof SalesRenderError)) throw error;
       await rescheduleAfterSalesRenderError(deps.db, job, error, {
         now: deps.clock.now(),
@@ -111,14 +111,13 @@ export async function attemptRefreshOrder(
     // The job's outcome and the re-read's audit rows commit with the change below, written by the
     // statement that locks the lead (one round trip fewer per webhook).
     const entries = exchanges.take();
-    const bookkeeping =
-      entries.length > 0
-        ? sql`audited as (${deps.audit.insertMany(entries)}), finished as (${completeJobSql(job, now)}),`
-        : sql`finished as (${completeJobSql(job, now)}),`;
     if (!snapshot) {
-      await tx.execute(
-        sql`with ${bookkeeping} missing as (${deps.audit.insert({ ...base, event: 'webhook.order_missing', outcome: 'ignored' })}) select 1`,
-      );
+      const missing = { ...base, event: 'webhook.order_missing', outcome: 'ignored' };
+      await executeSql(tx, completeJobWithAudit, {
+        job,
+        at: now,
+        auditRows: deps.audit.batchJson([...entries, missing].map((entry) => ({ entry }))),
+      });
       return null;
     }
     const change = await applyStatusChange(
@@ -134,7 +133,7 @@ export async function attemptRefreshOrder(
         requestId,
       },
       {
-        alongside: bookkeeping,
+        observedBy: { job, at: now, entries },
         ...(deps.workerId && deps.leaseMs
           ? {
               claimPostbackFor: {

@@ -1,12 +1,9 @@
 // The campaign page's "SalesRender check" panel: the campaign's last check (drift watch, CLI or this
 // page's "Check now"), what is left out of what LeadBridge sends, and its leads held for a schema problem.
 import type { Campaign } from '../campaigns/campaign-repository.js';
-import { type Executor, queryRows } from '../db/connection.js';
-import {
-  type CampaignCheckRow,
-  campaignCheckFromRow,
-  findCampaignCheckSql,
-} from '../db/sql/record-campaign-check.js';
+import type { Executor } from '../db/connection.js';
+import { type CampaignCheckRow, findCampaignCheck } from '../db/sql/record-campaign-check.js';
+import { executeSql } from '../db/sql/statement.js';
 import { leadFlagCounts } from '../leads/lead-stats.js';
 import { actionButton } from './form-fields.js';
 import { html, type SafeHtml } from './html.js';
@@ -24,10 +21,10 @@ export async function loadCampaignCheckPanel(
   campaignId: string,
 ): Promise<CampaignCheckPanelData> {
   const [rows, counts] = await Promise.all([
-    queryRows(db, findCampaignCheckSql(campaignId)),
+    executeSql(db, findCampaignCheck, { campaignId }),
     leadFlagCounts(db, { campaignId }),
   ]);
-  return { check: rows[0] ? campaignCheckFromRow(rows[0]) : null, heldForSchema: counts.heldForSchema };
+  return { check: rows[0] ?? null, heldForSchema: counts.heldForSchema };
 }
 
 function lastCheck(check: CampaignCheckRow | null, now: Date): SafeHtml {

@@ -7,6 +7,7 @@ import { type Campaign, findCampaignByAlias } from '../../src/campaigns/campaign
 import { queryRows } from '../../src/db/connection.js';
 import { auditLog, leads } from '../../src/db/schema.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
+import { executeSql } from '../../src/db/sql/statement.js';
 import { capDayStart, capsForLead } from '../../src/leads/lead-caps.js';
 import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { createLeadStore, type LeadToStore } from '../../src/leads/store-lead.js';
@@ -73,7 +74,11 @@ function capped(alias: string, fields: Partial<LeadRow> = {}): LeadToStore {
 
 async function openCounter(alias: string) {
   const caps = capsForLead(campaigns[alias]!, partnerId, undefined, h.clock.now())!;
-  await openCapCounter(db(), { campaignId: caps.campaignId, day: caps.day, dayStart: capDayStart(caps) });
+  await executeSql(db(), openCapCounter, {
+    campaignId: caps.campaignId,
+    day: caps.day,
+    dayStart: capDayStart(caps),
+  });
 }
 
 const usedOf = async (alias: string) => {

@@ -2,8 +2,8 @@
 // or of the audit log per lead (one crept in once and cost 6.5 ms per statement at 15,000 leads).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
-import { ordersCreatedText } from '../../src/leads/record-order-created.js';
-import { storeLeadsText } from '../../src/leads/store-lead.js';
+import { recordOrdersCreated } from '../../src/db/sql/record-orders-created.js';
+import { storeLeads } from '../../src/db/sql/store-leads.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDatabase: TestDatabase;
@@ -129,10 +129,10 @@ const createdParams = [
 
 describe.each(['force_generic_plan', 'force_custom_plan'])('with %s, as a prepared statement', (mode) => {
   it('storing a lead reads no table in full', async () => {
-    expect(await fullScans(storeLeadsText, storeParams, mode)).toEqual([]);
+    expect(await fullScans(storeLeads.text, storeParams, mode)).toEqual([]);
   });
 
   it('recording a created order reads no table in full', async () => {
-    expect(await fullScans(ordersCreatedText, createdParams, mode)).toEqual([]);
+    expect(await fullScans(recordOrdersCreated.text, createdParams, mode)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 // Statements run as named prepared statements unless DATABASE_PREPARED_STATEMENTS=0.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { openPostgres } from '../../src/db/connection.js';
+import { openPostgres, queryRows } from '../../src/db/connection.js';
+import { defineStatement, executeSql } from '../../src/db/sql/statement.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDatabase: TestDatabase | null = null;
@@ -27,6 +29,27 @@ async function preparedAfterOneQuery(preparedStatements: boolean): Promise<numbe
   }
 }
 
+const answer = defineStatement<{ question: number }, { answer: number }>({
+  name: 'test_answer',
+  text: 'select $1::int + 1 as answer',
+  values: (input) => [input.question],
+  row: (raw) => ({ answer: Number(raw.answer) }),
+});
+
+/** Runs a defined statement in a transaction, then lists the prepared statements of its connection. */
+async function namesAfterDefinedStatement(preparedStatements: boolean): Promise<string[]> {
+  const database = await openPostgres(testDatabase!.url, { preparedStatements });
+  try {
+    return await database.orm.transaction(async (tx) => {
+      expect(await executeSql(tx, answer, { question: 41 })).toEqual([{ answer: 42 }]);
+      const rows = await queryRows(tx, sql`select name from pg_prepared_statements`);
+      return rows.map((row) => String(row.name));
+    });
+  } finally {
+    await database.close();
+  }
+}
+
 describe('prepared statements', () => {
   it('are on by default and off with DATABASE_PREPARED_STATEMENTS=0', () => {
     expect(loadSettings({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
@@ -38,5 +61,10 @@ describe('prepared statements', () => {
   it('leave a named statement on the connection only when on', async () => {
     expect(await preparedAfterOneQuery(true)).toBe(1);
     expect(await preparedAfterOneQuery(false)).toBe(0);
+  });
+
+  it('run a defined statement under its own name only when on', async () => {
+    expect(await namesAfterDefinedStatement(true)).toContain('test_answer');
+    expect(await namesAfterDefinedStatement(false)).toEqual([]);
   });
 });

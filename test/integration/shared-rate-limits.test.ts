@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { type Database, openPostgres, queryRows } from '../../src/db/connection.js';
-import { claimRateLimitTokens, fromRow, toValues } from '../../src/db/sql/claim-rate-limit-tokens.js';
+import { claimRateLimitTokens, grantOf } from '../../src/db/sql/claim-rate-limit-tokens.js';
+import { executeSql } from '../../src/db/sql/statement.js';
 import { rateLimitWindowSweep } from '../../src/http/shared-rate-limit.js';
 import { type Service, startService } from '../../src/service.js';
 import { adminToken, type Harness, injectInto, secretKey, startHarness } from '../support/harness.js';
@@ -63,8 +64,10 @@ describe('one instance (embedded default and PostgreSQL)', () => {
   it('grants tokens from a minute budget in one statement, never past the limit', async () => {
     const db = h.testDatabase.database.orm;
     const windowStart = new Date('2026-03-01T09:00:00Z');
-    const claim = (wanted: number, keyDigest = 'digest-a') =>
-      claimRateLimitTokens(db, { keyDigest, windowStart, wanted, limit: 10 });
+    const claim = async (wanted: number, keyDigest = 'digest-a') => {
+      const input = { keyDigest, windowStart, wanted, limit: 10 };
+      return grantOf((await executeSql(db, claimRateLimitTokens, input))[0], input);
+    };
     expect(await claim(4)).toEqual({ granted: 4, used: 4 });
     expect(await claim(4)).toEqual({ granted: 4, used: 8 });
     expect(await claim(4)).toEqual({ granted: 2, used: 10 });
@@ -72,8 +75,11 @@ describe('one instance (embedded default and PostgreSQL)', () => {
     expect(await claim(4, 'digest-b')).toEqual({ granted: 4, used: 4 });
     // The parameters and the returned columns are those of the statement.
     const input = { keyDigest: 'k', windowStart, wanted: 3, limit: 5 };
-    expect(toValues(input)).toEqual(['k', windowStart.toISOString(), 3, 5]);
-    expect(fromRow({ used: 5, last_grant: 2 }, input)).toEqual({ granted: 2, used: 5 });
+    expect(claimRateLimitTokens.values(input)).toEqual(['k', windowStart.toISOString(), 3, 5]);
+    expect(grantOf(claimRateLimitTokens.row({ used: 5, last_grant: 2 }), input)).toEqual({
+      granted: 2,
+      used: 5,
+    });
     await db.execute(sql`delete from rate_limit_windows where key_digest like 'digest-%'`);
   });
 

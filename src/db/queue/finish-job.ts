@@ -1,18 +1,9 @@
 // Records the outcome of one attempt: done, retry later, or failed for good.
-import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../connection.js';
+import type { Executor } from '../connection.js';
+import { holdJob as holdJobStatement } from '../sql/hold-job.js';
+import { type JobOutcomeRow, recordJobOutcome } from '../sql/record-job-outcome.js';
+import { executeSql } from '../sql/statement.js';
 import type { Job } from './job.js';
-
-/** Only the worker holding the lease may finish a job: a late answer after the lease was swept changes nothing. */
-const heldBy = (job: Job) =>
-  sql`where id = ${job.id} and state = 'running' and locked_by = ${job.lockedBy ?? ''}`;
-
-/** `completeJob` as an SQL fragment, for a data-modifying CTE that records the outcome in one statement. */
-export function completeJobSql(job: Job, now: Date, httpStatus?: number | null): SQL {
-  const at = now.toISOString();
-  return sql`update jobs set state = 'done', finished_at = ${at}, updated_at = ${at},
-      locked_until = null, last_error = null, last_http_status = ${httpStatus ?? null} ${heldBy(job)}`;
-}
 
 export async function completeJob(
   db: Executor,
@@ -20,7 +11,11 @@ export async function completeJob(
   now: Date,
   httpStatus?: number | null,
 ): Promise<boolean> {
-  const rows = await queryRows(db, sql`${completeJobSql(job, now, httpStatus)} returning id`);
+  const rows = await executeSql(db, recordJobOutcome, {
+    job,
+    at: now,
+    outcome: jobOutcome(job, { kind: 'done', httpStatus }, now),
+  });
   return rows.length > 0;
 }
 
@@ -30,12 +25,12 @@ export async function retryOrFailJob(
   job: Job,
   options: { now: Date; delayMs: number; error: string; httpStatus?: number | null },
 ): Promise<'pending' | 'failed'> {
-  const outcome = jobOutcomeSql(
+  const outcome = jobOutcome(
     job,
     { kind: 'retry', delayMs: options.delayMs, error: options.error, httpStatus: options.httpStatus },
     options.now,
   );
-  await db.execute(outcome.sql);
+  await executeSql(db, recordJobOutcome, { job, at: options.now, outcome });
   return outcome.state === 'failed' ? 'failed' : 'pending';
 }
 
@@ -48,20 +43,12 @@ export async function holdJob(
   job: Job,
   options: { now: Date; delayMs: number; error: string },
 ): Promise<void> {
-  const at = options.now.toISOString();
-  const next = new Date(options.now.getTime() + options.delayMs).toISOString();
-  await db.execute(
-    sql`update jobs set state = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = ${next},
-        finished_at = null, locked_until = null, locked_by = null, last_error = ${options.error.slice(0, 2000)},
-        last_http_status = null, updated_at = ${at} ${heldBy(job)}`,
-  );
-}
-
-/** A job that will never run because a newer one made it pointless (a lead's older postback). */
-export function supersedeJobSql(job: Job, now: Date, reason: string): SQL {
-  const at = now.toISOString();
-  return sql`update jobs set state = 'superseded', finished_at = ${at}, locked_until = null, locked_by = null,
-      last_error = ${reason}, updated_at = ${at} ${heldBy(job)}`;
+  await executeSql(db, holdJobStatement, {
+    job,
+    at: options.now,
+    nextAttemptAt: new Date(options.now.getTime() + options.delayMs),
+    error: options.error,
+  });
 }
 
 export async function failJob(
@@ -69,10 +56,15 @@ export async function failJob(
   job: Job,
   options: { now: Date; error: string; httpStatus?: number | null },
 ): Promise<void> {
-  await db.execute(
-    jobOutcomeSql(job, { kind: 'failed', error: options.error, httpStatus: options.httpStatus }, options.now)
-      .sql,
-  );
+  await executeSql(db, recordJobOutcome, {
+    job,
+    at: options.now,
+    outcome: jobOutcome(
+      job,
+      { kind: 'failed', error: options.error, httpStatus: options.httpStatus },
+      options.now,
+    ),
+  });
 }
 
 export type JobOutcome =
@@ -80,31 +72,16 @@ export type JobOutcome =
   | { kind: 'failed'; error: string; httpStatus?: number | null }
   | { kind: 'retry'; delayMs: number; error: string; httpStatus?: number | null };
 
-/**
- * The UPDATE recording an attempt's outcome, as an SQL fragment for a data-modifying CTE, and the state
- * it leaves the job in (a retry with no attempts left fails it). The functions above run it on its own.
- */
-export function jobOutcomeSql(
-  job: Job,
-  outcome: JobOutcome,
-  now: Date,
-): { sql: SQL; state: 'done' | 'pending' | 'failed' } {
-  const at = now.toISOString();
-  const held = heldBy(job);
-  if (outcome.kind === 'done') return { sql: completeJobSql(job, now, outcome.httpStatus), state: 'done' };
-  const error = outcome.error.slice(0, 2000);
-  const failed = outcome.kind === 'failed' || job.attempts >= job.maxAttempts;
-  if (failed) {
-    return {
-      sql: sql`update jobs set state = 'failed', finished_at = ${at}, locked_until = null, locked_by = null,
-          last_error = ${error}, last_http_status = ${outcome.httpStatus ?? null}, updated_at = ${at} ${held}`,
-      state: 'failed',
-    };
-  }
-  const next = new Date(now.getTime() + outcome.delayMs).toISOString();
+/** The state an attempt's outcome leaves the job in: a retry with no attempts left fails it. */
+export function jobOutcome(job: Job, outcome: JobOutcome, now: Date): JobOutcomeRow {
+  const httpStatus = outcome.httpStatus ?? null;
+  if (outcome.kind === 'done') return { state: 'done', error: null, httpStatus, nextAttemptAt: null };
+  if (outcome.kind === 'failed' || job.attempts >= job.maxAttempts)
+    return { state: 'failed', error: outcome.error, httpStatus, nextAttemptAt: null };
   return {
-    sql: sql`update jobs set state = 'pending', next_attempt_at = ${next}, finished_at = null, locked_until = null,
-        locked_by = null, last_error = ${error}, last_http_status = ${outcome.httpStatus ?? null}, updated_at = ${at} ${held}`,
     state: 'pending',
+    error: outcome.error,
+    httpStatus,
+    nextAttemptAt: new Date(now.getTime() + outcome.delayMs),
   };
 }

@@ -1,23 +1,9 @@
-// Returns jobs whose worker died (lease expired) to the queue.
-import { sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../connection.js';
+// Returns jobs whose worker died (lease expired) to the queue (src/db/sql/sweep-expired-leases.ts).
+import type { Executor } from '../connection.js';
+import { executeSql } from '../sql/statement.js';
+import { sweepExpiredLeases as sweepStatement } from '../sql/sweep-expired-leases.js';
 
-/**
- * A running job whose lease has passed belongs to a worker that was killed or hung; making it pending
- * again is what turns "the process died mid-call" into "the call is retried". Its attempt still counts.
- * A create_order job's call may have made the order before the worker died: it is marked in doubt
- * (since its claim, `updated_at`), so the next attempt looks for that order first (create-order.ts).
- */
+/** Answers how many jobs went back to the queue. */
 export async function sweepExpiredLeases(db: Executor, now: Date): Promise<number> {
-  const rows = await queryRows(
-    db,
-    sql`
-    update jobs set state = 'pending', locked_until = null, locked_by = null, next_attempt_at = ${now}, updated_at = ${now},
-      payload = case when kind = 'create_order'
-        then payload || jsonb_build_object('inDoubtSince', coalesce(payload->>'inDoubtSince', to_json(updated_at)#>>'{}'))
-        else payload end
-    where state = 'running' and locked_until < ${now}
-    returning id`,
-  );
-  return rows.length;
+  return (await executeSql(db, sweepStatement, { now })).length;
 }

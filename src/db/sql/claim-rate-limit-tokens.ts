@@ -1,6 +1,6 @@
 // Claims up to `wanted` tokens of a key's budget for one minute: one statement, so that instances claiming
 // at the same moment are serialised by the row's lock and together are never granted more than the limit.
-import { type Orm, queryText } from '../connection.js';
+import { defineStatement } from './statement.js';
 
 export interface ClaimRateLimitTokensInput {
   /** SHA-256 of the limit's scope and key (src/http/shared-rate-limit.ts): never the raw key or address. */
@@ -28,29 +28,26 @@ export interface ClaimRateLimitTokensRow {
  * 18 cannot return the old `used` the grant would follow from. The DO UPDATE's WHERE matches no spent row,
  * so no row returned means nothing granted.
  */
-export const claimRateLimitTokensText = `insert into rate_limit_windows as w (key_digest, window_start, used, last_grant)
+export const claimRateLimitTokens = defineStatement<
+  ClaimRateLimitTokensInput,
+  { used: number; lastGrant: number }
+>({
+  name: 'claim_rate_limit_tokens',
+  text: `insert into rate_limit_windows as w (key_digest, window_start, used, last_grant)
     values ($1, $2::timestamptz, least($3::int, $4::int), least($3::int, $4::int))
     on conflict (key_digest, window_start) do update
       set used = w.used + least($3::int, $4::int - w.used), last_grant = least($3::int, $4::int - w.used)
       where w.used < $4::int
-    returning used, last_grant`;
+    returning used, last_grant`,
+  values: (input) => [input.keyDigest, input.windowStart.toISOString(), input.wanted, input.limit],
+  row: (raw) => ({ used: Number(raw.used), lastGrant: Number(raw.last_grant) }),
+});
 
-/** The statement's parameters ($1…$4), in order. */
-export function toValues(input: ClaimRateLimitTokensInput): unknown[] {
-  return [input.keyDigest, input.windowStart.toISOString(), input.wanted, input.limit];
-}
-
-/** The claim's outcome from the returned row, or from its absence (the minute's budget was spent). */
-export function fromRow(row: Record<string, unknown> | undefined, input: ClaimRateLimitTokensInput) {
-  if (!row) return { granted: 0, used: input.limit } satisfies ClaimRateLimitTokensRow;
-  return { granted: Number(row.last_grant), used: Number(row.used) } satisfies ClaimRateLimitTokensRow;
-}
-
-/** Runs the claim on the database itself (never inside a transaction: it must commit at once). */
-export async function claimRateLimitTokens(
-  db: Orm,
+/** The claim's outcome from its returned row, or from its absence (the minute's budget was spent). */
+export function grantOf(
+  row: { used: number; lastGrant: number } | undefined,
   input: ClaimRateLimitTokensInput,
-): Promise<ClaimRateLimitTokensRow> {
-  const [row] = await queryText(db, claimRateLimitTokensText, toValues(input));
-  return fromRow(row, input);
+): ClaimRateLimitTokensRow {
+  if (!row) return { granted: 0, used: input.limit };
+  return { granted: row.lastGrant, used: row.used };
 }

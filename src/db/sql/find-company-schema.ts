@@ -1,16 +1,17 @@
-// Reads a company's last good introspection (null when it was never introspected).
-import { type SQL, sql } from 'drizzle-orm';
+// Reads a company's last good introspection (none when it was never introspected).
 import { jsonColumn } from './json-column.js';
+import { defineStatement } from './statement.js';
 
-export function findCompanySchemaSql(company: string, module: 'CRM' | 'CPA'): SQL {
-  return sql`select introspection, fetched_at from salesrender_schemas
-    where company = ${company} and module = ${module} and introspection is not null`;
-}
-
-export function companySchemaFromRow(row: Record<string, unknown>): {
-  introspection: unknown;
-  fetchedAt: Date;
-} {
-  const introspection = jsonColumn<unknown>(row.introspection, null);
-  return { introspection, fetchedAt: new Date(row.fetched_at as string | Date) };
-}
+export const findCompanySchema = defineStatement<
+  { company: string; module: 'CRM' | 'CPA' },
+  { introspection: unknown; fetchedAt: Date }
+>({
+  name: 'find_company_schema',
+  text: `select introspection, fetched_at from salesrender_schemas
+    where company = $1::text and module = $2::text and introspection is not null`,
+  values: (input) => [input.company, input.module],
+  row: (raw) => ({
+    introspection: jsonColumn<unknown>(raw.introspection, null),
+    fetchedAt: new Date(raw.fetched_at as string | Date),
+  }),
+});

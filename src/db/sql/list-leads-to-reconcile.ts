@@ -1,5 +1,5 @@
 // The leads of one campaign a reconciliation pass re-reads: open ones every pass, final ones now and then.
-import { type SQL, sql } from 'drizzle-orm';
+import { defineStatement } from './statement.js';
 
 export interface LeadsToReconcileInput {
   campaignId: string;
@@ -24,17 +24,22 @@ export interface LeadToReconcile {
  * No index serves the label or time conditions: the campaign's created leads are read (by the indexes that
  * start with campaign_id) and filtered, once a pass.
  */
-export function listLeadsToReconcileSql(input: LeadsToReconcileInput): SQL {
-  return sql`select id, order_id from leads
-    where campaign_id = ${input.campaignId} and state = 'created' and order_id is not null
-      and created_at > ${input.createdAfter.toISOString()}
+export const listLeadsToReconcile = defineStatement<LeadsToReconcileInput, LeadToReconcile>({
+  name: 'list_leads_to_reconcile',
+  text: `select id, order_id from leads
+    where campaign_id = $1::text and state = 'created' and order_id is not null
+      and created_at > $2::timestamptz
       and (label is null
-        or lower(btrim(label)) not in (select jsonb_array_elements_text(${JSON.stringify(input.finalWords)}::jsonb))
-        or (coalesce(status_changed_at, updated_at) > ${input.finalChangedAfter?.toISOString() ?? null}::timestamptz
-          and (reconciled_at is null or reconciled_at <= ${input.finalReadBefore.toISOString()}::timestamptz)))
-    order by created_at, id`;
-}
-
-export function leadToReconcileFromRow(row: Record<string, unknown>): LeadToReconcile {
-  return { id: String(row.id), orderId: String(row.order_id) };
-}
+        or lower(btrim(label)) not in (select jsonb_array_elements_text($3::jsonb))
+        or (coalesce(status_changed_at, updated_at) > $4::timestamptz
+          and (reconciled_at is null or reconciled_at <= $5::timestamptz)))
+    order by created_at, id`,
+  values: (input) => [
+    input.campaignId,
+    input.createdAfter.toISOString(),
+    JSON.stringify(input.finalWords),
+    input.finalChangedAfter?.toISOString() ?? null,
+    input.finalReadBefore.toISOString(),
+  ],
+  row: (raw) => ({ id: String(raw.id), orderId: String(raw.order_id) }),
+});

@@ -1,7 +1,7 @@
 // Every company's last drift-watch result, for the dashboard, the metric and the admin API.
-import { type SQL, sql } from 'drizzle-orm';
 import type { SchemaProblem } from '../../schema-problem.js';
 import { jsonColumn } from './json-column.js';
+import { defineStatement } from './statement.js';
 
 export interface SchemaCheckView {
   company: string;
@@ -13,10 +13,7 @@ export interface SchemaCheckView {
   problems: SchemaProblem[];
 }
 
-export const listSchemaChecksSql: SQL = sql`select company, module, base_url, company_id, checked_at, ok, problems
-  from salesrender_schemas order by company, module`;
-
-export function schemaCheckFromRow(row: Record<string, unknown>): SchemaCheckView {
+function schemaCheckFromRow(row: Record<string, unknown>): SchemaCheckView {
   const problems = jsonColumn<SchemaProblem[]>(row.problems, []);
   return {
     company: String(row.company),
@@ -28,3 +25,11 @@ export function schemaCheckFromRow(row: Record<string, unknown>): SchemaCheckVie
     problems: (problems ?? []) as SchemaProblem[],
   };
 }
+
+export const listSchemaChecks = defineStatement<Record<string, never>, SchemaCheckView>({
+  name: 'list_schema_checks',
+  text: `select company, module, base_url, company_id, checked_at, ok, problems
+    from salesrender_schemas order by company, module`,
+  values: () => [],
+  row: schemaCheckFromRow,
+});

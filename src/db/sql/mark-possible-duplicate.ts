@@ -1,7 +1,9 @@
 // Flags a lead that is about to be sent again with no way to rule out an order made by a lost call.
-import { type SQL, sql } from 'drizzle-orm';
+import { defineStatement } from './statement.js';
 
 /** Written before the send, so even a crash right after it leaves the flag; never cleared. */
-export function markPossibleDuplicateSql(leadId: string, at: Date): SQL {
-  return sql`update leads set possible_duplicate = true, updated_at = ${at.toISOString()} where id = ${leadId}`;
-}
+export const markPossibleDuplicate = defineStatement<{ leadId: string; at: Date }>({
+  name: 'mark_possible_duplicate',
+  text: 'update leads set possible_duplicate = true, updated_at = $2::timestamptz where id = $1::text',
+  values: (input) => [input.leadId, input.at.toISOString()],
+});

@@ -1,6 +1,6 @@
 // Opens a capped campaign's counter row, counting the leads it already holds: one statement, so the
 // first count of a campaign (or the count after its caps changed) starts from the leads table itself.
-import { type Orm, queryText } from '../connection.js';
+import { defineStatement } from './statement.js';
 
 export interface OpenCapCounterInput {
   campaignId: string;
@@ -18,7 +18,9 @@ export interface OpenCapCounterInput {
  * campaign's leads through leads_campaign_phone (campaign_id first); it runs once per campaign and change
  * of caps, not per lead.
  */
-export const openCapCounterText = `insert into cap_counters (campaign_id, day, day_used, total_used, partners, last_granted)
+export const openCapCounter = defineStatement<OpenCapCounterInput>({
+  name: 'open_cap_counter',
+  text: `insert into cap_counters (campaign_id, day, day_used, total_used, partners, last_granted)
   select $1, $2, coalesce(sum(per_partner.day_used), 0), coalesce(sum(per_partner.total_used), 0),
       coalesce(jsonb_object_agg(per_partner.partner_id, jsonb_build_object('day', $2::text,
         'day_used', per_partner.day_used, 'total_used', per_partner.total_used))
@@ -28,13 +30,6 @@ export const openCapCounterText = `insert into cap_counters (campaign_id, day, d
         count(*) as total_used
       from leads where campaign_id = $1 and state <> 'rejected'
       group by partner_id) per_partner
-  on conflict (campaign_id) do nothing`;
-
-/** The statement's parameters ($1…$3), in order. */
-export function toValues(input: OpenCapCounterInput): unknown[] {
-  return [input.campaignId, input.day, input.dayStart.toISOString()];
-}
-
-export async function openCapCounter(db: Orm, input: OpenCapCounterInput): Promise<void> {
-  await queryText(db, openCapCounterText, toValues(input));
-}
+  on conflict (campaign_id) do nothing`,
+  values: (input) => [input.campaignId, input.day, input.dayStart.toISOString()],
+});

@@ -1,6 +1,6 @@
 // Gives back the cap slot of a lead SalesRender rejected while its buyer waited (answered 422, not
 // forwarded): one statement on the campaign's counter row, under its lock like a take.
-import { type Orm, queryText } from '../connection.js';
+import { defineStatement } from './statement.js';
 
 export interface ReleaseCapSlotInput {
   campaignId: string;
@@ -10,7 +10,9 @@ export interface ReleaseCapSlotInput {
 }
 
 /** Counts never go below 0: a row rebuilt from the leads table meanwhile did not count the lead. */
-export const releaseCapSlotText = `update cap_counters set
+export const releaseCapSlot = defineStatement<ReleaseCapSlotInput>({
+  name: 'release_cap_slot',
+  text: `update cap_counters set
     day_used = case when day = $2 then greatest(day_used - 1, 0) else day_used end,
     total_used = greatest(total_used - 1, 0),
     partners = case when partners ? $3 then jsonb_set(partners, array[$3], jsonb_build_object(
@@ -20,13 +22,6 @@ export const releaseCapSlotText = `update cap_counters set
           else (partners -> $3 ->> 'day_used')::integer end,
         'total_used', greatest((partners -> $3 ->> 'total_used')::integer - 1, 0)))
       else partners end
-  where campaign_id = $1`;
-
-/** The statement's parameters ($1…$3), in order. */
-export function toValues(input: ReleaseCapSlotInput): unknown[] {
-  return [input.campaignId, input.day, input.partnerId];
-}
-
-export async function releaseCapSlot(db: Orm, input: ReleaseCapSlotInput): Promise<void> {
-  await queryText(db, releaseCapSlotText, toValues(input));
-}
+  where campaign_id = $1`,
+  values: (input) => [input.campaignId, input.day, input.partnerId],
+});

@@ -1,0 +1,60 @@
+// The one way LeadBridge runs its own SQL: a statement defined once (fixed text, stable name, typed input
+// and row) and run with `executeSql` on the pool or inside a transaction.
+//
+// The rule: every statement of the service's own work (the intake, status changes, the job queue, the
+// postbacks) is a `Statement` in a file of this folder, its text fixed and its values bound. Drizzle
+// stays for the schema's types, migrations' tables and the builder reads and writes of the admin API,
+// the console and the CLI (README, Development). A caller never assembles SQL: when two writes must
+// commit together, that is one more statement here, not a fragment handed across modules.
+import type { Orm } from '../connection.js';
+
+/** A statement of fixed text: `values` is the only place its input meets `$1…$n`, `row` its columns. */
+export interface Statement<Input, Row> {
+  /** The prepared statement's name, stable and unique among statements (unit test). */
+  readonly name: string;
+  /** Fixed SQL with `$1…$n`; never built from pieces at run time. */
+  readonly text: string;
+  /** The bind parameters for `input`, in order. */
+  values(input: Input): unknown[];
+  /** One returned row, typed (timestamps arrive as text, jsonb parsed, bigint as text). */
+  row(raw: Record<string, unknown>): Row;
+}
+
+/** Declares a statement; `row` defaults to the raw row for statements whose rows are not read. */
+export function defineStatement<Input, Row = Record<string, unknown>>(definition: {
+  name: string;
+  text: string;
+  values(input: Input): unknown[];
+  row?: (raw: Record<string, unknown>) => Row;
+}): Statement<Input, Row> {
+  return {
+    name: definition.name,
+    text: definition.text,
+    values: definition.values,
+    row: definition.row ?? ((raw) => raw as Row),
+  };
+}
+
+/** Where a statement runs: the database itself (a pooled connection, committing at once) or a transaction. */
+export type SqlExecutor = Pick<Orm, '_'>;
+
+/**
+ * Runs `statement` with `input` and answers its rows, mapped. It goes through the session drizzle keeps
+ * for the pool or the transaction, with the statement's own name: PostgreSQL parses and plans it once per
+ * connection. With DATABASE_PREPARED_STATEMENTS off the pool's client sends it unnamed (connection.ts).
+ */
+export async function executeSql<Input, Row>(
+  db: SqlExecutor,
+  statement: Statement<Input, Row>,
+  input: Input,
+): Promise<Row[]> {
+  const query = db._.session.prepareQuery(
+    { sql: statement.text, params: statement.values(input) },
+    undefined,
+    statement.name,
+    false,
+  );
+  // Without selected fields drizzle answers the driver's own result.
+  const result = (await query.execute()) as { rows: Record<string, unknown>[] };
+  return result.rows.map(statement.row);
+}
