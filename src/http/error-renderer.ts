@@ -6,7 +6,7 @@ import { describeDatabaseError } from '../db/database-availability.js';
 import { AppError, asAppError, errorCatalogue } from '../errors.js';
 import { LogThrottle } from '../log-throttle.js';
 import { SalesRenderError } from '../salesrender/errors.js';
-import { auditEventFor, auditIncomingRequest } from './request-audit.js';
+import { auditEventFor, receivedRequestOf } from './request-audit.js';
 
 /**
  * Maps anything thrown in a handler or by Fastify itself to an AppError: Fastify's body and validation
@@ -72,12 +72,13 @@ export function createErrorHandler(context: AppContext) {
         );
       }
     } else if (event) {
+      const received = receivedRequestOf(request);
       try {
-        await auditIncomingRequest(context, request);
+        await received?.writeAlone(context.audit, context.database.orm);
         await context.audit.write(context.database.orm, {
           event: event.replace('.received', '.refused'),
           requestId: request.id,
-          campaignId: request.auditCampaignId ?? null,
+          campaignId: received?.entry.campaignId ?? null,
           actor: 'client',
           outcome: appError.code,
           httpStatus: errorCatalogue[appError.code].status,

@@ -1,6 +1,6 @@
-// Writes the raw incoming request to the audit log before anything else is done with it.
+// The raw incoming request as an audit row (method, redacted URL and headers, body as received), made once per request.
 import type { FastifyRequest } from 'fastify';
-import type { AuditEntry } from '../audit/audit-writer.js';
+import { ReceivedRequest } from '../audit/received-request.js';
 import { redactHeaders, redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 
@@ -8,10 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The body exactly as received (text), kept for the audit log. */
     rawBody?: string;
-    /** Set once the raw request is in the audit log, so the error path does not write it twice. */
-    auditedAs?: string;
-    /** The campaign the request concerns, once known, so refusals are exported with it. */
-    auditCampaignId?: string | null;
+    /** The raw request's audit row and whether it is on record (src/audit/received-request.ts). */
+    received?: ReceivedRequest;
   }
 }
 
@@ -23,19 +21,24 @@ export function auditEventFor(url: string): string | null {
   return null;
 }
 
-/** The audit row of the raw request (method, redacted URL and headers, body as received), or null when the path is not audited. */
-export function incomingRequestEntry(
+/**
+ * The request's raw row, made on first call and kept on the request (null for paths not audited). The
+ * route passes what it has learnt by then (the campaign; for a connection's webhook, the connection), so
+ * the row and a refusal's row name them; a call after the first answers the row already made.
+ */
+export function receivedRequestOf(
   request: FastifyRequest,
-  extra: { campaignId?: string | null } = {},
-): (AuditEntry & { event: string }) | null {
+  known: { campaignId?: string | null; connectionId?: string | null } = {},
+): ReceivedRequest | null {
+  if (request.received) return request.received;
   const event = auditEventFor(request.url);
   if (!event) return null;
   let body: unknown = request.body ?? null;
   if (request.rawBody !== undefined && (body === null || typeof body !== 'object')) body = request.rawBody;
-  return {
+  request.received = new ReceivedRequest({
     event,
     requestId: request.id,
-    campaignId: extra.campaignId ?? request.auditCampaignId ?? null,
+    campaignId: known.campaignId ?? null,
     actor: 'client',
     outcome: 'received',
     detail: {
@@ -46,20 +49,13 @@ export function incomingRequestEntry(
       body,
       raw_body:
         request.rawBody !== undefined && typeof request.body === 'object' ? undefined : request.rawBody,
+      ...(known.connectionId ? { connection_id: known.connectionId } : {}),
     },
-  };
+  });
+  return request.received;
 }
 
-/** Records the raw request. Idempotent per request. */
-export async function auditIncomingRequest(
-  context: AppContext,
-  request: FastifyRequest,
-  extra: { campaignId?: string | null } = {},
-): Promise<void> {
-  if (request.auditedAs) return;
-  if (extra.campaignId) request.auditCampaignId = extra.campaignId;
-  const entry = incomingRequestEntry(request, extra);
-  if (!entry) return;
-  request.auditedAs = entry.event;
-  await context.audit.write(context.database.orm, entry);
+/** Records the raw request on its own, unless it is on record already (a route that stores nothing with it). */
+export async function auditIncomingRequest(context: AppContext, request: FastifyRequest): Promise<void> {
+  await receivedRequestOf(request)?.writeAlone(context.audit, context.database.orm);
 }

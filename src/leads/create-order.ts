@@ -3,8 +3,6 @@ import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange
 import type { AuditEntry } from '../audit/audit-writer.js';
 import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
 import { findPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
-import { isDatabaseUnavailable } from '../db/database-availability.js';
-import type { NewJob } from '../db/queue/enqueue-job.js';
 import { completeJob } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';
 import { postbackAttempts } from '../metrics.js';
@@ -14,13 +12,9 @@ import { postbackJobsFor } from '../postbacks/postback-job.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { CreateOrderDeps, CreateOrderOutcome } from './create-order-job.js';
 import { findLeadById, type LeadRow, leadForOrder } from './lead-repository.js';
+import { type InlineAttempt, leadWriteStage, recordInlineCreation } from './lead-write-protocol.js';
 import { recordCreateFailure } from './record-create-failure.js';
-import { recordCreatedOrderLater } from './record-created-order-later.js';
-import {
-  type OrderCreatedRecord,
-  type OrderCreatedWriter,
-  recordOrderCreatedByJob,
-} from './record-order-created.js';
+import { type OrderCreatedRecord, recordOrderCreatedByJob } from './record-order-created.js';
 import { sendToSalesRender } from './send-to-salesrender.js';
 import { settleInDoubtCreate } from './settle-in-doubt-create.js';
 
@@ -31,12 +25,6 @@ export {
   createOrderRetrySchedule,
 } from './create-order-job.js';
 
-/** The intake's inline attempt: its job exists only in memory, and created orders share statements. */
-export interface InlineAttempt {
-  unsavedJob: NewJob<'create_order'>;
-  ordersCreated: OrderCreatedWriter;
-}
-
 /**
  * Runs one claimed `create_order` job to its recorded outcome. The SalesRender call happens outside
  * any transaction; its exchange is audited as it completes; the result, the job's new state and the
@@ -46,20 +34,19 @@ export async function attemptCreateOrder(
   deps: CreateOrderDeps,
   job: Job<'create_order'>,
   /**
-   * The intake path has both in hand already; the worker loads them. `inline`: `job` exists only in
-   * memory (the intake's attempt, leased on the lead): nothing to complete on success (the creation goes
-   * to the shared writer), and a failure writes the job as it ran (claimed, attempt 1) to carry the retries.
+   * The intake path has both in hand already; the worker loads them. `inline`: the intake's first attempt,
+   * whose job exists only in memory (lead-write-protocol.ts): its outcomes are recorded as step 3 says.
    */
   loaded?: { lead: LeadRow; campaign: Campaign; inline?: InlineAttempt },
 ): Promise<CreateOrderOutcome> {
   const inline = loaded?.inline ?? null;
-  const unsavedJob = inline?.unsavedJob ?? null;
   const { db, clock, audit } = deps;
   const leadId = job.leadId ?? '';
   const lead = loaded?.lead ?? (await findLeadById(db, leadId));
   const campaign = loaded?.campaign ?? (job.campaignId ? await findCampaignById(db, job.campaignId) : null);
   if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
-  if (!inline && lead.state !== 'queued') {
+  const stage = leadWriteStage(lead);
+  if (!inline && stage.stage !== 'job' && stage.stage !== 'inline') {
     // Finished by an earlier attempt whose answer arrived after its lease was swept.
     await completeJob(db, job, clock.now());
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
@@ -155,26 +142,8 @@ export async function attemptCreateOrder(
       ],
     };
     if (inline) {
-      let recorded: boolean;
-      try {
-        recorded = await inline.ordersCreated.submit(record);
-      } catch (error) {
-        const leaseUntil = inline.unsavedJob.claimFor?.leaseUntil;
-        if (!isDatabaseUnavailable(error) || !leaseUntil) throw error;
-        // The order exists but is not recorded: the committed lead is answered queued, and the record
-        // is written once the database answers again (within the lead's lease).
-        void recordCreatedOrderLater(deps, inline.ordersCreated, record, leaseUntil);
-        return { kind: 'queued', lead };
-      }
-      if (!recorded) {
-        // The call outlived the lead's lease and the sweep gave the lead to a worker job, which looks the
-        // order up as an in-doubt create: answered queued, as the committed state says.
-        deps.logger.warn(
-          { leadId, orderId },
-          "an order was made after the lead's inline lease had passed; the worker records it",
-        );
-        return { kind: 'queued', lead };
-      }
+      // Not recorded (yet): the committed lead is answered queued; the order is recorded later or looked up.
+      if ((await recordInlineCreation(deps, inline, record)) !== 'recorded') return { kind: 'queued', lead };
     } else await recordOrderCreatedByJob(db, audit, record, job);
     const skipped = postbacks.filter((postback) => postback.skippedBecause).length;
     if (skipped > 0) postbackAttempts.inc({ outcome: 'skipped' }, skipped);
@@ -192,7 +161,7 @@ export async function attemptCreateOrder(
       chosen.from === 'partner' && error.code === 'SR_AUTH_FAILED' ? refusedPartnerToken(error) : error,
       requestId,
       exchanges.take(),
-      unsavedJob,
+      inline,
       attemptStartedAt,
     );
   }

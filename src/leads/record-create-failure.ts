@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
-import type { NewJob } from '../db/queue/enqueue-job.js';
 import { failJob, holdJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, retryDelayMs } from '../db/queue/job.js';
 import { leads } from '../db/schema.js';
@@ -17,6 +16,7 @@ import {
   createOrderRetrySchedule,
 } from './create-order-job.js';
 import type { LeadRow } from './lead-repository.js';
+import { type InlineAttempt, jobAfterFailedInlineAttempt } from './lead-write-protocol.js';
 import { isInDoubt } from './settle-in-doubt-create.js';
 
 /** How long a lead held for a schema fault waits between attempts (until a check passes or the campaign changes). */
@@ -52,7 +52,7 @@ export async function recordCreateFailure(
   error: SalesRenderError,
   requestId: string | null,
   exchangeEntries: AuditEntry[],
-  unsavedJob: NewJob<'create_order'> | null,
+  inline: InlineAttempt | null,
   attemptStartedAt: Date,
 ): Promise<CreateOrderOutcome> {
   const { db, clock, audit } = deps;
@@ -60,14 +60,12 @@ export async function recordCreateFailure(
   return db.transaction(async (tx) => {
     if (exchangeEntries.length > 0) await audit.writeMany(tx, exchangeEntries);
     const now = clock.now();
-    // The inline attempt's job is written as it ran so the usual outcome below applies to it; the
-    // lead's inline lease is cleared with the outcome. An in-doubt call is noted on the job, so the next
-    // attempt looks for the order it may have made before sending again.
-    if (unsavedJob) {
-      const payload = inDoubt
-        ? { ...unsavedJob.payload, inDoubtSince: attemptStartedAt.toISOString() }
-        : unsavedJob.payload;
-      await executeSql(tx, insertJob, { job: { ...unsavedJob, payload }, now });
+    // The inline attempt's job is written as it ran, so the usual outcome below applies to it; the lead's
+    // inline lease is cleared with the outcome (lead-write-protocol.ts, step 3). An in-doubt call is noted
+    // on the job, so the next attempt looks for the order it may have made before sending again.
+    if (inline) {
+      const job = jobAfterFailedInlineAttempt(inline, inDoubt ? attemptStartedAt : null);
+      await executeSql(tx, insertJob, { job, now });
     } else if (inDoubt) {
       await executeSql(tx, markCreateInDoubt, { jobId: job.id, since: attemptStartedAt });
     }

@@ -1,21 +1,16 @@
 // What happens when a buyer posts a lead: authorise, normalise, dedupe, store (leased for the inline attempt), try SalesRender once.
 
 import type { AuditEntry } from '../audit/audit-writer.js';
+import type { ReceivedRequest } from '../audit/received-request.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
-import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import { findLeadByIdempotencyKey as findLeadByIdempotencyKeyStatement } from '../db/sql/find-lead-by-idempotency-key.js';
 import { releaseCapSlot } from '../db/sql/release-cap-slot.js';
 import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { capReachedError, storeUnderCaps } from './cap-reached.js';
-import {
-  attemptCreateOrder,
-  type CreateOrderDeps,
-  createOrderJobKind,
-  createOrderRetrySchedule,
-} from './create-order.js';
+import { attemptCreateOrder, type CreateOrderDeps } from './create-order.js';
 import { capsForLead, type LeadCaps } from './lead-caps.js';
 import { normaliseLead } from './lead-input.js';
 import {
@@ -27,6 +22,7 @@ import {
   leadStatusWord,
   queuedLeadRow,
 } from './lead-repository.js';
+import { startInlineAttempt } from './lead-write-protocol.js';
 import type { OrderCreatedWriter } from './record-order-created.js';
 import type { LeadStore, StoreLeadResult } from './store-lead.js';
 import { checkLeadGeo } from './traffic-rules.js';
@@ -54,11 +50,10 @@ export interface LeadSubmission {
   idempotencyKey: string | null;
   requestId: string;
   /**
-   * The raw request's audit row. It is written by the first statement this submission runs (so a lead is
-   * never stored before its request is on record) and `written` is set then; when the submission is
-   * refused before any statement, `written` stays false and the caller's error path records it.
+   * The raw request's audit row: written by the first statement this submission runs, so a lead is never
+   * stored before its request is on record (lead-write-protocol.ts, step 1).
    */
-  received?: { entry: AuditEntry; written: boolean } | null;
+  received?: ReceivedRequest | null;
 }
 
 export interface LeadAnswer {
@@ -126,19 +121,11 @@ async function giveBackCapSlot(deps: SubmitLeadDeps, caps: LeadCaps, leadId: str
   }
 }
 
-/**
- * Runs `write`, handing it the raw request's audit row when that row is not on record yet (`write` must
- * store it), and marks the row written once `write` has succeeded.
- */
-async function withReceived<T>(
+/** Runs `write` with the raw request's row when it is not on record yet (see ReceivedRequest.writeWith). */
+const withReceived = <T>(
   submission: LeadSubmission,
-  write: (received: AuditEntry | null) => Promise<T>,
-): Promise<T> {
-  const received = submission.received && !submission.received.written ? submission.received : null;
-  const result = await write(received?.entry ?? null);
-  if (received) received.written = true;
-  return result;
-}
+  write: (unwritten: AuditEntry | null) => Promise<T>,
+): Promise<T> => (submission.received ? submission.received.writeWith(write) : write(null));
 
 /**
  * Accepts one lead. Order of work: authorise (401/403/404) -> idempotency key -> validate (422) ->
@@ -161,11 +148,11 @@ export async function submitLead(
 
   if (submission.idempotencyKey) {
     const key = submission.idempotencyKey;
-    const [seen] = await withReceived(submission, (received) =>
+    const [seen] = await withReceived(submission, (unwritten) =>
       executeSql(db, findLeadByIdempotencyKeyStatement, {
         partnerId: client.id,
         key,
-        auditRows: audit.batchJson(received ? [{ entry: received }] : []),
+        auditRows: audit.batchJson(unwritten ? [{ entry: unwritten }] : []),
       }),
     );
     if (seen) return duplicateOf(deps, leadFromRow(seen), campaign, submission);
@@ -189,21 +176,11 @@ export async function submitLead(
   const caps = capsForLead(campaign, client.id, client.caps[campaign.id], now);
 
   const leadId = ids.next('lead');
-  // The inline attempt's job exists only in memory: it is written only if the attempt fails (to carry the
-  // retries). While the attempt runs, the lead's own lease stands for it: if this process dies, the
-  // worker's sweep gives the lead a job once the lease has passed (recover-inline-attempts.ts).
-  const leaseUntil = new Date(now.getTime() + deps.leaseMs);
-  const job: NewJob<typeof createOrderJobKind> & { claimFor: { workerId: string; leaseUntil: Date } } = {
-    id: ids.next('job'),
-    kind: createOrderJobKind,
-    campaignId: campaign.id,
-    leadId,
-    payload: { requestId: submission.requestId },
-    maxAttempts: createOrderRetrySchedule.maxAttempts,
-    runAt: now,
-    dedupeKey: `create_order:${leadId}`,
-    claimFor: { workerId: deps.workerId, leaseUntil },
-  };
+  const inline = startInlineAttempt(
+    deps,
+    { id: leadId, campaignId: campaign.id, requestId: submission.requestId },
+    now,
+  );
   const stored = queuedLeadRow(
     {
       id: leadId,
@@ -218,7 +195,7 @@ export async function submitLead(
       userAgent: lead.userAgent,
       subs: { ...lead.subs, ...lead.utm },
       extras: lead.comment === null ? lead.extras : { ...lead.extras, comment: lead.comment },
-      inlineLeaseUntil: leaseUntil,
+      inlineLeaseUntil: inline.leaseUntil,
     },
     now,
   );
@@ -238,8 +215,8 @@ export async function submitLead(
   let outcome: StoreLeadResult;
   try {
     outcome = await storeUnderCaps(db, caps, () =>
-      withReceived(submission, (received) =>
-        deps.leadStore.submit({ lead: stored, match, caps, received, accepted }),
+      withReceived(submission, (unwritten) =>
+        deps.leadStore.submit({ lead: stored, match, caps, received: unwritten, accepted }),
       ),
     );
   } catch (error) {
@@ -251,9 +228,7 @@ export async function submitLead(
         (await findLeadByIdempotencyKey(db, client.id, submission.idempotencyKey))) ||
       (lead.clickId && (await findLeadByClickId(db, campaign.id, lead.clickId)));
     if (!seen) throw error;
-    await withReceived(submission, async (received) => {
-      if (received) await audit.write(db, received);
-    });
+    await submission.received?.writeAlone(audit, db);
     return duplicateOf(deps, seen, campaign, submission);
   }
   if (outcome.kind === 'duplicate') {
@@ -270,14 +245,9 @@ export async function submitLead(
   }
   if (outcome.kind === 'cap_refused' && caps) throw capReachedError(caps, outcome.counts, now);
 
-  const claimed = claimedJob(job);
   let result: Awaited<ReturnType<typeof attemptCreateOrder>>;
   try {
-    result = await attemptCreateOrder(deps, claimed, {
-      lead: stored,
-      campaign,
-      inline: { unsavedJob: job, ordersCreated: deps.ordersCreated },
-    });
+    result = await attemptCreateOrder(deps, inline.job, { lead: stored, campaign, inline });
   } catch (error) {
     // The lead is stored: an unexpected fault here must not turn an accepted lead into a 500 (the buyer
     // would resend). The lead's inline lease expires and the worker's sweep retries it.

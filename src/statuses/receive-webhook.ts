@@ -1,5 +1,6 @@
 // What happens when SalesRender calls a campaign's webhook URL: find the order, queue an authoritative re-read.
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
+import type { ReceivedRequest } from '../audit/received-request.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
@@ -94,12 +95,13 @@ export async function receiveWebhook(
     body: unknown;
     query: unknown;
     requestId: string;
-    /** The raw request's audit row, written in the same statement as the job (null: already written). */
-    received?: AuditEntry | null;
+    /** The raw request's audit row: written in the same statement as the job unless on record already. */
+    received?: ReceivedRequest | null;
   },
 ): Promise<{ outcome: 'queued' | 'unknown_order'; orderId: string }> {
   const hint = readWebhookHint(input.body, input.query);
-  if (!hint.orderId) {
+  const orderId = hint.orderId;
+  if (!orderId) {
     throw new AppError('WEBHOOK_INVALID', 'No order id found in the webhook (body or id/order_id parameter)');
   }
   const { scope } = input;
@@ -110,7 +112,7 @@ export async function receiveWebhook(
   const job: NewJob<typeof refreshOrderJobKind> = {
     id: deps.ids.next('job'),
     kind: refreshOrderJobKind,
-    payload: { requestId: input.requestId, orderId: hint.orderId, hint: { ...hint, comment: null } },
+    payload: { requestId: input.requestId, orderId, hint: { ...hint, comment: null } },
     maxAttempts: refreshOrderRetrySchedule.maxAttempts,
     runAt: now,
   };
@@ -119,18 +121,20 @@ export async function receiveWebhook(
   // workers (NOTIFY is delivered when the statement commits). Order ids are unique within a company, so
   // a connection's campaigns hold at most one lead per order.
   let queued: QueueOrderRefreshRow[];
-  try {
-    queued = await executeSql(
+  const queueRefresh = (unwritten: AuditEntry | null) =>
+    executeSql(
       deps.db,
       scope.campaignId !== null ? queueOrderRefreshForCampaign : queueOrderRefreshForConnection,
       {
         scopeId: scope.campaignId ?? scope.connectionId ?? '',
-        orderId: hint.orderId,
+        orderId,
         job: claimFor ? { ...job, claimFor } : job,
         now,
-        auditRows: deps.audit.batchJson(input.received ? [{ entry: input.received }] : []),
+        auditRows: deps.audit.batchJson(unwritten ? [{ entry: unwritten }] : []),
       },
     );
+  try {
+    queued = input.received ? await input.received.writeWith(queueRefresh) : await queueRefresh(null);
   } catch (error) {
     slot?.release();
     throw error;
@@ -144,12 +148,12 @@ export async function receiveWebhook(
       event: 'webhook.unknown_order',
       requestId: input.requestId,
       campaignId: scope.campaignId,
-      orderId: hint.orderId,
+      orderId,
       actor: 'salesrender',
       outcome: 'unknown_order',
       ...(scope.connectionId ? { detail: { connection_id: scope.connectionId } } : {}),
     });
-    return { outcome: 'unknown_order', orderId: hint.orderId };
+    return { outcome: 'unknown_order', orderId };
   }
-  return { outcome: 'queued', orderId: hint.orderId };
+  return { outcome: 'queued', orderId };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, leads } from '../../src/db/schema.js';
 import { randomIds } from '../../src/ids.js';
 import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
-import { recoverInlineAttempts } from '../../src/leads/recover-inline-attempts.js';
+import { recoverInlineAttempts } from '../../src/leads/lead-write-protocol.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;

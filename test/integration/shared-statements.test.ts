@@ -271,7 +271,7 @@ describe('a created order recorded after the sweep took its lead', () => {
   it('records nothing on the lead (the worker job owns it) and answers false', async () => {
     const lead = newLead();
     await storeTogether([toStore(lead)]);
-    // The sweep of recover-inline-attempts.ts: the inline lease is over, a job carries the lead now.
+    // The sweep of lead-write-protocol.ts: the inline lease is over, a job carries the lead now.
     await db()
       .update(leads)
       .set({ inlineLeaseUntil: null })

@@ -374,6 +374,33 @@ describe('the webhook endpoint', () => {
     expect(audit.text).toContain('/v1/webhooks/salesrender/[redacted]');
     expect(audit.text).not.toContain(wired['pb-shapes']!.campaign.webhook_url.split('/').at(-1));
   });
+
+  it('records a refused webhook once: its raw request, then its refusal, both under its campaign', async () => {
+    const campaignId = wired['pb-shapes']!.campaign.id;
+    const requestRows = (requestId: string) =>
+      h.testDatabase.database.script((run) =>
+        run(`select event, campaign_id from audit_log where request_id = $1 order by id`, [requestId]),
+      );
+    const invalid = await h.request({
+      method: 'POST',
+      url: webhookPath('pb-shapes'),
+      body: { note: 'no order named' },
+    });
+    expect(invalid.body.error.code).toBe('WEBHOOK_INVALID');
+    expect(await requestRows(invalid.body.error.request_id)).toEqual([
+      { event: 'webhook.received', campaign_id: campaignId },
+      { event: 'webhook.refused', campaign_id: campaignId },
+    ]);
+    const wrong = await h.request({
+      method: 'POST',
+      url: '/v1/webhooks/salesrender/still-not-a-secret',
+      body: { data: { id: '1' } },
+    });
+    expect(await requestRows(wrong.body.error.request_id)).toEqual([
+      { event: 'webhook.received', campaign_id: null },
+      { event: 'webhook.refused', campaign_id: null },
+    ]);
+  });
 });
 
 describe('lead status for buyers', () => {

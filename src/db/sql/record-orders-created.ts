@@ -31,7 +31,7 @@ export interface RecordOrdersCreatedInput {
  * plans it once (see store-lead.ts). Answers the ids of the leads it recorded.
  *
  * Only a lead still held by its inline attempt is recorded (`queued`, its inline lease not yet taken by
- * the sweep in recover-inline-attempts.ts); its history entry and postback hang off that update. A lead
+ * the sweep in lead-write-protocol.ts); its history entry and postback hang off that update. A lead
  * the sweep has handed to a worker job is the job's: the job looks the order up as an in-doubt create.
  * This matters when the record comes late (the database was away: record-created-order-later.ts), or a
  * SalesRender call outlived its lease; the audit rows are written either way (the call did happen).

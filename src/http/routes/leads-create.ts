@@ -8,7 +8,7 @@ import { submitLead } from '../../leads/submit-lead.js';
 import { leadsReceived } from '../../metrics.js';
 import { leadAnswer } from '../answers/lead-answers.js';
 import { apiKeyOf } from '../partner-auth.js';
-import { incomingRequestEntry } from '../request-audit.js';
+import { receivedRequestOf } from '../request-audit.js';
 import { apiKeyRoute } from '../route-schema.js';
 
 const statusFor = { created: 201, queued: 202, duplicate: 200 } as const;
@@ -56,11 +56,8 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
     { schema },
     async function createLead(request, reply) {
       const campaign = await context.leadDeps.lookups.campaignByAlias(request.params.alias);
-      // The raw request is written by the first statement the submission runs, before anything is stored;
-      // a request refused before that is recorded by the error path (error-renderer.ts).
-      request.auditCampaignId = campaign?.id ?? null;
-      const entry = incomingRequestEntry(request, { campaignId: campaign?.id ?? null });
-      const received = entry ? { entry, written: false } : null;
+      // Written by the submission's first statement, or by the error path if refused before it.
+      const received = receivedRequestOf(request, { campaignId: campaign?.id ?? null });
       const body = request.body ?? {};
       if (typeof body === 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
       if (typeof body !== 'object' || Array.isArray(body)) {
@@ -73,22 +70,18 @@ export function registerLeadCreateRoute(app: FastifyInstance, context: AppContex
           fields: { 'Idempotency-Key': `must be at most ${idempotencyKeyMaxLength} characters` },
         });
       }
-      const result = await context.inFlight
-        .track(() =>
-          submitLead(context.leadDeps, {
-            alias: request.params.alias,
-            campaign,
-            apiKey: apiKeyOf(request),
-            body: fields,
-            idempotencyKey:
-              typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
-            requestId: request.id,
-            received,
-          }),
-        )
-        .finally(() => {
-          if (received?.written) request.auditedAs = received.entry.event;
-        });
+      const result = await context.inFlight.track(() =>
+        submitLead(context.leadDeps, {
+          alias: request.params.alias,
+          campaign,
+          apiKey: apiKeyOf(request),
+          body: fields,
+          idempotencyKey:
+            typeof idempotencyKey === 'string' && idempotencyKey.length > 0 ? idempotencyKey : null,
+          requestId: request.id,
+          received,
+        }),
+      );
       leadsReceived.inc({ outcome: result.outcome });
       return reply.code(statusFor[result.outcome]).send(result.answer);
     },

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { receiveWebhook, type WebhookScope } from '../../statuses/receive-webhook.js';
 import { webhookAnswer } from '../answers/service-answers.js';
-import { auditIncomingRequest, incomingRequestEntry } from '../request-audit.js';
+import { receivedRequestOf } from '../request-audit.js';
 import { openRoute, type RouteContract } from '../route-schema.js';
 
 // The order is found in any body shape receivers see (receive-webhook.ts), or in the query string.
@@ -49,10 +49,8 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
 
   async function handleWebhook(request: FastifyRequest<{ Params: { secret: string } }>, reply: FastifyReply) {
     const target = await context.leadDeps.lookups.webhookTarget(request.params.secret);
-    if (!target) {
-      await auditIncomingRequest(context, request);
-      throw new AppError('WEBHOOK_NOT_FOUND');
-    }
+    // Refused, and recorded by the error path.
+    if (!target) throw new AppError('WEBHOOK_NOT_FOUND');
     const scope: WebhookScope =
       target.kind === 'campaign'
         ? { campaignId: target.campaign.id, connectionId: null }
@@ -60,12 +58,7 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
     // The raw request (secret redacted from the URL) is written in the same statement that queues the
     // re-read, so nothing acts on a webhook that is not on record; if the webhook is refused before that,
     // the error path records it.
-    request.auditCampaignId = scope.campaignId;
-    const entry = incomingRequestEntry(request, { campaignId: scope.campaignId });
-    const received =
-      entry && scope.connectionId
-        ? { ...entry, detail: { ...entry.detail, connection_id: scope.connectionId } }
-        : entry;
+    const received = receivedRequestOf(request, scope);
     const result = await context.inFlight.track(() =>
       receiveWebhook(deps, {
         scope,
@@ -75,7 +68,6 @@ export function registerSalesRenderWebhookRoute(app: FastifyInstance, context: A
         received,
       }),
     );
-    request.auditedAs = received?.event;
     const answer: z.output<typeof webhookAnswer> = { status: result.outcome, order_id: result.orderId };
     return reply.code(result.outcome === 'queued' ? 200 : 202).send(answer);
   }
