@@ -45,8 +45,8 @@ export async function attemptCreateOrder(
   const lead = loaded?.lead ?? (await findLeadById(db, leadId));
   const campaign = loaded?.campaign ?? (job.campaignId ? await findCampaignById(db, job.campaignId) : null);
   if (!lead || !campaign) throw new Error(`create_order job ${job.id} points at a missing lead or campaign`);
-  const stage = leadWriteStage(lead);
-  if (!inline && stage.stage !== 'job' && stage.stage !== 'inline') {
+  const { stage } = leadWriteStage(lead);
+  if (!inline && (stage === 'created' || stage === 'rejected' || stage === 'failed')) {
     // Finished by an earlier attempt whose answer arrived after its lease was swept.
     await completeJob(db, job, clock.now());
     return lead.state === 'created' ? { kind: 'created', lead } : { kind: 'queued', lead };
