@@ -10,12 +10,22 @@ import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
+import { findCampaignByAlias } from '../../src/db/sql/find-campaign-by-alias.js';
+import { findCampaignById } from '../../src/db/sql/find-campaign-by-id.js';
+import { findClientByKey } from '../../src/db/sql/find-client-by-key.js';
 import { findCompanySchema } from '../../src/db/sql/find-company-schema.js';
 import { findLeadByIdempotencyKey } from '../../src/db/sql/find-lead-by-idempotency-key.js';
+import { findPartnerCpaToken } from '../../src/db/sql/find-partner-cpa-token.js';
+import { findPartnerPayouts } from '../../src/db/sql/find-partner-payouts.js';
+import { findPostbackEndpoint } from '../../src/db/sql/find-postback-endpoint.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
 import { insertAuditRows } from '../../src/db/sql/insert-audit-rows.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
+import { listCampaignIdsOfCompany } from '../../src/db/sql/list-campaign-ids-of-company.js';
+import { listCampaigns } from '../../src/db/sql/list-campaigns.js';
+import { listConnections } from '../../src/db/sql/list-connections.js';
 import { listLeadsToReconcile } from '../../src/db/sql/list-leads-to-reconcile.js';
+import { listPartnerEndpoints } from '../../src/db/sql/list-partner-endpoints.js';
 import { listSchemaChecks } from '../../src/db/sql/list-schema-checks.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
@@ -195,6 +205,16 @@ const examples = [
   example(markLeadsReconciled, { leadIds: ['lead_1'], at, finalWords: ['approved'] }),
   example(markPossibleDuplicate, { leadId: 'lead_1', at }),
   example(sweepRateLimitWindows, { before: at }),
+  example(findCampaignByAlias, { alias: 'demo' }),
+  example(findCampaignById, { id: 'cmp_1' }),
+  example(listCampaigns, {}),
+  example(listCampaignIdsOfCompany, { baseUrl: 'https://sr.example', companyId: '1' }),
+  example(listConnections, {}),
+  example(findClientByKey, { keyHash: 'digest' }),
+  example(findPartnerCpaToken, { partnerId: 'ptn_1', campaignId: 'cmp_1' }),
+  example(findPartnerPayouts, { partnerId: 'ptn_1', campaignId: 'cmp_1' }),
+  example(findPostbackEndpoint, { id: 'pbe_1' }),
+  example(listPartnerEndpoints, { partnerId: 'ptn_1' }),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
 /** Every Statement exported by a file of src/db/sql. */
