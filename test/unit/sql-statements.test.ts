@@ -14,8 +14,12 @@ import { findCampaignByAlias } from '../../src/db/sql/find-campaign-by-alias.js'
 import { findCampaignById } from '../../src/db/sql/find-campaign-by-id.js';
 import { findClientByKey } from '../../src/db/sql/find-client-by-key.js';
 import { findCompanySchema } from '../../src/db/sql/find-company-schema.js';
+import { findLeadByClickId } from '../../src/db/sql/find-lead-by-click-id.js';
+import { findLeadById } from '../../src/db/sql/find-lead-by-id.js';
 import { findLeadByIdempotencyKey } from '../../src/db/sql/find-lead-by-idempotency-key.js';
+import { findLeadByOrderId } from '../../src/db/sql/find-lead-by-order-id.js';
 import { findPartnerCpaToken } from '../../src/db/sql/find-partner-cpa-token.js';
+import { findPartnerLead } from '../../src/db/sql/find-partner-lead.js';
 import { findPartnerPayouts } from '../../src/db/sql/find-partner-payouts.js';
 import { findPostbackEndpoint } from '../../src/db/sql/find-postback-endpoint.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
@@ -24,8 +28,11 @@ import { insertJob } from '../../src/db/sql/insert-job.js';
 import { listCampaignIdsOfCompany } from '../../src/db/sql/list-campaign-ids-of-company.js';
 import { listCampaigns } from '../../src/db/sql/list-campaigns.js';
 import { listConnections } from '../../src/db/sql/list-connections.js';
+import { listLeadStatusHistory } from '../../src/db/sql/list-lead-status-history.js';
 import { listLeadsToReconcile } from '../../src/db/sql/list-leads-to-reconcile.js';
 import { listPartnerEndpoints } from '../../src/db/sql/list-partner-endpoints.js';
+import { listPartnerLeadsByClickId } from '../../src/db/sql/list-partner-leads-by-click-id.js';
+import { listPostbacks } from '../../src/db/sql/list-postbacks.js';
 import { listSchemaChecks } from '../../src/db/sql/list-schema-checks.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
@@ -50,6 +57,8 @@ import { releaseAbandonedInlineLeads } from '../../src/db/sql/release-abandoned-
 import { releaseCapSlot } from '../../src/db/sql/release-cap-slot.js';
 import { releaseHeldLeads } from '../../src/db/sql/release-held-leads.js';
 import { renewLeases } from '../../src/db/sql/renew-leases.js';
+import { replayPostbacks } from '../../src/db/sql/replay-postbacks.js';
+import { retryPostback } from '../../src/db/sql/retry-postback.js';
 import { saveCompanySchema } from '../../src/db/sql/save-company-schema.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
@@ -84,6 +93,15 @@ const order: CreatedOrder = {
   at,
   payout: { minor: 500, currency: 'EUR' },
   postbacks: [postback],
+};
+const postbackFilter = {
+  campaignId: 'cmp_1',
+  endpointId: null,
+  leadId: null,
+  triedOnly: false,
+  states: ['failed' as const],
+  createdFrom: at,
+  createdBefore: null,
 };
 const outcome = { state: 'pending' as const, error: 'down', httpStatus: 503, nextAttemptAt: at };
 
@@ -215,6 +233,15 @@ const examples = [
   example(findPartnerPayouts, { partnerId: 'ptn_1', campaignId: 'cmp_1' }),
   example(findPostbackEndpoint, { id: 'pbe_1' }),
   example(listPartnerEndpoints, { partnerId: 'ptn_1' }),
+  example(findLeadById, { id: 'lead_1' }),
+  example(findLeadByClickId, { campaignId: 'cmp_1', clickId: 'click-1' }),
+  example(findLeadByOrderId, { orderId: '900001', campaignIds: ['cmp_1'] }),
+  example(findPartnerLead, { partnerId: 'ptn_1', leadId: 'lead_1' }),
+  example(listPartnerLeadsByClickId, { partnerId: 'ptn_1', clickId: 'click-1', campaignIds: ['cmp_1'] }),
+  example(listLeadStatusHistory, { leadId: 'lead_1' }),
+  example(listPostbacks, { filter: postbackFilter, limit: 100 }),
+  example(retryPostback, { id: 'job_1', now: at }),
+  example(replayPostbacks, { filter: postbackFilter, now: at }),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
 /** Every Statement exported by a file of src/db/sql. */
