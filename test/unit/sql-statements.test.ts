@@ -9,7 +9,12 @@ import type { NewJob } from '../../src/db/queue/new-job.js';
 import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
+import { countFlaggedLeads } from '../../src/db/sql/count-flagged-leads.js';
+import { countLeadsByCampaignAndLabel } from '../../src/db/sql/count-leads-by-campaign-and-label.js';
+import { countLeadsByDay } from '../../src/db/sql/count-leads-by-day.js';
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
+import { countPostbacksByOutcome } from '../../src/db/sql/count-postbacks-by-outcome.js';
+import { countUnfinishedJobs } from '../../src/db/sql/count-unfinished-jobs.js';
 import { findCampaignByAlias } from '../../src/db/sql/find-campaign-by-alias.js';
 import { findCampaignById } from '../../src/db/sql/find-campaign-by-id.js';
 import { findClientByKey } from '../../src/db/sql/find-client-by-key.js';
@@ -29,6 +34,7 @@ import { listCampaignIdsOfCompany } from '../../src/db/sql/list-campaign-ids-of-
 import { listCampaigns } from '../../src/db/sql/list-campaigns.js';
 import { listConnections } from '../../src/db/sql/list-connections.js';
 import { listLeadStatusHistory } from '../../src/db/sql/list-lead-status-history.js';
+import { listLeadTimeline } from '../../src/db/sql/list-lead-timeline.js';
 import { listLeadsToReconcile } from '../../src/db/sql/list-leads-to-reconcile.js';
 import { listPartnerEndpoints } from '../../src/db/sql/list-partner-endpoints.js';
 import { listPartnerLeadsByClickId } from '../../src/db/sql/list-partner-leads-by-click-id.js';
@@ -39,6 +45,7 @@ import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
 import { markPossibleDuplicate } from '../../src/db/sql/mark-possible-duplicate.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
+import { pingDatabase } from '../../src/db/sql/ping-database.js';
 import { postbackOrder } from '../../src/db/sql/postback-order.js';
 import {
   queueOrderRefreshForCampaign,
@@ -62,6 +69,7 @@ import { retryPostback } from '../../src/db/sql/retry-postback.js';
 import { saveCompanySchema } from '../../src/db/sql/save-company-schema.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
+import { summarizeSalesRenderCalls } from '../../src/db/sql/summarize-salesrender-calls.js';
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
 import { sweepExpiredLeases } from '../../src/db/sql/sweep-expired-leases.js';
 import { sweepRateLimitWindows } from '../../src/db/sql/sweep-rate-limit-windows.js';
@@ -242,6 +250,14 @@ const examples = [
   example(listPostbacks, { filter: postbackFilter, limit: 100 }),
   example(retryPostback, { id: 'job_1', now: at }),
   example(replayPostbacks, { filter: postbackFilter, now: at }),
+  example(countLeadsByCampaignAndLabel, { from: at, to: at }),
+  example(countLeadsByDay, { from: at, to: at, campaignId: 'cmp_1' }),
+  example(countFlaggedLeads, { from: at, to: at, campaignId: null }),
+  example(countPostbacksByOutcome, { from: at, to: at }),
+  example(summarizeSalesRenderCalls, { from: at, to: at }),
+  example(listLeadTimeline, { leadId: 'lead_1' }),
+  example(countUnfinishedJobs, {}),
+  example(pingDatabase, {}),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
 /** Every Statement exported by a file of src/db/sql. */
