@@ -7,6 +7,8 @@ import pg from 'pg';
 import { DatabaseAvailability } from './database-availability.js';
 import { type EmbeddedServerLog, startEmbeddedServer } from './embedded-server/start-embedded-server.js';
 import * as schema from './schema.js';
+import { listenText } from './sql/listen-to-channel.js';
+import { pingText } from './sql/ping-database.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What a repository function accepts: the database itself or an open transaction. */
@@ -223,7 +225,7 @@ async function probeConnection(url: string, waitMs: number): Promise<void> {
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.query('select 1');
+    await client.query(pingText);
   } finally {
     // Closing a connection that failed or is done; the probe's outcome is already decided above.
     await client.end().catch(() => {});
@@ -258,7 +260,7 @@ async function listenWithReconnect(
     next.on('end', () => scheduleReconnect());
     try {
       await next.connect();
-      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+      await next.query(listenText(channel));
       client = next;
       delayMs = 250;
       onSignal();

@@ -6,7 +6,8 @@
 // stays for the schema's types, migrations' tables and the builder reads and writes of the admin API,
 // the console and the CLI (README, Development). A caller never assembles SQL: when two writes must
 // commit together, that is one more statement here, not a fragment handed across modules.
-import type { Orm } from '../connection.js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from '../schema.js';
 
 /** A statement of fixed text: `values` is the only place its input meets `$1…$n`, `row` its columns. */
 export interface Statement<Input, Row> {
@@ -36,7 +37,9 @@ export function defineStatement<Input, Row = Record<string, unknown>>(definition
 }
 
 /** Where a statement runs: the database itself (a pooled connection, committing at once) or a transaction. */
-export type SqlExecutor = Pick<Orm, '_'>;
+// Spelled out rather than taken from connection.ts's `Orm` (the same type): connection.ts uses texts of
+// this folder, and the import would close a cycle.
+export type SqlExecutor = Pick<PgDatabase<PgQueryResultHKT, typeof schema>, '_'>;
 
 /**
  * Runs `statement` with `input` and answers its rows, mapped. It goes through the session drizzle keeps
