@@ -67,6 +67,7 @@ import { renewLeases } from '../../src/db/sql/renew-leases.js';
 import { replayPostbacks } from '../../src/db/sql/replay-postbacks.js';
 import { retryPostback } from '../../src/db/sql/retry-postback.js';
 import { saveCompanySchema } from '../../src/db/sql/save-company-schema.js';
+import { setLeadAfterFailure } from '../../src/db/sql/set-lead-after-failure.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
 import { summarizeSalesRenderCalls } from '../../src/db/sql/summarize-salesrender-calls.js';
@@ -258,6 +259,13 @@ const examples = [
   example(listLeadTimeline, { leadId: 'lead_1' }),
   example(countUnfinishedJobs, {}),
   example(pingDatabase, {}),
+  example(setLeadAfterFailure, {
+    leadId: 'lead_1',
+    state: 'failed',
+    errorCode: 'SR_REJECTED',
+    errorMessage: 'rejected',
+    now: at,
+  }),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
 /** Every Statement exported by a file of src/db/sql. */
