@@ -1,11 +1,13 @@
 // The one way LeadBridge runs its own SQL: a statement defined once (fixed text, stable name, typed input
 // and row) and run with `executeSql` on the pool or inside a transaction.
 //
-// The rule: every statement of the service's own work (the intake, status changes, the job queue, the
-// postbacks) is a `Statement` in a file of this folder, its text fixed and its values bound. Drizzle
-// stays for the schema's types, migrations' tables and the builder reads and writes of the admin API,
-// the console and the CLI (README, Development). A caller never assembles SQL: when two writes must
-// commit together, that is one more statement here, not a fragment handed across modules.
+// The rule: every statement of the service's own work (the intake, webhooks, status changes, the job
+// queue, the postbacks) is a `Statement` in a file of this folder, its text fixed and its values bound,
+// prepared once per connection under its name. Drizzle stays for the schema's types and the builder reads
+// and writes of the admin API, the console and the CLI (README, Development): those go unnamed, parsed and
+// planned on each call, which is fine for what an operator does by hand. A caller never assembles SQL:
+// when two writes must commit together, that is one more statement here, not a fragment handed across
+// modules.
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from '../schema.js';
 
