@@ -1,6 +1,5 @@
 // The composition root: opens the shared context, wires the domain, the worker, the HTTP server and the console.
 import { hostname } from 'node:os';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { HotLookups } from './campaigns/hot-lookups.js';
@@ -15,12 +14,14 @@ import {
   salesRenderCallDepsOf,
   schemaCheckDepsOf,
 } from './context.js';
-import { type Database, queryRows } from './db/connection.js';
+import type { Database } from './db/connection.js';
 import { DatabaseUnavailableError } from './db/database-availability.js';
 import { completeJob } from './db/queue/finish-job.js';
 import { jobsChannel } from './db/queue/notify-jobs.js';
 import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
+import { countUnfinishedJobs } from './db/sql/count-unfinished-jobs.js';
+import { executeSql } from './db/sql/statement.js';
 import { buildHttpServer } from './http/server.js';
 import { rateLimitWindowSweep } from './http/shared-rate-limit.js';
 import type { IdSource } from './ids.js';
@@ -153,17 +154,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           });
   registerSchemaGauge(whileReachable(() => listCompanySchemaResults(database.orm)));
   registerSharedStatementMetrics({ leads: leadDeps.leadStore, orders_created: leadDeps.ordersCreated });
-  registerQueueGauge(
-    whileReachable(async () =>
-      (
-        await queryRows(
-          database.orm,
-          sql`select kind, state, count(*)::int as count from jobs
-          where state not in ('done', 'skipped', 'superseded') group by kind, state`,
-        )
-      ).map((row) => ({ kind: String(row.kind), state: String(row.state), count: Number(row.count) })),
-    ),
-  );
+  registerQueueGauge(whileReachable(() => executeSql(database.orm, countUnfinishedJobs, {})));
   const app = await buildHttpServer(context);
   // The console shares the API's server (its cookie plugin, error handler, rate limits) but not its code,
   // so the composition root mounts it, after the API's routes.

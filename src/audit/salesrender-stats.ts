@@ -1,6 +1,7 @@
 // SalesRender call health for the dashboard, read from the audited exchanges of a period.
-import { sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../db/connection.js';
+import type { Executor } from '../db/connection.js';
+import { executeSql } from '../db/sql/statement.js';
+import { summarizeSalesRenderCalls } from '../db/sql/summarize-salesrender-calls.js';
 import type { Period } from '../leads/lead-stats.js';
 
 export interface SalesRenderHealth {
@@ -13,17 +14,7 @@ export interface SalesRenderHealth {
 }
 
 export async function salesrenderHealth(db: Executor, period: Period): Promise<SalesRenderHealth> {
-  const [row] = await queryRows<{ calls: string; errors: string; p50: number | null; p95: number | null }>(
-    db,
-    sql`select count(*) as calls,
-               count(*) filter (where http_status is null or http_status >= 300
-                                or jsonb_typeof(detail->'response'->'errors') = 'array') as errors,
-               percentile_cont(0.5) within group (order by latency_ms) as p50,
-               percentile_cont(0.95) within group (order by latency_ms) as p95
-        from audit_log
-        where event = 'salesrender.call'
-          and at >= ${period.from.toISOString()} and at < ${period.to.toISOString()}`,
-  );
+  const [row] = await executeSql(db, summarizeSalesRenderCalls, period);
   const calls = Number(row?.calls ?? 0);
   const errors = Number(row?.errors ?? 0);
   const round = (value: number | null | undefined) =>
@@ -32,7 +23,7 @@ export async function salesrenderHealth(db: Executor, period: Period): Promise<S
     calls,
     errors,
     errorRate: calls > 0 ? errors / calls : null,
-    p50LatencyMs: round(row?.p50),
-    p95LatencyMs: round(row?.p95),
+    p50LatencyMs: round(row?.p50LatencyMs),
+    p95LatencyMs: round(row?.p95LatencyMs),
   };
 }

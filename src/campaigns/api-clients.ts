@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Executor, Orm } from '../db/connection.js';
 import { apiKeys, campaigns, clientCampaigns, clients } from '../db/schema.js';
+import { findClientByKey } from '../db/sql/find-client-by-key.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import type { CapLimits } from './campaign-repository.js';
@@ -99,19 +101,7 @@ export async function revokeKeys(db: Executor, clientId: string, at: Date): Prom
  * database's equality on a digest: timing reveals nothing about the key itself.
  */
 export async function authenticateKey(db: Executor, key: string): Promise<AuthenticatedClient | null> {
-  const rows = await db
-    .select({
-      id: clients.id,
-      kind: clients.kind,
-      name: clients.name,
-      campaignId: clientCampaigns.campaignId,
-      dailyCap: clientCampaigns.dailyCap,
-      totalCap: clientCampaigns.totalCap,
-    })
-    .from(apiKeys)
-    .innerJoin(clients, eq(clients.id, apiKeys.clientId))
-    .leftJoin(clientCampaigns, eq(clientCampaigns.clientId, clients.id))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+  const rows = await executeSql(db, findClientByKey, { keyHash: hashApiKey(key) });
   const first = rows[0];
   if (!first) return null;
   return {

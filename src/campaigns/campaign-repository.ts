@@ -1,9 +1,15 @@
 // Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
-import { and, asc, eq, getTableColumns } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../connections/connection-repository.js';
 import type { Executor } from '../db/connection.js';
-import { campaigns, type DedupeScope, type PostbackRow, salesrenderConnections } from '../db/schema.js';
+import { campaigns, type DedupeScope, type PostbackRow } from '../db/schema.js';
+import type { CampaignWithConnectionRow } from '../db/sql/campaign-row.js';
+import { findCampaignByAlias as findCampaignByAliasStatement } from '../db/sql/find-campaign-by-alias.js';
+import { findCampaignById as findCampaignByIdStatement } from '../db/sql/find-campaign-by-id.js';
+import { listCampaignIdsOfCompany } from '../db/sql/list-campaign-ids-of-company.js';
+import { listCampaigns as listCampaignsStatement } from '../db/sql/list-campaigns.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError, parseInput } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { newSigningSecret } from '../postbacks/sign-webhook.js';
@@ -88,15 +94,6 @@ export interface CampaignDeps {
   ids: IdSource;
   cipher: TokenCipher;
 }
-
-/** A campaign row read with its connection's token (`connection_token`). */
-type CampaignWithConnectionRow = CampaignRow & { connectionToken: string | null };
-
-/** The columns every campaign read selects: the campaign's own and its connection's token. */
-const campaignColumns = {
-  ...getTableColumns(campaigns),
-  connectionToken: salesrenderConnections.tokenEncrypted,
-};
 
 export function toCampaign(row: CampaignWithConnectionRow): Campaign {
   const fields = resolveFieldMap(row.module, row.fields);
@@ -313,12 +310,12 @@ function trafficRulesOf(campaign: Campaign) {
 }
 
 export async function findCampaignByAlias(db: Executor, alias: string): Promise<Campaign | null> {
-  const [row] = await selectCampaigns(db).where(eq(campaigns.alias, alias)).limit(1);
+  const [row] = await executeSql(db, findCampaignByAliasStatement, { alias });
   return row ? toCampaign(row) : null;
 }
 
 export async function findCampaignById(db: Executor, id: string): Promise<Campaign | null> {
-  const [row] = await selectCampaigns(db).where(eq(campaigns.id, id)).limit(1);
+  const [row] = await executeSql(db, findCampaignByIdStatement, { id });
   return row ? toCampaign(row) : null;
 }
 
@@ -326,28 +323,16 @@ export async function findCampaignById(db: Executor, id: string): Promise<Campai
  * The ids of the campaigns on one SalesRender company (equal base URL and company id): the campaigns a
  * `dedupe_scope` of `connection` looks across.
  */
-export async function findCampaignIdsOfCompany(
+export function findCampaignIdsOfCompany(
   db: Executor,
   baseUrl: string,
   companyId: string,
 ): Promise<string[]> {
-  const rows = await db
-    .select({ id: campaigns.id })
-    .from(campaigns)
-    .where(and(eq(campaigns.srBaseUrl, baseUrl), eq(campaigns.srCompanyId, companyId)))
-    .orderBy(asc(campaigns.id));
-  return rows.map((row) => row.id);
+  return executeSql(db, listCampaignIdsOfCompany, { baseUrl, companyId });
 }
 
 export async function listCampaigns(db: Executor): Promise<Campaign[]> {
-  return (await selectCampaigns(db).orderBy(asc(campaigns.alias))).map(toCampaign);
-}
-
-function selectCampaigns(db: Executor) {
-  return db
-    .select(campaignColumns)
-    .from(campaigns)
-    .innerJoin(salesrenderConnections, eq(salesrenderConnections.id, campaigns.connectionId));
+  return (await executeSql(db, listCampaignsStatement, {})).map(toCampaign);
 }
 
 /**

@@ -1,10 +1,10 @@
 // A webmaster submitting as themself: a partner's own CPA webmaster token on a CPA campaign, so SalesRender
 // counts the partner's leads as that webmaster's. Set by an operator, write-only like every token.
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { salesRenderToken } from '../connections/connection-input.js';
 import type { Executor, Orm } from '../db/connection.js';
-import { clientCampaigns } from '../db/schema.js';
+import { findPartnerCpaToken as findPartnerCpaTokenStatement } from '../db/sql/find-partner-cpa-token.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError, parseInput } from '../errors.js';
 import { findPartnerCampaign, setPartnerCampaignTerms } from './partner-campaign-terms.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -58,10 +58,6 @@ export async function findPartnerCpaToken(
   partnerId: string,
   campaignId: string,
 ): Promise<string | null> {
-  const [row] = await db
-    .select({ token: clientCampaigns.cpaTokenEncrypted })
-    .from(clientCampaigns)
-    .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaignId)))
-    .limit(1);
-  return row?.token ?? null;
+  const [row] = await executeSql(db, findPartnerCpaTokenStatement, { partnerId, campaignId });
+  return row?.tokenEncrypted ?? null;
 }

@@ -5,6 +5,8 @@ import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { campaigns, salesrenderConnections } from '../db/schema.js';
+import { listConnections as listConnectionsStatement } from '../db/sql/list-connections.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError, parseInput } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { connectionCreateSchema, connectionPatchSchema } from './connection-input.js';
@@ -142,9 +144,7 @@ export async function findConnectionByCompany(
 }
 
 export async function listConnections(db: Executor): Promise<Connection[]> {
-  return (await db.select().from(salesrenderConnections).orderBy(asc(salesrenderConnections.name))).map(
-    toConnection,
-  );
+  return (await executeSql(db, listConnectionsStatement, {})).map(toConnection);
 }
 
 /** The aliases of the connection's campaigns, for its view. */

@@ -1,12 +1,12 @@
 // Opens the one database LeadBridge uses: its embedded PostgreSQL server on DATA_DIR, or the server at DATABASE_URL.
-import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { DatabaseAvailability } from './database-availability.js';
 import { type EmbeddedServerLog, startEmbeddedServer } from './embedded-server/start-embedded-server.js';
 import * as schema from './schema.js';
+import { listenText } from './sql/listen-to-channel.js';
+import { pingText } from './sql/ping-database.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What a repository function accepts: the database itself or an open transaction. */
@@ -45,7 +45,7 @@ export interface Database {
 export async function openDatabase(options: {
   url?: string;
   dataDir: string;
-  /** PostgreSQL only: run statements as named prepared statements (default true). */
+  /** Run the statements of src/db/sql as named prepared statements (default true). */
   preparedStatements?: boolean;
   /** The longest a request waits for a connection before it is refused (default 5000 ms). */
   unavailableWaitMs?: number;
@@ -78,54 +78,9 @@ export async function openDatabase(options: {
 export const defaultUnavailableWaitMs = 5_000;
 
 /**
- * Names drizzle's parameterised statements (name = digest of their text) so PostgreSQL parses and plans
- * each once per connection: the statements LeadBridge defines (`src/db/sql/`, run by `executeSql`) carry
- * their own names and pass through untouched. Only the statements still built with drizzle need this,
- * the admin and console reads and the hot ones not yet moved into `src/db/sql/`; it goes when the last
- * hot one has moved. Their texts are a fixed set (varying only with list lengths), so the per-connection
- * cache stays small.
- */
-const statementNames = new Map<string, string>();
-
-/** The prepared statement's name for `text`: memoised, since hashing every statement's text showed in the profile. */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `lb_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-    // The set of texts is fixed but for list lengths; the bound only guards against a surprise.
-    if (statementNames.size >= 5_000) statementNames.clear();
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
-function prepareStatementsOn(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
-    config: unknown,
-    ...rest: unknown[]
-  ) => {
-    const values = rest[0];
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
-      config = { text: config, name: statementName(config) };
-    } else if (
-      config !== null &&
-      typeof config === 'object' &&
-      typeof (config as { text?: unknown }).text === 'string' &&
-      !(config as { name?: unknown }).name &&
-      Array.isArray(values) &&
-      values.length > 0
-    ) {
-      config = { ...config, name: statementName((config as { text: string }).text) };
-    }
-    return query(config, ...rest);
-  };
-}
-
-/**
  * The pool's client with DATABASE_PREPARED_STATEMENTS off: a pooler in transaction mode (PgBouncer before
  * 1.21) may run each statement on another server connection, where a named statement prepared earlier
- * does not exist. So every statement goes unnamed, those `executeSql` names included.
+ * does not exist. So the statements `executeSql` names go unnamed too (drizzle's builder queries always do).
  */
 class UnnamedStatementsClient extends pg.Client {
   override query(config: unknown, ...rest: unknown[]): never {
@@ -175,8 +130,6 @@ export async function openPostgres(
   // and its caller hears why, so this is not reported again (an idle connection's error reaches this
   // listener too, and is reported above); it only starts the availability check.
   pool.on('connect', (client) => client.on('error', (error) => availability.notice(error)));
-  // Off for a transaction-mode pooler that cannot keep them (PgBouncer before 1.21): README, production.
-  if (prepared) pool.on('connect', prepareStatementsOn);
   const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
   return {
     kind: 'postgres',
@@ -223,7 +176,7 @@ async function probeConnection(url: string, waitMs: number): Promise<void> {
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.query('select 1');
+    await client.query(pingText);
   } finally {
     // Closing a connection that failed or is done; the probe's outcome is already decided above.
     await client.end().catch(() => {});
@@ -258,7 +211,7 @@ async function listenWithReconnect(
     next.on('end', () => scheduleReconnect());
     try {
       await next.connect();
-      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+      await next.query(listenText(channel));
       client = next;
       delayMs = 250;
       onSignal();
@@ -285,10 +238,4 @@ async function listenWithReconnect(
     // Stopping: a connection that fails to close cleanly is gone either way, and nothing listens any more.
     await client?.end().catch(() => {});
   };
-}
-
-/** Runs a hand-written SQL statement and returns its rows (both drivers answer `{rows}`). */
-export async function queryRows<Row = Record<string, unknown>>(db: Executor, query: SQL): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as { rows: Row[] };
-  return result.rows;
 }

@@ -3,6 +3,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './connection.js';
+import {
+  claimMigrationText,
+  createMigrationsTableText,
+  listAppliedMigrationsText,
+} from './sql/migration-bookkeeping.js';
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -18,12 +23,7 @@ export async function migrate(
     through?: string;
   } = {},
 ): Promise<string[]> {
-  await db.script((run) =>
-    run(`create table if not exists lb_migrations (
-      id text primary key,
-      applied_at timestamptz not null default now()
-    )`),
-  );
+  await db.script((run) => run(createMigrationsTableText));
   const files = (await readdir(migrationsDir))
     .filter((name) => /^\d{4}_.+\.sql$/.test(name))
     .sort()
@@ -33,10 +33,7 @@ export async function migrate(
     const id = file.replace(/\.sql$/, '');
     const text = await readFile(join(migrationsDir, file), 'utf8');
     const ran = await db.script(async (run) => {
-      const inserted = await run(
-        'insert into lb_migrations (id) values ($1) on conflict do nothing returning id',
-        [id],
-      );
+      const inserted = await run(claimMigrationText, [id]);
       if (inserted.length === 0) return false;
       await run(text);
       return true;
@@ -49,7 +46,7 @@ export async function migrate(
 /** The ids of migrations shipped with this build that the database has not applied (for /readyz). */
 export async function pendingMigrations(db: Database): Promise<string[]> {
   const files = (await readdir(migrationsDir)).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
-  const rows = await db.script((run) => run('select id from lb_migrations', []));
+  const rows = await db.script((run) => run(listAppliedMigrationsText, []));
   const done = new Set(rows.map((row) => String(row.id)));
   return files.map((file) => file.replace(/\.sql$/, '')).filter((id) => !done.has(id));
 }

@@ -1,12 +1,15 @@
 // Leads in the database: lookups that drive deduplication, and the summary buyers see.
-import { and, eq, ne } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
-import { leads } from '../db/schema.js';
+import { findLeadByClickId as findLeadByClickIdStatement } from '../db/sql/find-lead-by-click-id.js';
+import { findLeadById as findLeadByIdStatement } from '../db/sql/find-lead-by-id.js';
 import { findLeadByIdempotencyKey as findLeadByIdempotencyKeyStatement } from '../db/sql/find-lead-by-idempotency-key.js';
+import { type LeadRow, leadFromRow } from '../db/sql/lead-row.js';
 import { executeSql } from '../db/sql/statement.js';
 import type { LeadForOrder } from '../salesrender/order-input.js';
 
-export type LeadRow = typeof leads.$inferSelect;
+export type { LeadRow };
+/** Re-exported for the intake and the status changes, which map the rows their own statements lock. */
+export { leadFromRow };
 
 /** A new lead's row: queued, created at `at`, no order or SalesRender status yet; `fields` fill the rest. */
 export function queuedLeadRow(
@@ -41,43 +44,8 @@ export function queuedLeadRow(
   };
 }
 
-/** A `leads` row read with hand-written SQL (snake_case columns) in drizzle's shape. */
-export function leadFromRow(row: Record<string, unknown>): LeadRow {
-  const date = (value: unknown) =>
-    value === null || value === undefined ? null : new Date(value as string | Date);
-  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? {}));
-  return {
-    id: row.id as string,
-    campaignId: row.campaign_id as string,
-    partnerId: (row.partner_id as string | null) ?? null,
-    state: row.state as LeadRow['state'],
-    clickId: (row.click_id as string | null) ?? null,
-    idempotencyKey: (row.idempotency_key as string | null) ?? null,
-    phone: row.phone as string,
-    name: (row.name as string | null) ?? null,
-    country: (row.country as string | null) ?? null,
-    ip: (row.ip as string | null) ?? null,
-    userAgent: (row.user_agent as string | null) ?? null,
-    subs: json(row.subs),
-    extras: json(row.extras),
-    orderId: (row.order_id as string | null) ?? null,
-    statusId: (row.status_id as string | null) ?? null,
-    label: (row.label as string | null) ?? null,
-    comment: (row.comment as string | null) ?? null,
-    errorCode: (row.error_code as string | null) ?? null,
-    errorMessage: (row.error_message as string | null) ?? null,
-    statusChangedAt: date(row.status_changed_at),
-    inlineLeaseUntil: date(row.inline_lease_until),
-    possibleDuplicate: row.possible_duplicate === true || row.possible_duplicate === 't',
-    tidPerLabel: row.tid_per_label === true || row.tid_per_label === 't',
-    reconciledAt: date(row.reconciled_at),
-    createdAt: date(row.created_at) ?? new Date(0),
-    updatedAt: date(row.updated_at) ?? new Date(0),
-  };
-}
-
 export async function findLeadById(db: Executor, id: string): Promise<LeadRow | null> {
-  const [row] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
+  const [row] = await executeSql(db, findLeadByIdStatement, { id });
   return row ?? null;
 }
 
@@ -96,11 +64,7 @@ export async function findLeadByClickId(
   campaignId: string,
   clickId: string,
 ): Promise<LeadRow | null> {
-  const [row] = await db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.campaignId, campaignId), eq(leads.clickId, clickId), ne(leads.state, 'rejected')))
-    .limit(1);
+  const [row] = await executeSql(db, findLeadByClickIdStatement, { campaignId, clickId });
   return row ?? null;
 }
 

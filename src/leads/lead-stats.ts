@@ -1,7 +1,10 @@
 // Lead counts for the dashboard and campaign page: per campaign by label group, per day, and the leads
 // flagged for the operator (held for a schema problem, possible duplicates).
-import { sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../db/connection.js';
+import type { Executor } from '../db/connection.js';
+import { countFlaggedLeads } from '../db/sql/count-flagged-leads.js';
+import { countLeadsByCampaignAndLabel } from '../db/sql/count-leads-by-campaign-and-label.js';
+import { countLeadsByDay } from '../db/sql/count-leads-by-day.js';
+import { executeSql } from '../db/sql/statement.js';
 import { type LabelGroup, labelGroup } from '../statuses/label-group.js';
 
 export interface Period {
@@ -40,17 +43,12 @@ function add(counts: GroupCounts, label: string | null, count: number) {
 
 /** Leads created in the period, per campaign, counted by the canonical group of their current label. */
 export async function campaignStats(db: Executor, period: Period): Promise<CampaignStats[]> {
-  const rows = await queryRows<{ campaign_id: string; label: string | null; count: string }>(
-    db,
-    sql`select campaign_id, label, count(*) as count from leads
-        where created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}
-        group by campaign_id, label`,
-  );
+  const rows = await executeSql(db, countLeadsByCampaignAndLabel, period);
   const byCampaign = new Map<string, GroupCounts>();
   for (const row of rows) {
-    const counts = byCampaign.get(row.campaign_id) ?? emptyCounts();
-    add(counts, row.label, Number(row.count));
-    byCampaign.set(row.campaign_id, counts);
+    const counts = byCampaign.get(row.campaignId) ?? emptyCounts();
+    add(counts, row.label, row.count);
+    byCampaign.set(row.campaignId, counts);
   }
   return [...byCampaign].map(([campaignId, counts]) => ({
     campaignId,
@@ -67,13 +65,7 @@ export interface DayStats {
 
 /** Leads and accepted leads per UTC day of creation, every day of the period present (zeros included). */
 export async function dailyStats(db: Executor, period: Period, campaignId?: string): Promise<DayStats[]> {
-  const rows = await queryRows<{ day: string; label: string | null; count: string }>(
-    db,
-    sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, label, count(*) as count from leads
-        where created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}
-        ${campaignId ? sql`and campaign_id = ${campaignId}` : sql``}
-        group by 1, 2`,
-  );
+  const rows = await executeSql(db, countLeadsByDay, { ...period, campaignId: campaignId ?? null });
   const days = new Map<string, DayStats>();
   const dayMs = 86_400_000;
   const first = Math.floor(period.from.getTime() / dayMs) * dayMs;
@@ -83,8 +75,8 @@ export async function dailyStats(db: Executor, period: Period, campaignId?: stri
   }
   for (const row of rows) {
     const entry = days.get(row.day) ?? { day: row.day, leads: 0, accepted: 0 };
-    entry.leads += Number(row.count);
-    if (labelGroup(row.label) === 'accepted') entry.accepted += Number(row.count);
+    entry.leads += row.count;
+    if (labelGroup(row.label) === 'accepted') entry.accepted += row.count;
     days.set(row.day, entry);
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
@@ -98,29 +90,19 @@ export interface LeadFlagCounts {
 }
 
 /**
- * Both counts in one pass over the leads (of one campaign, when given). The held count ignores the
- * period on purpose: a lead held for a week still waits for the operator. Without a period, possible
- * duplicates are counted over all time.
+ * Both counts in one statement (of one campaign, when given; count-flagged-leads.ts). The held count
+ * ignores the period on purpose: a lead held for a week still waits for the operator. Without a period,
+ * possible duplicates are counted over all time.
  */
 export async function leadFlagCounts(
   db: Executor,
   filter: { period?: Period; campaignId?: string },
 ): Promise<LeadFlagCounts> {
   const { period, campaignId } = filter;
-  const inPeriod = period
-    ? sql`created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}`
-    : sql`true`;
-  const ofCampaign = campaignId ? sql`and campaign_id = ${campaignId}` : sql``;
-  // Two counts, each on its own partial index (migration 0006), rather than one pass over every lead.
-  const [row] = await queryRows<{ possible_duplicates: string | number; held_for_schema: string | number }>(
-    db,
-    sql`select
-          (select count(*) from leads where possible_duplicate and ${inPeriod} ${ofCampaign}) as possible_duplicates,
-          (select count(*) from leads where state = 'queued' and error_code = 'SR_SCHEMA_FAULT' ${ofCampaign})
-            as held_for_schema`,
-  );
-  return {
-    possibleDuplicates: Number(row?.possible_duplicates ?? 0),
-    heldForSchema: Number(row?.held_for_schema ?? 0),
-  };
+  const [row] = await executeSql(db, countFlaggedLeads, {
+    from: period?.from ?? null,
+    to: period?.to ?? null,
+    campaignId: campaignId ?? null,
+  });
+  return { possibleDuplicates: row?.possibleDuplicates ?? 0, heldForSchema: row?.heldForSchema ?? 0 };
 }

@@ -1,9 +1,11 @@
 // What a buyer may read of its own leads: order, label, SalesRender status id, comment, history, payout,
 // and whether SalesRender may hold two orders for the lead.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { findCampaignById } from '../campaigns/campaign-repository.js';
 import type { Orm } from '../db/connection.js';
-import { leadStatusHistory, leads } from '../db/schema.js';
+import { findPartnerLead } from '../db/sql/find-partner-lead.js';
+import { listLeadStatusHistory } from '../db/sql/list-lead-status-history.js';
+import { listPartnerLeadsByClickId } from '../db/sql/list-partner-leads-by-click-id.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import { listPostbacks } from '../postbacks/postback-admin.js';
 import { formatPayout } from '../postbacks/render-postback.js';
@@ -14,11 +16,7 @@ import { recordedPayouts } from './recorded-payouts.js';
 /** A lead as buyers (and the console) see it: order, label, payout and status history. */
 export async function leadView(db: Orm, lead: LeadRow) {
   const campaign = await findCampaignById(db, lead.campaignId);
-  const history = await db
-    .select()
-    .from(leadStatusHistory)
-    .where(eq(leadStatusHistory.leadId, lead.id))
-    .orderBy(asc(leadStatusHistory.changedAt), asc(leadStatusHistory.id));
+  const history = await executeSql(db, listLeadStatusHistory, { leadId: lead.id });
   // What the lead earned for its current status, as recorded with the change; a change recorded before
   // payouts were is shown at the campaign's rate.
   const recorded = (await recordedPayouts(db, [lead.id])).get(lead.id);
@@ -65,11 +63,7 @@ export async function leadView(db: Orm, lead: LeadRow) {
 
 /** One lead of this partner; another partner's lead is reported as not found, never as forbidden. */
 export async function getPartnerLead(db: Orm, partnerId: string, leadId: string) {
-  const [lead] = await db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.id, leadId), eq(leads.partnerId, partnerId)))
-    .limit(1);
+  const [lead] = await executeSql(db, findPartnerLead, { partnerId, leadId });
   if (!lead) throw new AppError('LEAD_NOT_FOUND');
   return leadView(db, lead);
 }
@@ -82,13 +76,6 @@ export async function findPartnerLeadsByClickId(
   campaignIds: string[],
 ) {
   if (campaignIds.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(leads)
-    .where(
-      and(eq(leads.clickId, clickId), eq(leads.partnerId, partnerId), inArray(leads.campaignId, campaignIds)),
-    )
-    .orderBy(desc(leads.createdAt))
-    .limit(50);
+  const rows = await executeSql(db, listPartnerLeadsByClickId, { partnerId, clickId, campaignIds });
   return Promise.all(rows.map((lead) => leadView(db, lead)));
 }

@@ -1,7 +1,7 @@
 // What a status change of a partner's lead needs besides its campaign: the partner's payouts and endpoints.
-import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
-import { clientCampaigns } from '../db/schema.js';
+import { findPartnerPayouts } from '../db/sql/find-partner-payouts.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { PartnerPayouts } from './payout-in-force.js';
 import { endpointsFor, type PostbackEndpoint } from './postback-endpoints.js';
 
@@ -19,14 +19,6 @@ export async function loadPartnerPostbackSetup(
   partnerId: string,
   campaignId: string,
 ): Promise<PartnerPostbackSetup> {
-  const [terms] = await db
-    .select({
-      payouts: clientCampaigns.payouts,
-      payoutsByCountry: clientCampaigns.payoutsByCountry,
-      currency: clientCampaigns.payoutCurrency,
-    })
-    .from(clientCampaigns)
-    .where(and(eq(clientCampaigns.clientId, partnerId), eq(clientCampaigns.campaignId, campaignId)))
-    .limit(1);
+  const [terms] = await executeSql(db, findPartnerPayouts, { partnerId, campaignId });
   return { payouts: terms ?? null, endpoints: await endpointsFor(db, partnerId, campaignId) };
 }

@@ -1,9 +1,15 @@
 // The operator's view of postbacks: list by state, retry one, replay many, send a test postback.
-import { and, desc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { notifyJobs } from '../db/queue/notify-jobs.js';
 import { deliveryAttempts, type JobState, jobs, type PostbackRow } from '../db/schema.js';
+import type { JobRow } from '../db/sql/job-row.js';
+import { listPostbacks as listPostbacksStatement } from '../db/sql/list-postbacks.js';
+import type { PostbackFilterInput } from '../db/sql/postback-filter.js';
+import { replayPostbacks as replayPostbacksStatement } from '../db/sql/replay-postbacks.js';
+import { retryPostback as retryPostbackStatement } from '../db/sql/retry-postback.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import { buildPostbackPayload } from './build-postback.js';
 import {
@@ -45,29 +51,19 @@ export interface PostbackFilter {
   to?: Date;
 }
 
-function conditionsFor(filter: PostbackFilter): SQL[] {
-  const conditions: SQL[] = [eq(jobs.kind, postbackJobKind)];
-  if (filter.campaignId) conditions.push(eq(jobs.campaignId, filter.campaignId));
-  // Read by the jobs_postback_endpoint index (migration 0013).
-  if (filter.endpointId) conditions.push(sql`${jobs.payload}->>'endpoint_id' = ${filter.endpointId}`);
-  if (filter.leadId) conditions.push(eq(jobs.leadId, filter.leadId));
-  if (filter.triedOnly) conditions.push(gt(jobs.attempts, 0));
-  if (filter.state) conditions.push(inArray(jobs.state, jobStatesFor[filter.state]));
-  if (filter.from) conditions.push(gte(jobs.createdAt, filter.from));
-  if (filter.to) conditions.push(lt(jobs.createdAt, filter.to));
-  return conditions;
+/** The filter as the statements read it; `state` defaults to `defaultState` (none: any state). */
+function filterInput(filter: PostbackFilter, defaultState?: PostbackState): PostbackFilterInput {
+  const state = filter.state ?? defaultState;
+  return {
+    campaignId: filter.campaignId ?? null,
+    endpointId: filter.endpointId ?? null,
+    leadId: filter.leadId ?? null,
+    triedOnly: filter.triedOnly ?? false,
+    states: state ? jobStatesFor[state] : null,
+    createdFrom: filter.from ?? null,
+    createdBefore: filter.to ?? null,
+  };
 }
-
-type JobRow = typeof jobs.$inferSelect;
-
-/** Due now, with at least one attempt left (a failed job gets exactly one more; it can be retried again). */
-const requeued = (now: Date) => ({
-  state: 'pending' as const,
-  nextAttemptAt: now,
-  maxAttempts: sql`greatest(${jobs.maxAttempts}, ${jobs.attempts} + 1)`,
-  finishedAt: null,
-  updatedAt: now,
-});
 
 export function postbackView(row: JobRow) {
   // Only postback jobs are read here (every query filters on kind = 'postback').
@@ -97,12 +93,7 @@ export function postbackView(row: JobRow) {
 
 /** Newest first, at most `limit`. */
 export async function listPostbacks(db: Executor, filter: PostbackFilter, limit = 100) {
-  const rows = await db
-    .select()
-    .from(jobs)
-    .where(and(...conditionsFor(filter)))
-    .orderBy(desc(jobs.createdAt), desc(jobs.id))
-    .limit(limit);
+  const rows = await executeSql(db, listPostbacksStatement, { filter: filterInput(filter), limit });
   return rows.map(postbackView);
 }
 
@@ -119,17 +110,7 @@ export async function listDeliveryAttempts(db: Executor, postbackId: string) {
  * again); a delivered one is sent once more (trackers dedupe on `tid`).
  */
 export async function retryPostback(db: Executor, id: string, now: Date) {
-  const [row] = await db
-    .update(jobs)
-    .set(requeued(now))
-    .where(
-      and(
-        eq(jobs.id, id),
-        eq(jobs.kind, postbackJobKind),
-        inArray(jobs.state, ['pending', 'failed', 'done']),
-      ),
-    )
-    .returning();
+  const [row] = await executeSql(db, retryPostbackStatement, { id, now });
   if (!row) {
     const [existing] = await db
       .select({ state: jobs.state })
@@ -148,23 +129,11 @@ export async function retryPostback(db: Executor, id: string, now: Date) {
 }
 
 /**
- * Only a lead's newest postback to each endpoint is sent again: replaying its older ones too would move
- * the tracker's conversion back (and the worker would supersede them anyway, newer-first checks in
- * deliver-postback.ts).
+ * Bulk retry: every postback matching the filter (default: failed ones) is queued again, only a lead's
+ * newest to each endpoint (replay-postbacks.ts). Returns the count.
  */
-const newestOfItsLead = sql`not exists (select 1 from jobs as newer where newer.kind = 'postback'
-  and newer.lead_id = jobs.lead_id and newer.id <> jobs.id
-  and newer.payload->>'endpoint_id' is not distinct from jobs.payload->>'endpoint_id'
-  and coalesce((newer.payload->>'seq')::bigint, -1) > coalesce((jobs.payload->>'seq')::bigint, -1))`;
-
-/** Bulk retry: every postback matching the filter (default: failed ones) is queued again. Returns the count. */
 export async function replayPostbacks(db: Executor, filter: PostbackFilter, now: Date): Promise<number> {
-  const conditions = conditionsFor({ ...filter, state: filter.state ?? 'failed' });
-  const rows = await db
-    .update(jobs)
-    .set(requeued(now))
-    .where(and(...conditions, inArray(jobs.state, ['pending', 'failed', 'done']), newestOfItsLead))
-    .returning({ id: jobs.id });
+  const rows = await executeSql(db, replayPostbacksStatement, { filter: filterInput(filter, 'failed'), now });
   if (rows.length > 0) await notifyJobs(db);
   return rows.length;
 }

@@ -6,6 +6,9 @@ import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { campaigns, clientCampaigns, clients, type PostbackRow, postbackEndpoints } from '../db/schema.js';
+import { findPostbackEndpoint as findPostbackEndpointStatement } from '../db/sql/find-postback-endpoint.js';
+import { listPartnerEndpoints as listPartnerEndpointsStatement } from '../db/sql/list-partner-endpoints.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError, parseInput } from '../errors.js';
 import type { IdSource } from '../ids.js';
 import { newSigningSecret } from './sign-webhook.js';
@@ -207,17 +210,12 @@ export async function deletePostbackEndpoint(db: Executor, id: string): Promise<
 }
 
 export async function findPostbackEndpoint(db: Executor, id: string): Promise<PostbackEndpoint | null> {
-  const [row] = await db.select().from(postbackEndpoints).where(eq(postbackEndpoints.id, id)).limit(1);
+  const [row] = await executeSql(db, findPostbackEndpointStatement, { id });
   return row ? toPostbackEndpoint(row) : null;
 }
 
 export async function listPartnerEndpoints(db: Executor, partnerId: string): Promise<PostbackEndpoint[]> {
-  const rows = await db
-    .select()
-    .from(postbackEndpoints)
-    .where(eq(postbackEndpoints.partnerId, partnerId))
-    .orderBy(asc(postbackEndpoints.createdAt), asc(postbackEndpoints.id));
-  return rows.map(toPostbackEndpoint);
+  return (await executeSql(db, listPartnerEndpointsStatement, { partnerId })).map(toPostbackEndpoint);
 }
 
 /**

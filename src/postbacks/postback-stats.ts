@@ -1,10 +1,10 @@
 // Postback delivery health for the dashboard: how many of the period's postbacks are delivered, retrying, failed.
-import { sql } from 'drizzle-orm';
-import { type Executor, queryRows } from '../db/connection.js';
+import type { Executor } from '../db/connection.js';
+import { countPostbacksByOutcome, type PostbackOutcome } from '../db/sql/count-postbacks-by-outcome.js';
+import { executeSql } from '../db/sql/statement.js';
 import type { Period } from '../leads/lead-stats.js';
-import { postbackJobKind } from './deliver-postback.js';
 
-export interface PostbackHealth {
+export interface PostbackHealth extends Record<PostbackOutcome, number> {
   delivered: number;
   /** Tried at least once and waiting for the next try. */
   retrying: number;
@@ -18,20 +18,7 @@ export interface PostbackHealth {
 }
 
 export async function postbackHealth(db: Executor, period: Period): Promise<PostbackHealth> {
-  const rows = await queryRows<{ bucket: keyof PostbackHealth; count: string }>(
-    db,
-    sql`select case when state = 'done' then 'delivered'
-                    when state = 'failed' then 'failed'
-                    when state = 'skipped' then 'skipped'
-                    when state = 'superseded' then 'superseded'
-                    when state = 'pending' and attempts > 0 then 'retrying'
-                    else 'queued' end as bucket,
-               count(*) as count
-        from jobs
-        where kind = ${postbackJobKind}
-          and created_at >= ${period.from.toISOString()} and created_at < ${period.to.toISOString()}
-        group by 1`,
-  );
+  const rows = await executeSql(db, countPostbacksByOutcome, period);
   const health: PostbackHealth = {
     delivered: 0,
     retrying: 0,
@@ -40,6 +27,6 @@ export async function postbackHealth(db: Executor, period: Period): Promise<Post
     skipped: 0,
     superseded: 0,
   };
-  for (const row of rows) health[row.bucket] = Number(row.count);
+  for (const row of rows) health[row.outcome] = row.count;
   return health;
 }

@@ -1,6 +1,5 @@
 // An advertiser sets an order's status by label: map it to a SalesRender status id, update the order, apply it.
 
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { ReportBackgroundError } from '../background-errors.js';
@@ -9,7 +8,8 @@ import { type Campaign, findCampaignById } from '../campaigns/campaign-repositor
 import { enqueueJob } from '../db/queue/enqueue-job.js';
 import { completeJob, failJob } from '../db/queue/finish-job.js';
 import type { Job, RetrySchedule } from '../db/queue/job.js';
-import { leads } from '../db/schema.js';
+import { findLeadByOrderId } from '../db/sql/find-lead-by-order-id.js';
+import { executeSql } from '../db/sql/statement.js';
 import { AppError } from '../errors.js';
 import { findLeadById } from '../leads/lead-repository.js';
 import { CrmClient } from '../salesrender/crm-client.js';
@@ -72,12 +72,10 @@ async function findAdvertiserLead(
   orderId: string,
 ) {
   if (advertiser.campaignIds.length === 0) return null;
-  const [lead] = await deps.db
-    .select()
-    .from(leads)
-    .where(and(eq(leads.orderId, orderId), inArray(leads.campaignId, advertiser.campaignIds)))
-    .orderBy(desc(leads.createdAt))
-    .limit(1);
+  const [lead] = await executeSql(deps.db, findLeadByOrderId, {
+    orderId,
+    campaignIds: advertiser.campaignIds,
+  });
   return lead ?? null;
 }
 

@@ -2,9 +2,9 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connection.js';
 import { waitFor } from '../support/child-service.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { suiteServerUrl } from '../support/test-database.js';
 
 let h: Harness;

@@ -4,7 +4,6 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/audit-writer.js';
 import { type Campaign, findCampaignByAlias } from '../../src/campaigns/campaign-repository.js';
-import { queryRows } from '../../src/db/connection.js';
 import { auditLog, leads } from '../../src/db/schema.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
 import { executeSql } from '../../src/db/sql/statement.js';
@@ -12,6 +11,7 @@ import { capDayStart, capsForLead } from '../../src/leads/lead-caps.js';
 import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { createLeadStore, type LeadToStore } from '../../src/leads/store-lead.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 
 let h: Harness;
 let partnerId: string;

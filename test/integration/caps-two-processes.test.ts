@@ -2,9 +2,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/server.js';
-import { queryRows } from '../../src/db/connection.js';
 import { type ChildService, freePort, startChildService } from '../support/child-service.js';
 import { adminToken, sandboxSalesRender } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/test-database.js';
 
 let sandbox: Sandbox;

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { createTokenCipher } from '../../src/campaigns/token-cipher.js';
 import { settleMigratedTokens } from '../../src/connections/settle-migrated-tokens.js';
-import { queryRows } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { cpaToken, crmToken, type Harness, secretKey, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const lastReleaseMigration = '0010_rate_limit_windows';

@@ -2,8 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
-import { queryRows } from '../../src/db/connection.js';
 import { crmToken, type Harness, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 
 let h: Harness;
 let tracker: TestTracker;

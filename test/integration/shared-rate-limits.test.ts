@@ -2,12 +2,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { type Database, openPostgres, queryRows } from '../../src/db/connection.js';
+import { type Database, openPostgres } from '../../src/db/connection.js';
 import { claimRateLimitTokens, grantOf } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { executeSql } from '../../src/db/sql/statement.js';
 import { rateLimitWindowSweep } from '../../src/http/shared-rate-limit.js';
 import { type Service, startService } from '../../src/service.js';
 import { adminToken, type Harness, injectInto, secretKey, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { onPostgres } from '../support/test-database.js';
 
 const limit = 100;

@@ -185,7 +185,7 @@ export async function startHarness(
       // Without the background worker, run passes here until nothing is due.
       if (!worker.isRunning) while ((await worker.runOnce()) > 0) await sandbox.webhooks.settle();
       const { sql } = await import('drizzle-orm');
-      const { queryRows } = await import('../../src/db/connection.js');
+      const { queryRows } = await import('./query-rows.js');
       const deadline = Date.now() + 20_000;
       for (;;) {
         const now = clock.now();

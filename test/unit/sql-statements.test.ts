@@ -9,19 +9,43 @@ import type { NewJob } from '../../src/db/queue/new-job.js';
 import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
+import { countFlaggedLeads } from '../../src/db/sql/count-flagged-leads.js';
+import { countLeadsByCampaignAndLabel } from '../../src/db/sql/count-leads-by-campaign-and-label.js';
+import { countLeadsByDay } from '../../src/db/sql/count-leads-by-day.js';
 import { countPostbackRefusals } from '../../src/db/sql/count-postback-refusals.js';
+import { countPostbacksByOutcome } from '../../src/db/sql/count-postbacks-by-outcome.js';
+import { countUnfinishedJobs } from '../../src/db/sql/count-unfinished-jobs.js';
+import { findCampaignByAlias } from '../../src/db/sql/find-campaign-by-alias.js';
+import { findCampaignById } from '../../src/db/sql/find-campaign-by-id.js';
+import { findClientByKey } from '../../src/db/sql/find-client-by-key.js';
 import { findCompanySchema } from '../../src/db/sql/find-company-schema.js';
+import { findLeadByClickId } from '../../src/db/sql/find-lead-by-click-id.js';
+import { findLeadById } from '../../src/db/sql/find-lead-by-id.js';
 import { findLeadByIdempotencyKey } from '../../src/db/sql/find-lead-by-idempotency-key.js';
+import { findLeadByOrderId } from '../../src/db/sql/find-lead-by-order-id.js';
+import { findPartnerCpaToken } from '../../src/db/sql/find-partner-cpa-token.js';
+import { findPartnerLead } from '../../src/db/sql/find-partner-lead.js';
+import { findPartnerPayouts } from '../../src/db/sql/find-partner-payouts.js';
+import { findPostbackEndpoint } from '../../src/db/sql/find-postback-endpoint.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
 import { insertAuditRows } from '../../src/db/sql/insert-audit-rows.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
+import { listCampaignIdsOfCompany } from '../../src/db/sql/list-campaign-ids-of-company.js';
+import { listCampaigns } from '../../src/db/sql/list-campaigns.js';
+import { listConnections } from '../../src/db/sql/list-connections.js';
+import { listLeadStatusHistory } from '../../src/db/sql/list-lead-status-history.js';
+import { listLeadTimeline } from '../../src/db/sql/list-lead-timeline.js';
 import { listLeadsToReconcile } from '../../src/db/sql/list-leads-to-reconcile.js';
+import { listPartnerEndpoints } from '../../src/db/sql/list-partner-endpoints.js';
+import { listPartnerLeadsByClickId } from '../../src/db/sql/list-partner-leads-by-click-id.js';
+import { listPostbacks } from '../../src/db/sql/list-postbacks.js';
 import { listSchemaChecks } from '../../src/db/sql/list-schema-checks.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
 import { markPossibleDuplicate } from '../../src/db/sql/mark-possible-duplicate.js';
 import { notifyJobs } from '../../src/db/sql/notify-jobs.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
+import { pingDatabase } from '../../src/db/sql/ping-database.js';
 import { postbackOrder } from '../../src/db/sql/postback-order.js';
 import {
   queueOrderRefreshForCampaign,
@@ -40,9 +64,13 @@ import { releaseAbandonedInlineLeads } from '../../src/db/sql/release-abandoned-
 import { releaseCapSlot } from '../../src/db/sql/release-cap-slot.js';
 import { releaseHeldLeads } from '../../src/db/sql/release-held-leads.js';
 import { renewLeases } from '../../src/db/sql/renew-leases.js';
+import { replayPostbacks } from '../../src/db/sql/replay-postbacks.js';
+import { retryPostback } from '../../src/db/sql/retry-postback.js';
 import { saveCompanySchema } from '../../src/db/sql/save-company-schema.js';
+import { setLeadAfterFailure } from '../../src/db/sql/set-lead-after-failure.js';
 import type { Statement } from '../../src/db/sql/statement.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
+import { summarizeSalesRenderCalls } from '../../src/db/sql/summarize-salesrender-calls.js';
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
 import { sweepExpiredLeases } from '../../src/db/sql/sweep-expired-leases.js';
 import { sweepRateLimitWindows } from '../../src/db/sql/sweep-rate-limit-windows.js';
@@ -74,6 +102,15 @@ const order: CreatedOrder = {
   at,
   payout: { minor: 500, currency: 'EUR' },
   postbacks: [postback],
+};
+const postbackFilter = {
+  campaignId: 'cmp_1',
+  endpointId: null,
+  leadId: null,
+  triedOnly: false,
+  states: ['failed' as const],
+  createdFrom: at,
+  createdBefore: null,
 };
 const outcome = { state: 'pending' as const, error: 'down', httpStatus: 503, nextAttemptAt: at };
 
@@ -195,6 +232,40 @@ const examples = [
   example(markLeadsReconciled, { leadIds: ['lead_1'], at, finalWords: ['approved'] }),
   example(markPossibleDuplicate, { leadId: 'lead_1', at }),
   example(sweepRateLimitWindows, { before: at }),
+  example(findCampaignByAlias, { alias: 'demo' }),
+  example(findCampaignById, { id: 'cmp_1' }),
+  example(listCampaigns, {}),
+  example(listCampaignIdsOfCompany, { baseUrl: 'https://sr.example', companyId: '1' }),
+  example(listConnections, {}),
+  example(findClientByKey, { keyHash: 'digest' }),
+  example(findPartnerCpaToken, { partnerId: 'ptn_1', campaignId: 'cmp_1' }),
+  example(findPartnerPayouts, { partnerId: 'ptn_1', campaignId: 'cmp_1' }),
+  example(findPostbackEndpoint, { id: 'pbe_1' }),
+  example(listPartnerEndpoints, { partnerId: 'ptn_1' }),
+  example(findLeadById, { id: 'lead_1' }),
+  example(findLeadByClickId, { campaignId: 'cmp_1', clickId: 'click-1' }),
+  example(findLeadByOrderId, { orderId: '900001', campaignIds: ['cmp_1'] }),
+  example(findPartnerLead, { partnerId: 'ptn_1', leadId: 'lead_1' }),
+  example(listPartnerLeadsByClickId, { partnerId: 'ptn_1', clickId: 'click-1', campaignIds: ['cmp_1'] }),
+  example(listLeadStatusHistory, { leadId: 'lead_1' }),
+  example(listPostbacks, { filter: postbackFilter, limit: 100 }),
+  example(retryPostback, { id: 'job_1', now: at }),
+  example(replayPostbacks, { filter: postbackFilter, now: at }),
+  example(countLeadsByCampaignAndLabel, { from: at, to: at }),
+  example(countLeadsByDay, { from: at, to: at, campaignId: 'cmp_1' }),
+  example(countFlaggedLeads, { from: at, to: at, campaignId: null }),
+  example(countPostbacksByOutcome, { from: at, to: at }),
+  example(summarizeSalesRenderCalls, { from: at, to: at }),
+  example(listLeadTimeline, { leadId: 'lead_1' }),
+  example(countUnfinishedJobs, {}),
+  example(pingDatabase, {}),
+  example(setLeadAfterFailure, {
+    leadId: 'lead_1',
+    state: 'failed',
+    errorCode: 'SR_REJECTED',
+    errorMessage: 'rejected',
+    now: at,
+  }),
 ] as { statement: Statement<unknown, unknown>; example: unknown }[];
 
 /** Every Statement exported by a file of src/db/sql. */

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import pg from 'pg';
 import { exists } from '../file-exists.js';
+import { createDatabaseText, findDatabaseText } from '../sql/embedded-database.js';
+import { pingText } from '../sql/ping-database.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { stopLeftoverServer } from './leftover-server.js';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
@@ -275,7 +277,7 @@ async function waitUntilAccepting(child: ChildProcess, socketDir: string, logPat
     client.on('error', () => {});
     try {
       await client.connect();
-      await client.query('select 1');
+      await client.query(pingText);
       return;
     } catch (error) {
       if (Date.now() > deadline)
@@ -294,8 +296,8 @@ async function createDatabaseOnce(socketDir: string): Promise<void> {
   const client = new pg.Client({ host: socketDir, port: socketPort, user: role, database: 'postgres' });
   await client.connect();
   try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [embeddedDatabaseName]);
-    if (found.rowCount === 0) await client.query(`create database ${embeddedDatabaseName}`);
+    const found = await client.query(findDatabaseText, [embeddedDatabaseName]);
+    if (found.rowCount === 0) await client.query(createDatabaseText(embeddedDatabaseName));
   } finally {
     await client.end();
   }

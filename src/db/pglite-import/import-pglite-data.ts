@@ -2,17 +2,20 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import type { Database, ScriptRunner } from '../connection.js';
 import { isAlive, readHolder } from '../embedded-server/data-dir-lock.js';
 import { exists } from '../file-exists.js';
+import { claimMigrationText, findMigrationText } from '../sql/migration-bookkeeping.js';
 import {
-  type CopiedTable,
-  listOwnedSequences,
-  listTablesToCopy,
-  migrationsTable,
-  type QueryRows,
-} from './public-tables.js';
+  closeCopyCursorText,
+  declareCopyCursorText,
+  fetchCopyCursorText,
+  insertCopiedRowsText,
+  moveSequenceText,
+  sequencePositionText,
+  tableHasRowsText,
+} from '../sql/pglite-import.js';
+import { type CopiedTable, listOwnedSequences, listTablesToCopy, type QueryRows } from './public-tables.js';
 
 /** The row in lb_migrations that says the PGlite data was copied (with the copy, in one transaction). */
 export const importMarker = 'import_pglite';
@@ -65,9 +68,7 @@ export async function importPgliteDataIfPresent(options: {
   const dir = join(dataDir, 'pglite');
   if (!(await exists(join(dir, 'PG_VERSION')))) return { imported: false };
   await refuseWhileOldReleaseRuns(dataDir);
-  const marked = await target.script((run) =>
-    run(`select 1 from ${migrationsTable} where id = $1`, [importMarker]),
-  );
+  const marked = await target.script((run) => run(findMigrationText, [importMarker]));
   if (marked.length > 0) {
     log.warn({ from: dir }, 'the PGlite data was imported before but not moved aside: moving it now');
     await moveAside(dataDir, options.now(), log);
@@ -105,14 +106,11 @@ async function copyAll(
   run: ScriptRunner,
   log: ImportLog,
 ): Promise<Record<string, number> | null> {
-  const taken = await run(
-    `insert into ${migrationsTable} (id) values ($1) on conflict do nothing returning id`,
-    [importMarker],
-  );
+  const taken = await run(claimMigrationText, [importMarker]);
   if (taken.length === 0) return null;
   const filled: string[] = [];
   for (const table of await listTablesToCopy(run)) {
-    const [row] = await run(`select exists (select 1 from ${pg.escapeIdentifier(table.name)}) as found`, []);
+    const [row] = await run(tableHasRowsText(table.name), []);
     if (row?.found === true) filled.push(table.name);
   }
   if (filled.length > 0)
@@ -133,14 +131,8 @@ async function copyAll(
   for (const owned of await listOwnedSequences(read)) {
     if (!copied.has(owned.table)) continue;
     // The old sequence's position too, not only max(id): ids of deleted rows are never handed out again.
-    const [position] = await read(
-      `select case when is_called then last_value::text end as last from ${owned.sequence}`,
-    );
-    await run(
-      `select setval($1::regclass, greatest(max(${pg.escapeIdentifier(owned.column)}), $2::bigint))
-        from ${pg.escapeIdentifier(owned.table)}`,
-      [owned.sequence, position?.last ?? null],
-    );
+    const [position] = await read(sequencePositionText(owned.sequence));
+    await run(moveSequenceText(owned.table, owned.column), [owned.sequence, position?.last ?? null]);
   }
   return rows;
 }
@@ -152,22 +144,17 @@ async function copyAll(
  * types; generated columns are left out (the server computes them), identity values kept as they are.
  */
 async function copyTable(source: PGlite, run: ScriptRunner, table: CopiedTable): Promise<number> {
-  const name = pg.escapeIdentifier(table.name);
-  const columns = table.columns.map((column) => pg.escapeIdentifier(column)).join(', ');
-  const insertText = `insert into ${name} (${columns})${table.hasIdentity ? ' overriding system value' : ''}
-    select ${columns} from json_populate_recordset(null::${name}, $1::json)`;
+  const insertText = insertCopiedRowsText(table.name, table.columns, table.hasIdentity);
   return source.transaction(async (tx) => {
-    await tx.query(
-      `declare lb_import_rows no scroll cursor for select row_to_json(t)::text as row from ${name} t`,
-    );
+    await tx.query(declareCopyCursorText(table.name));
     let count = 0;
     for (;;) {
-      const batch = await tx.query<{ row: string }>(`fetch ${batchRows} from lb_import_rows`);
+      const batch = await tx.query<{ row: string }>(fetchCopyCursorText(batchRows));
       if (batch.rows.length === 0) break;
       await run(insertText, [`[${batch.rows.map((row) => row.row).join(',')}]`]);
       count += batch.rows.length;
     }
-    await tx.query('close lb_import_rows');
+    await tx.query(closeCopyCursorText);
     return count;
   });
 }

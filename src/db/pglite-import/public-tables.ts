@@ -1,5 +1,7 @@
 // What an import copies: the tables of schema public, parents before children, and the sequences of their columns.
 import { jsonColumn } from '../sql/json-column.js';
+import { migrationsTable } from '../sql/migration-bookkeeping.js';
+import { ownedSequencesText, tableDependenciesText, tablesToCopyText } from '../sql/pglite-import.js';
 
 /** Runs one statement and returns its rows: the PGlite copy's `query` or the target's script runner. */
 export type QueryRows = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -19,41 +21,6 @@ export interface OwnedSequence {
   column: string;
 }
 
-/** The migrations' own bookkeeping: each side keeps its own, and the import's marker lives there. */
-export const migrationsTable = 'lb_migrations';
-
-/** Ordinary tables of schema public (partitions come with their own rows), with the columns to copy. */
-const tablesText = `select c.relname as name,
-    json_agg(a.attname order by a.attnum) filter (where a.attgenerated = '') as columns,
-    bool_or(a.attidentity <> '') as has_identity
-  from pg_class c
-  join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
-  join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-  where c.relkind = 'r' and c.relname <> $1
-  group by c.relname
-  order by c.relname`;
-
-/** Foreign keys between two different tables of schema public: which table each table depends on. */
-const dependenciesText = `select distinct child.relname as child, parent.relname as parent
-  from pg_constraint k
-  join pg_class child on child.oid = k.conrelid
-  join pg_class parent on parent.oid = k.confrelid
-  join pg_namespace n on n.oid = child.relnamespace and n.nspname = 'public'
-  where k.contype = 'f' and k.conrelid <> k.confrelid`;
-
-/** Sequences owned by a column (serial: 'a', identity: 'i') of a table in schema public. */
-const ownedSequencesText = `select quote_ident(sn.nspname) || '.' || quote_ident(s.relname) as sequence,
-    t.relname as "table", a.attname as "column"
-  from pg_depend d
-  join pg_class s on s.oid = d.objid and s.relkind = 'S'
-  join pg_namespace sn on sn.oid = s.relnamespace
-  join pg_class t on t.oid = d.refobjid
-  join pg_namespace tn on tn.oid = t.relnamespace and tn.nspname = 'public'
-  join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
-  where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
-    and d.deptype in ('a', 'i')
-  order by t.relname, a.attname`;
-
 /**
  * The tables to copy, each after every table its foreign keys point to: a non-deferrable foreign key is
  * checked at the end of each insert, so a child's rows can only go in after their parents'. Ties go
@@ -61,13 +28,13 @@ const ownedSequencesText = `select quote_ident(sn.nspname) || '.' || quote_ident
  * it is refused (LeadBridge's schema has none).
  */
 export async function listTablesToCopy(query: QueryRows): Promise<CopiedTable[]> {
-  const tables = (await query(tablesText, [migrationsTable])).map((row) => ({
+  const tables = (await query(tablesToCopyText, [migrationsTable])).map((row) => ({
     name: String(row.name),
     columns: jsonColumn<string[]>(row.columns, []),
     hasIdentity: row.has_identity === true,
   }));
   const parents = new Map<string, Set<string>>(tables.map((table) => [table.name, new Set<string>()]));
-  for (const row of await query(dependenciesText, [])) {
+  for (const row of await query(tableDependenciesText, [])) {
     const child = parents.get(String(row.child));
     if (child && parents.has(String(row.parent))) child.add(String(row.parent));
   }

@@ -3,6 +3,7 @@
 
 import type { NewJob } from '../queue/new-job.js';
 import { auditBatchInsertText } from './audit-batch-insert.js';
+import { insertJobsText, jobInsertRow } from './insert-jobs.js';
 import { jobsChannel } from './notify-jobs.js';
 import { defineStatement } from './statement.js';
 
@@ -15,7 +16,7 @@ export interface CreatedOrder {
   label: string;
   at: Date;
   payout: { minor: number | null; currency: string } | null;
-  /** The postbacks for the starting label, queued (never claimed) at `at`. */
+  /** The postbacks for the starting label, queued (never claimed) at `at`, as insert-jobs.ts writes every job. */
   postbacks: NewJob[];
 }
 
@@ -61,16 +62,7 @@ export const recordOrdersCreated = defineStatement<RecordOrdersCreatedInput, { l
     where status_id is not null and id in (select id from created_lead)
     on conflict do nothing),
   audited as (${auditBatchInsertText('$2')}),
-  postbacks as (
-    insert into jobs (id, kind, campaign_id, lead_id, payload, state, attempts, max_attempts, next_attempt_at,
-      dedupe_key, last_error, finished_at, created_at, updated_at)
-    select id, 'postback', campaign_id, lead_id, payload, state, 0, max_attempts, at, dedupe_key, last_error,
-      case when state = 'skipped' then at end, at, at
-    from json_to_recordset($3::json) as postback (id text, campaign_id text, lead_id text, payload jsonb,
-      state text, max_attempts int, at timestamptz, dedupe_key text, last_error text)
-    where lead_id in (select id from created_lead)
-    on conflict do nothing
-    returning state),
+  postbacks as (${insertJobsText('$3', 'job.lead_id in (select id from created_lead)')} returning state),
   notified as (
     select pg_notify('${jobsChannel}', '') from (select 1) as one
     where exists (select 1 from postbacks where state = 'pending'))
@@ -89,19 +81,7 @@ export const recordOrdersCreated = defineStatement<RecordOrdersCreatedInput, { l
     ),
     input.auditRows,
     JSON.stringify(
-      input.orders.flatMap(({ postbacks, at }) =>
-        postbacks.map((postback) => ({
-          id: postback.id,
-          campaign_id: postback.campaignId,
-          lead_id: postback.leadId,
-          payload: postback.payload,
-          state: postback.skippedBecause ? 'skipped' : 'pending',
-          max_attempts: postback.maxAttempts,
-          at: at.toISOString(),
-          dedupe_key: postback.dedupeKey,
-          last_error: postback.skippedBecause ?? null,
-        })),
-      ),
+      input.orders.flatMap(({ postbacks, at }) => postbacks.map((postback) => jobInsertRow(postback, at))),
     ),
   ],
   row: (raw) => ({ leadId: String(raw.id) }),

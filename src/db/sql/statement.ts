@@ -1,12 +1,15 @@
 // The one way LeadBridge runs its own SQL: a statement defined once (fixed text, stable name, typed input
 // and row) and run with `executeSql` on the pool or inside a transaction.
 //
-// The rule: every statement of the service's own work (the intake, status changes, the job queue, the
-// postbacks) is a `Statement` in a file of this folder, its text fixed and its values bound. Drizzle
-// stays for the schema's types, migrations' tables and the builder reads and writes of the admin API,
-// the console and the CLI (README, Development). A caller never assembles SQL: when two writes must
-// commit together, that is one more statement here, not a fragment handed across modules.
-import type { Orm } from '../connection.js';
+// The rule: every statement of the service's own work (the intake, webhooks, status changes, the job
+// queue, the postbacks) is a `Statement` in a file of this folder, its text fixed and its values bound,
+// prepared once per connection under its name. Drizzle stays for the schema's types and the builder reads
+// and writes of the admin API, the console and the CLI (README, Development): those go unnamed, parsed and
+// planned on each call, which is fine for what an operator does by hand. A caller never assembles SQL:
+// when two writes must commit together, that is one more statement here, not a fragment handed across
+// modules.
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from '../schema.js';
 
 /** A statement of fixed text: `values` is the only place its input meets `$1…$n`, `row` its columns. */
 export interface Statement<Input, Row> {
@@ -36,7 +39,9 @@ export function defineStatement<Input, Row = Record<string, unknown>>(definition
 }
 
 /** Where a statement runs: the database itself (a pooled connection, committing at once) or a transaction. */
-export type SqlExecutor = Pick<Orm, '_'>;
+// Spelled out rather than taken from connection.ts's `Orm` (the same type): connection.ts uses texts of
+// this folder, and the import would close a cycle.
+export type SqlExecutor = Pick<PgDatabase<PgQueryResultHKT, typeof schema>, '_'>;
 
 /**
  * Runs `statement` with `input` and answers its rows, mapped. It goes through the session drizzle keeps

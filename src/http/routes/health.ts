@@ -1,10 +1,11 @@
 // /healthz (the process answers) and /readyz (database reachable, migrations applied, worker running).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { pingDatabase } from '../../db/sql/ping-database.js';
+import { executeSql } from '../../db/sql/statement.js';
 import { AppError } from '../../errors.js';
 import { metricsRegistry } from '../../metrics.js';
 import { healthAnswer, readinessAnswer } from '../answers/service-answers.js';
@@ -54,7 +55,7 @@ export function registerHealthRoutes(app: FastifyInstance, context: AppContext):
       checks.database = `unreachable: ${(availability.lastError as Error | null)?.message ?? 'probing'}`;
     } else {
       try {
-        await context.database.orm.execute(sql`select 1`);
+        await executeSql(context.database.orm, pingDatabase, {});
         checks.database = 'ok';
         const pending = await pendingMigrations(context.database);
         checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
