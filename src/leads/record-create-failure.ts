@@ -1,13 +1,12 @@
 // Records a failed create attempt: held (schema fault), retried (transient), or rejected (the lead's own).
-import { eq } from 'drizzle-orm';
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { Campaign } from '../campaigns/campaign-repository.js';
 import type { Executor } from '../db/connection.js';
 import { failJob, holdJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, retryDelayMs } from '../db/queue/job.js';
-import { leads } from '../db/schema.js';
 import { insertJob } from '../db/sql/insert-job.js';
 import { markCreateInDoubt } from '../db/sql/mark-create-in-doubt.js';
+import { setLeadAfterFailure as setLeadAfterFailureStatement } from '../db/sql/set-lead-after-failure.js';
 import { executeSql } from '../db/sql/statement.js';
 import type { SalesRenderError } from '../salesrender/errors.js';
 import {
@@ -30,17 +29,13 @@ async function setLeadAfterFailure(
   error: SalesRenderError,
   now: Date,
 ): Promise<LeadRow | undefined> {
-  const [updated] = await tx
-    .update(leads)
-    .set({
-      state,
-      errorCode: error.code,
-      errorMessage: error.message,
-      inlineLeaseUntil: null,
-      updatedAt: now,
-    })
-    .where(eq(leads.id, lead.id))
-    .returning();
+  const [updated] = await executeSql(tx, setLeadAfterFailureStatement, {
+    leadId: lead.id,
+    state,
+    errorCode: error.code,
+    errorMessage: error.message,
+    now,
+  });
   return updated;
 }
 
