@@ -1,11 +1,7 @@
 // `leadbridge campaign add|list|show|check`.
 import type { Command } from 'commander';
-import {
-  campaignView,
-  createCampaign,
-  findCampaignByAlias,
-  listCampaigns,
-} from '../campaigns/campaign-repository.js';
+import { createCampaign, findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
+import { campaignView } from '../campaigns/campaign-view.js';
 import { runCampaignCheck } from '../campaigns/run-campaign-check.js';
 import { schemaCheckDepsOf } from '../context.js';
 import { AppError } from '../errors.js';

@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { campaignCreateSchema, campaignPatchSchema } from '../../campaigns/campaign-input.js';
 import {
-  campaignView,
   createCampaign,
   findCampaignByAlias,
   listCampaigns,
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
+import { campaignView } from '../../campaigns/campaign-view.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';

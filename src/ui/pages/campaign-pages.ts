@@ -4,12 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type Campaign,
-  campaignView,
   createCampaign,
   findCampaignByAlias,
   listCampaigns,
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
+import { campaignView } from '../../campaigns/campaign-view.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
