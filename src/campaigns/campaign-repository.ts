@@ -1,4 +1,4 @@
-// Campaigns in the database: create, change, find, and the view the admin API and CLI show (never the token).
+// Campaigns in the database: create, change and find them (the view the API shows: campaign-view.ts).
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { sha256 } from '../connections/connection-repository.js';

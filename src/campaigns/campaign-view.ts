@@ -4,7 +4,7 @@ import { toMajorUnits } from './input-values.js';
 import type { TokenCipher } from './token-cipher.js';
 
 /**
- * What the admin API and CLI show: everything but the token, plus the webhook URL to give SalesRender
+ * What the admin API, the console and the CLI show: everything but the token, plus the webhook URL to give SalesRender
  * and, when a cipher is given, the postback signing secret the tracker needs to verify POST postbacks.
  */
 export function campaignView(campaign: Campaign, publicBaseUrl: string, cipher?: TokenCipher) {

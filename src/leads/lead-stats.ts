@@ -89,11 +89,7 @@ export interface LeadFlagCounts {
   heldForSchema: number;
 }
 
-/**
- * Both counts in one statement (of one campaign, when given; count-flagged-leads.ts). The held count
- * ignores the period on purpose: a lead held for a week still waits for the operator. Without a period,
- * possible duplicates are counted over all time.
- */
+/** Both counts in one statement (of one campaign, when given; count-flagged-leads.ts says why so). */
 export async function leadFlagCounts(
   db: Executor,
   filter: { period?: Period; campaignId?: string },

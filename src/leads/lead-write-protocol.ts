@@ -19,21 +19,23 @@
 //      (`recoverInlineAttempts`) clears the lease and writes the job (attempt 1, in doubt), so the
 //      worker first looks for an order the dead call may have made before sending again.
 // What the sweep may assume: a `queued` lead with a lease in the past has no job row, and no attempt
-// that can still record anything: the created statement records only a lead still leased, so once the
-// sweep has cleared the lease a late creation is refused and looked up by the job instead. A call still
-// in flight past the lease is possible only when JOB_LEASE_MS is at most twice SALESRENDER_TIMEOUT_MS
-// (the service warns at start): its order is then found by the job's in-doubt look-up, or, for a
-// campaign whose orders carry no reference to the lead, made twice. Only the sweep and the two
-// statements of step 3 clear a lease, so one lead never gets two jobs (the job's dedupe key is a
-// second guard).
+// that can still record anything: both writes of step 3 record only a lead still leased inline (the
+// created statement checks it; a failure first locks the leased row, `holdInlineLease`), so once the
+// sweep has cleared the lease a late outcome is not written and the job finds the truth instead. A call
+// normally ends well within its lease (JOB_LEASE_MS is kept above twice SALESRENDER_TIMEOUT_MS, and the
+// service warns at start otherwise); one that outlives it, through a slow database or a stalled process,
+// has its order found by the job's in-doubt look-up, or, for a campaign whose orders carry no reference
+// to the lead, made twice. Only the sweep and the writes of step 3 clear a lease, under the lead's row
+// lock, so one lead never gets two jobs (the job's dedupe key guards that too).
 import type { Logger } from 'pino';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
-import type { Orm } from '../db/connection.js';
+import type { Executor, Orm } from '../db/connection.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';
 import type { Job } from '../db/queue/job.js';
 import { insertJob } from '../db/sql/insert-job.js';
+import { lockInlineLead } from '../db/sql/lock-inline-lead.js';
 import { releaseAbandonedInlineLeads } from '../db/sql/release-abandoned-inline-leads.js';
 import { executeSql } from '../db/sql/statement.js';
 import type { IdSource } from '../ids.js';
@@ -112,6 +114,16 @@ export async function recordInlineCreation(
     "an order was made after the lead's inline lease had passed; the worker records it",
   );
   return 'lease_passed';
+}
+
+/**
+ * Step 3, attempt failed: whether this attempt may still record its failure, i.e. the lead is still leased
+ * inline; if so, its row stays locked until `tx` ends, so the sweep cannot take it meanwhile. False: the
+ * lease passed and the sweep's job owns the lead (it may even have created the order): nothing of this
+ * attempt is recorded but its SalesRender exchange.
+ */
+export async function holdInlineLease(tx: Executor, leadId: string): Promise<boolean> {
+  return (await executeSql(tx, lockInlineLead, { leadId })).length > 0;
 }
 
 /**

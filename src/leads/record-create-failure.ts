@@ -15,7 +15,7 @@ import {
   createOrderRetrySchedule,
 } from './create-order-job.js';
 import type { LeadRow } from './lead-repository.js';
-import { type InlineAttempt, jobAfterFailedInlineAttempt } from './lead-write-protocol.js';
+import { holdInlineLease, type InlineAttempt, jobAfterFailedInlineAttempt } from './lead-write-protocol.js';
 import { isInDoubt } from './settle-in-doubt-create.js';
 
 /** How long a lead held for a schema fault waits between attempts (until a check passes or the campaign changes). */
@@ -39,7 +39,56 @@ async function setLeadAfterFailure(
   return updated;
 }
 
+/**
+ * Records a failed attempt's outcome with its exchange's audit rows, in one transaction. An inline attempt
+ * records it only while the lead is still leased to it (lead-write-protocol.ts, step 3); otherwise only
+ * its exchange is written and the lead is answered as it stands, queued.
+ */
 export async function recordCreateFailure(
+  deps: CreateOrderDeps,
+  job: Job<'create_order'>,
+  lead: LeadRow,
+  campaign: Campaign,
+  error: SalesRenderError,
+  requestId: string | null,
+  exchangeEntries: AuditEntry[],
+  inline: InlineAttempt | null,
+  attemptStartedAt: Date,
+): Promise<CreateOrderOutcome> {
+  try {
+    return await recordFailure(
+      deps,
+      job,
+      lead,
+      campaign,
+      error,
+      requestId,
+      exchangeEntries,
+      inline,
+      attemptStartedAt,
+    );
+  } catch (caught) {
+    if (!(caught instanceof InlineLeasePassed)) throw caught;
+    // The sweep's job owns the lead now and finds the truth itself; the call is still on record.
+    deps.logger.warn(
+      { leadId: lead.id, code: error.code },
+      "an inline attempt failed after the lead's lease had passed; the worker's job owns the lead",
+    );
+    if (exchangeEntries.length > 0) {
+      await deps.audit
+        .writeMany(deps.db, exchangeEntries)
+        .catch((auditError: unknown) =>
+          deps.reportBackgroundError('audit_write', auditError, { event: 'salesrender.call', requestId }),
+        );
+    }
+    return { kind: 'queued', lead };
+  }
+}
+
+/** Rolls back a failure's record when the inline attempt no longer holds its lead. */
+class InlineLeasePassed extends Error {}
+
+async function recordFailure(
   deps: CreateOrderDeps,
   job: Job<'create_order'>,
   lead: LeadRow,
@@ -53,6 +102,7 @@ export async function recordCreateFailure(
   const { db, clock, audit } = deps;
   const inDoubt = isInDoubt(error);
   return db.transaction(async (tx) => {
+    if (inline && !(await holdInlineLease(tx, lead.id))) throw new InlineLeasePassed();
     if (exchangeEntries.length > 0) await audit.writeMany(tx, exchangeEntries);
     const now = clock.now();
     // The inline attempt's job is written as it ran, so the usual outcome below applies to it; the lead's

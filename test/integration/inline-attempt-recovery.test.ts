@@ -1,10 +1,12 @@
 // A lead whose inline SalesRender attempt died with its process gets a create_order job; live ones don't.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCampaignById } from '../../src/campaigns/campaign-repository.js';
 import { jobs, leads } from '../../src/db/schema.js';
 import { randomIds } from '../../src/ids.js';
+import { attemptCreateOrder } from '../../src/leads/create-order.js';
 import { type LeadRow, queuedLeadRow } from '../../src/leads/lead-repository.js';
-import { recoverInlineAttempts } from '../../src/leads/lead-write-protocol.js';
+import { recoverInlineAttempts, startInlineAttempt } from '../../src/leads/lead-write-protocol.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
@@ -106,5 +108,44 @@ describe('recovering inline attempts', () => {
     const [job] = await jobsOf(queued.body.lead_id);
     expect(job).toMatchObject({ kind: 'create_order', state: 'pending', attempts: 1 });
     expect((await leadRow(queued.body.lead_id)).inlineLeaseUntil).toBeNull();
+  });
+});
+
+describe('an inline attempt that fails after its lease has passed', () => {
+  it('leaves the lead to the job the sweep gave it, and only audits its call', async () => {
+    const deps = h.service.context.leadDeps;
+    const now = h.clock.now();
+    const campaign = (await findCampaignById(db(), campaignId))!;
+    const inline = startInlineAttempt(
+      deps,
+      { id: `lead_recovery${counter++}`, campaignId, requestId: 'req-late' },
+      now,
+    );
+    const lead = await storedLead({ id: inline.job.leadId!, inlineLeaseUntil: new Date(now.getTime() - 1) });
+    // The lease passed while the call was out: the sweep gave the lead a job, which made the order.
+    await recoverInlineAttempts(db(), { now, ids: randomIds });
+    await h.service.context.worker.runOnce();
+    expect(await leadRow(lead.id)).toMatchObject({ state: 'created', inlineLeaseUntil: null });
+
+    // Then the inline call itself fails.
+    h.sandbox.faults.set('http500', 1);
+    const outcome = await attemptCreateOrder(deps, inline.job, { lead, campaign, inline });
+    expect(outcome.kind).toBe('queued');
+    const after = await leadRow(lead.id);
+    expect(after).toMatchObject({ state: 'created', errorCode: null });
+    expect(after.orderId).toEqual(expect.any(String));
+    expect(await jobsOf(lead.id)).toEqual([expect.objectContaining({ state: 'done' })]);
+    const rows = await h.testDatabase.database.script((run) =>
+      run(`select event, outcome from audit_log where lead_id = $1 and event like any ($2) order by id`, [
+        lead.id,
+        ['salesrender.call', 'order.%'],
+      ]),
+    );
+    // The failure is not recorded as the lead's (no retry scheduled on a created order): only its call.
+    expect(rows.map((row) => `${row.event} ${row.outcome}`)).toEqual([
+      'salesrender.call 200',
+      'order.created created',
+      'salesrender.call 500',
+    ]);
   });
 });

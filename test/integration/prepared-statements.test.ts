@@ -38,12 +38,26 @@ const answer = defineStatement<{ question: number }, { answer: number }>({
   row: (raw) => ({ answer: Number(raw.answer) }),
 });
 
-/** Runs a defined statement in a transaction, then lists the prepared statements of its connection. */
+/** A statement with an optional condition: planned for each call's values, never prepared. */
+const optionalAnswer = defineStatement<{ question: number | null }, { answer: number | null }>({
+  name: 'test_optional_answer',
+  text: 'select case when $1::int is null then null else $1::int + 1 end as answer',
+  values: (input) => [input.question],
+  row: (raw) => ({ answer: raw.answer === null ? null : Number(raw.answer) }),
+  planEachCall: true,
+});
+
+/** Runs the defined statements in a transaction, then lists the prepared statements of its connection. */
 async function namesAfterDefinedStatement(preparedStatements: boolean): Promise<string[]> {
   const database = await openPostgres(testDatabase!.url, { preparedStatements });
   try {
     return await database.orm.transaction(async (tx) => {
       expect(await executeSql(tx, answer, { question: 41 })).toEqual([{ answer: 42 }]);
+      for (const question of [1, null, 2, null, 3, null, 4]) {
+        expect(await executeSql(tx, optionalAnswer, { question })).toEqual([
+          { answer: question === null ? null : question + 1 },
+        ]);
+      }
       const rows = await queryRows(tx, sql`select name from pg_prepared_statements`);
       return rows.map((row) => String(row.name));
     });
@@ -65,8 +79,8 @@ describe('prepared statements', () => {
     expect(await preparedAfterUndefinedStatement(false)).toBe(0);
   });
 
-  it('run a defined statement under its own name only when on', async () => {
-    expect(await namesAfterDefinedStatement(true)).toContain('test_answer');
+  it('run a defined statement under its own name only when on, and one planned each call never', async () => {
+    expect(await namesAfterDefinedStatement(true)).toEqual(['test_answer']);
     expect(await namesAfterDefinedStatement(false)).toEqual([]);
   });
 });

@@ -40,6 +40,7 @@ import { listPartnerEndpoints } from '../../src/db/sql/list-partner-endpoints.js
 import { listPartnerLeadsByClickId } from '../../src/db/sql/list-partner-leads-by-click-id.js';
 import { listPostbacks } from '../../src/db/sql/list-postbacks.js';
 import { listSchemaChecks } from '../../src/db/sql/list-schema-checks.js';
+import { lockInlineLead } from '../../src/db/sql/lock-inline-lead.js';
 import { markCreateInDoubt } from '../../src/db/sql/mark-create-in-doubt.js';
 import { markLeadsReconciled } from '../../src/db/sql/mark-leads-reconciled.js';
 import { markPossibleDuplicate } from '../../src/db/sql/mark-possible-duplicate.js';
@@ -124,6 +125,7 @@ const examples = [
   example(insertAuditRows, { auditRows }),
   example(insertJob, { job: postback, now: at }),
   example(markCreateInDoubt, { jobId: 'job_1', since: at }),
+  example(lockInlineLead, { leadId: 'lead_1' }),
   example(notifyJobs, {}),
   example(openCapCounter, { campaignId: 'cmp_1', day: '2026-11-26', dayStart: at }),
   example(postbackOrder, { jobId: 'job_1', leadId: 'lead_1', endpointId: null, seq: 3, now: at }),

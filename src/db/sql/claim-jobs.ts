@@ -1,4 +1,5 @@
 // Takes up to N runnable jobs for one worker with a lease, in one statement.
+import { jobColumnsText } from './job-row.js';
 import { defineStatement } from './statement.js';
 
 export interface ClaimJobsInput {
@@ -31,7 +32,7 @@ export const claimJobs = defineStatement<ClaimJobsInput>({
         locked_by = $3::text, updated_at = $1::timestamptz
     from runnable
     where jobs.id = runnable.id
-    returning jobs.*`,
+    returning ${jobColumnsText('jobs')}`,
   values: (input) => [
     input.now.toISOString(),
     input.leaseUntil.toISOString(),

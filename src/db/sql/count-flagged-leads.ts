@@ -11,6 +11,7 @@ export const countFlaggedLeads = defineStatement<
   { possibleDuplicates: number; heldForSchema: number }
 >({
   name: 'count_flagged_leads',
+  planEachCall: true,
   text: `select
       (select count(*) from leads where possible_duplicate
         and ($1::timestamptz is null or (created_at >= $1::timestamptz and created_at < $2::timestamptz))

@@ -7,6 +7,7 @@ export const countLeadsByDay = defineStatement<
   { day: string; label: string | null; count: number }
 >({
   name: 'count_leads_by_day',
+  planEachCall: true,
   text: `select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, label, count(*) as count from leads
     where created_at >= $1::timestamptz and created_at < $2::timestamptz
       and ($3::text is null or campaign_id = $3::text)

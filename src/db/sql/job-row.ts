@@ -5,6 +5,31 @@ import { nullableTimestampColumn, timestampColumn } from './timestamp-column.js'
 
 export type JobRow = typeof jobs.$inferSelect;
 
+const jobColumnNames = [
+  'id',
+  'kind',
+  'campaign_id',
+  'lead_id',
+  'payload',
+  'state',
+  'attempts',
+  'max_attempts',
+  'next_attempt_at',
+  'locked_until',
+  'locked_by',
+  'last_error',
+  'last_http_status',
+  'dedupe_key',
+  'created_at',
+  'updated_at',
+  'finished_at',
+];
+
+/** The columns `jobRowFromRow` reads, one by one (of `table`, when given), for the reason leadColumnsText gives. */
+export function jobColumnsText(table?: string): string {
+  return jobColumnNames.map((column) => (table ? `${table}.${column}` : column)).join(', ');
+}
+
 /** One `jobs` row (snake_case columns) in drizzle's shape (camelCase, jsonb parsed, Dates). */
 export function jobRowFromRow(raw: Record<string, unknown>): JobRow {
   return {

@@ -16,9 +16,9 @@ export interface PostbackFilterInput {
 
 /**
  * The filter's conditions on `jobs`, reading $1…$7 (postbackFilterValues). A condition whose value is null
- * is true: PostgreSQL plans such a statement afresh for its values (a custom plan) while that is cheaper
- * than one plan for all, so an endpoint's log is still read by the jobs_postback_endpoint index
- * (migration 0013) and a lead's postbacks by lead id.
+ * is true. The statements using it are planned for each call's values (`planEachCall`), so the conditions
+ * that are set fold into plain ones: an endpoint's log is read by the jobs_postback_endpoint index
+ * (migration 0013) and a lead's postbacks by lead id, whatever the connection ran before.
  */
 export const postbackFilterText = `jobs.kind = 'postback'
     and ($1::text is null or jobs.campaign_id = $1::text)

@@ -1,6 +1,7 @@
 // Locks a lead and records one observed status in its history; with it, the bookkeeping of the job that
 // observed it (its completion and its audit rows), so they commit with the change in one round trip.
 import { auditBatchInsertText } from './audit-batch-insert.js';
+import { leadColumnsText } from './lead-row.js';
 import { defineStatement } from './statement.js';
 
 export interface RecordStatusObservationInput {
@@ -41,13 +42,13 @@ export const recordStatusObservation = defineStatement<
       update jobs set state = 'done', finished_at = $11::timestamptz, updated_at = $11::timestamptz,
         locked_until = null, last_error = null, last_http_status = null
       where id = $9::text and state = 'running' and locked_by = $10::text),
-    lead as (select * from leads where id = $1::text for update),
+    lead as (select ${leadColumnsText()} from leads where id = $1::text for update),
     recorded as (
       insert into lead_status_history (lead_id, status_id, label, comment, source, changed_at, recorded_at)
       select id, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::timestamptz from lead
       on conflict do nothing
       returning id)
-  select lead.*, (select id from recorded) as history_id from lead`,
+  select ${leadColumnsText('lead')}, (select id from recorded) as history_id from lead`,
   values: (input) => [
     input.leadId,
     input.statusId,

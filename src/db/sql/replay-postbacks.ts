@@ -11,6 +11,7 @@ import { defineStatement } from './statement.js';
  */
 export const replayPostbacks = defineStatement<{ filter: PostbackFilterInput; now: Date }, { id: string }>({
   name: 'replay_postbacks',
+  planEachCall: true,
   text: `update jobs set ${requeuedPostbackText('$8')}
     where ${postbackFilterText} and jobs.state in ('pending', 'failed', 'done')
       and not exists (select 1 from jobs as newer where newer.kind = 'postback'

@@ -1,6 +1,6 @@
 // Queues one postback to be sent again now (the operator's retry): a failed one gets one more attempt, a
 // delivered one is sent once more (trackers dedupe on `tid`). One being sent right now is left alone.
-import { type JobRow, jobRowFromRow } from './job-row.js';
+import { type JobRow, jobColumnsText, jobRowFromRow } from './job-row.js';
 import { defineStatement } from './statement.js';
 
 /**
@@ -17,7 +17,7 @@ export const retryPostback = defineStatement<{ id: string; now: Date }, JobRow>(
   name: 'retry_postback',
   text: `update jobs set ${requeuedPostbackText('$2')}
     where id = $1::text and kind = 'postback' and state in ('pending', 'failed', 'done')
-    returning *`,
+    returning ${jobColumnsText()}`,
   values: (input) => [input.id, input.now.toISOString()],
   row: jobRowFromRow,
 });

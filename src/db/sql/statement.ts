@@ -21,6 +21,8 @@ export interface Statement<Input, Row> {
   values(input: Input): unknown[];
   /** One returned row, typed (timestamps arrive as text, jsonb parsed, bigint as text). */
   row(raw: Record<string, unknown>): Row;
+  /** Sent unnamed, so PostgreSQL plans it for each call's values (see `planEachCall`). */
+  readonly planEachCall: boolean;
 }
 
 /** Declares a statement; `row` defaults to the raw row for statements whose rows are not read. */
@@ -29,12 +31,20 @@ export function defineStatement<Input, Row = Record<string, unknown>>(definition
   text: string;
   values(input: Input): unknown[];
   row?: (raw: Record<string, unknown>) => Row;
+  /**
+   * For a statement with optional conditions (`$n is null or …`), whose best plan depends on which are
+   * set: prepared, PostgreSQL switches a connection to one generic plan after five calls when their
+   * average cost allows, and a generic plan cannot use an index behind an optional condition (a whole
+   * table scanned for one lead's postbacks). Unnamed, each call is planned for its own values.
+   */
+  planEachCall?: boolean;
 }): Statement<Input, Row> {
   return {
     name: definition.name,
     text: definition.text,
     values: definition.values,
     row: definition.row ?? ((raw) => raw as Row),
+    planEachCall: definition.planEachCall ?? false,
   };
 }
 
@@ -46,7 +56,7 @@ export type SqlExecutor = Pick<PgDatabase<PgQueryResultHKT, typeof schema>, '_'>
 /**
  * Runs `statement` with `input` and answers its rows, mapped. It goes through the session drizzle keeps
  * for the pool or the transaction, with the statement's own name: PostgreSQL parses and plans it once per
- * connection. With DATABASE_PREPARED_STATEMENTS off the pool's client sends it unnamed (connection.ts).
+ * connection (unless it is to be planned each call). With DATABASE_PREPARED_STATEMENTS off the pool's client sends it unnamed (connection.ts).
  */
 export async function executeSql<Input, Row>(
   db: SqlExecutor,
@@ -56,7 +66,7 @@ export async function executeSql<Input, Row>(
   const query = db._.session.prepareQuery(
     { sql: statement.text, params: statement.values(input) },
     undefined,
-    statement.name,
+    statement.planEachCall ? undefined : statement.name,
     false,
   );
   // Without selected fields drizzle answers the driver's own result.
