@@ -1,0 +1,36 @@
+-- Less PostgreSQL work per lead on the intake's two writes (the lead; its created order), with the same
+-- guarantees. Figures: bench/README.md, "PostgreSQL's work per lead" (`npm run bench:pg-work`).
+
+-- One index on a campaign's click ids instead of two. The unique index kept one live lead per click id
+-- (a rejected lead frees its click id for a resend) and a plain one served the reads that include
+-- rejected leads (a buyer's status read, the console's search); every lead was written into both, twice
+-- (insert, then its order's update). `click_id_held` is true while the lead holds its click id and null
+-- once rejected, so rejected leads never collide (nulls are distinct) and live ones do; a stored column,
+-- not an expression on `state`, so a change of state between live ones leaves the index entry's columns
+-- unchanged. Reads by (campaign_id, click_id) use the index's first two columns.
+alter table leads add column click_id_held boolean generated always as (nullif(state <> 'rejected', false)) stored;
+create unique index leads_campaign_click_held on leads (campaign_id, click_id, click_id_held)
+  where click_id is not null;
+drop index leads_campaign_click_id;
+drop index leads_campaign_click;
+alter index leads_campaign_click_held rename to leads_campaign_click_id;
+
+-- A lead's history is read by lead in time order (lead-status.ts, recorded-payouts.ts) and written once per
+-- status; the unique key that makes a replayed webhook a no-op, with its columns in that order, serves the
+-- reads too, so the second index went (one entry fewer per history row). ON CONFLICT DO NOTHING finds the
+-- key by its columns, in any order.
+alter table lead_status_history add constraint lead_status_history_lead_changed_status
+  unique (lead_id, changed_at, status_id);
+alter table lead_status_history drop constraint lead_status_history_lead_id_status_id_changed_at_key;
+drop index lead_status_history_lead;
+
+-- Foreign keys whose check was per-row cost on the intake and guarded nothing that can happen: LeadBridge
+-- never deletes a campaign, a client or a lead (a campaign is deactivated; an API key is revoked), and
+-- each writer takes the ids from rows it has just read (the campaign by alias, the partner by API key,
+-- the lead under its own row lock in the statement that writes its history). Each check also took a
+-- KEY SHARE lock on the parent row, i.e. every concurrent lead of a campaign rewrote that one campaigns
+-- row's locker (a new MultiXact, WAL-logged) and its partner's clients row the same way. The keys on
+-- jobs and delivery_attempts stay: they are written per webhook and postback, not per lead.
+alter table leads drop constraint leads_campaign_id_fkey;
+alter table leads drop constraint leads_partner_id_fkey;
+alter table lead_status_history drop constraint lead_status_history_lead_id_fkey;
