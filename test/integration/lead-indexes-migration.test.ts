@@ -1,5 +1,5 @@
 // Migration 0015 on a populated database: the click-id rule and the history key hold as before, with one
-// index each, and without the foreign keys whose checks were per-lead cost.
+// index each, without the foreign keys whose checks were per-lead cost, and the audit rows read as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -33,6 +33,10 @@ beforeAll(async () => {
          values ($1, $2, $3, $4, '+79130000000', now(), now())`,
         [id, campaign, state, clickId],
       );
+    await script(
+      `insert into audit_log (at, lead_id, event, detail)
+       values ('2026-01-01T00:00:00Z', 'lead_live', 'salesrender.call', '{"response": {"errors": [{"message": "x"}]}}')`,
+    );
     await script(
       `insert into lead_status_history (lead_id, status_id, source, changed_at, recorded_at)
        values ('lead_live', '1', 'created', '2026-01-01T00:00:00Z', now()),
@@ -98,5 +102,17 @@ describe('after migration 0015', () => {
       'leads_pkey',
       'leads_possible_duplicate',
     ]);
+  });
+
+  it('keeps the audit details, read with the operators json and jsonb share, and finds rows by period', async () => {
+    const rows = await run(
+      `select json_typeof(detail->'response'->'errors') as errors, detail->'response'->'errors'->0->>'message' as message
+       from audit_log where at >= '2026-01-01T00:00:00Z' and at < '2026-01-02T00:00:00Z'`,
+    );
+    expect(rows).toEqual([{ errors: 'array', message: 'x' }]);
+    const [index] = await run(
+      `select am.amname from pg_class index join pg_am am on am.oid = index.relam where index.relname = 'audit_log_at'`,
+    );
+    expect(index).toEqual({ amname: 'brin' });
   });
 });

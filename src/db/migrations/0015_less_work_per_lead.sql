@@ -35,6 +35,14 @@ alter table leads drop constraint leads_campaign_id_fkey;
 alter table leads drop constraint leads_partner_id_fkey;
 alter table lead_status_history drop constraint lead_status_history_lead_id_fkey;
 
+-- The audit log by time as a BRIN index: the log is append-only, so its rows lie in the order of `at`
+-- and a block range's minimum and maximum find a period (the dashboard's SalesRender health, exports by
+-- period) in a few ranges. A btree took an entry per audit row, four per lead. autosummarize has
+-- autovacuum summarize each range once filled (README: keep autovacuum on); the ranges written since the
+-- last summary are read whole, which is only the newest.
+drop index audit_log_at;
+create index audit_log_at on audit_log using brin (at) with (autosummarize = on);
+
 -- The audit details as json, not jsonb: an audit row is written once per event (four per lead) and read
 -- rarely (the console, exports), so what it costs to write matters more than what it costs to read.
 -- jsonb parses every detail into its binary form on the way in (the larger part of the intake's JSON
