@@ -1,5 +1,6 @@
 // Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
-import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, integer, json, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { JobKind, JobPayloads } from './queue/job-payloads.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -150,6 +151,8 @@ export const leads = pgTable('leads', {
   partnerId: text('partner_id'),
   state: text('state').$type<LeadState>().notNull(),
   clickId: text('click_id'),
+  /** True while the lead holds its click id, null once rejected (migration 0015: the unique index's third column). */
+  clickIdHeld: boolean('click_id_held').generatedAlwaysAs(sql`nullif(state <> 'rejected', false)`),
   idempotencyKey: text('idempotency_key'),
   phone: text('phone').notNull(),
   name: text('name'),
@@ -241,7 +244,8 @@ export const auditLog = pgTable('audit_log', {
   outcome: text('outcome'),
   httpStatus: integer('http_status'),
   latencyMs: integer('latency_ms'),
-  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+  /** json, not jsonb (migration 0015): written four times per lead, read rarely. */
+  detail: json('detail').$type<Record<string, unknown>>().notNull(),
 });
 
 export const adminSessions = pgTable('admin_sessions', {
