@@ -2,6 +2,7 @@
 // or of the audit log per lead (one crept in once and cost 6.5 ms per statement at 15,000 leads).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
+import { listLeadTimeline } from '../../src/db/sql/list-lead-timeline.js';
 import { recordOrdersCreated } from '../../src/db/sql/record-orders-created.js';
 import { storeLeads } from '../../src/db/sql/store-leads.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -32,6 +33,11 @@ beforeAll(async () => {
       from generate_series(1, 2000) as n`);
     await run(`insert into cap_counters (campaign_id, day, day_used, total_used)
       select 'camp_' || n, '2026-11-26', 0, 0 from generate_series(1, 2000) as n`);
+    // Each lead's request: its raw row (no lead yet) and its acceptance, as the intake writes them.
+    await run(`insert into audit_log (at, request_id, lead_id, event, detail)
+      select now(), 'req_' || n, case when kind = 1 then null else 'lead_' || n end,
+        case when kind = 1 then 'lead.received' else 'lead.accepted' end, '{}'
+      from generate_series(1, ${leadCount}) as n cross join generate_series(1, 2) as kind`);
     await run('analyze');
   });
 }, 120_000);
@@ -134,5 +140,9 @@ describe.each(['force_generic_plan', 'force_custom_plan'])('with %s, as a prepar
 
   it('recording a created order reads no table in full', async () => {
     expect(await fullScans(recordOrdersCreated.text, createdParams, mode)).toEqual([]);
+  });
+
+  it("showing a lead's timeline reads no table in full", async () => {
+    expect(await fullScans(listLeadTimeline.text, ['lead_5'], mode)).toEqual([]);
   });
 });

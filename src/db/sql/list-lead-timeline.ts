@@ -18,12 +18,18 @@ export interface LeadTimelineRow {
 /**
  * A row of another request counts when that request also wrote a row for the lead: a webhook's receipt is
  * audited before anyone knows which lead it is about, and its request id ties it to the change it caused.
+ * Those rows have no lead id; the two halves are read by the lead index and the index of rows without a
+ * lead (migration 0015), never by a scan of the log.
  */
 export const listLeadTimeline = defineStatement<{ leadId: string }, LeadTimelineRow>({
   name: 'list_lead_timeline',
   text: `select id, at, event, outcome, http_status, latency_ms, actor, request_id, detail from audit_log
     where lead_id = $1::text
-       or request_id in (select request_id from audit_log where lead_id = $1::text and request_id is not null)
+    union all
+    select id, at, event, outcome, http_status, latency_ms, actor, request_id, detail from audit_log
+    where lead_id is null and request_id is not null
+      and request_id = any (array(
+        select distinct request_id from audit_log where lead_id = $1::text and request_id is not null))
     order by at, id
     limit 2000`,
   values: (input) => [input.leadId],
