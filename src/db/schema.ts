@@ -1,6 +1,6 @@
 // Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, integer, json, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { JobKind, JobPayloads } from './queue/job-payloads.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -244,8 +244,7 @@ export const auditLog = pgTable('audit_log', {
   outcome: text('outcome'),
   httpStatus: integer('http_status'),
   latencyMs: integer('latency_ms'),
-  /** json, not jsonb (migration 0015): written four times per lead, read rarely. */
-  detail: json('detail').$type<Record<string, unknown>>().notNull(),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
 });
 
 export const adminSessions = pgTable('admin_sessions', {

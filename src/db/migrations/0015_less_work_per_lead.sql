@@ -42,13 +42,6 @@ alter table lead_status_history drop constraint lead_status_history_lead_id_fkey
 drop index audit_log_at;
 create index audit_log_at on audit_log using brin (at) with (autosummarize = on);
 
--- The audit details as json, not jsonb: an audit row is written once per event (four per lead) and read
--- rarely (the console, exports), so what it costs to write matters more than what it costs to read.
--- jsonb parses every detail into its binary form on the way in (the larger part of the intake's JSON
--- input); json only checks the text. Reads use the operators both types share (->, ->>, json_typeof).
--- This rewrites audit_log (with its indexes) under an exclusive lock: README, upgrade notes.
-alter table audit_log alter column detail type json using detail::json, alter column detail set default '{}';
-
 -- A lead's timeline (the console) also shows the rows its requests wrote before the lead was known: the
 -- raw request of its submission, a webhook's receipt. Those rows have no lead and are found by request
 -- id; only they are indexed (one or two per lead), so a timeline reads a few index entries instead of

@@ -25,4 +25,4 @@ export const clearCampaignTokenText = 'update campaigns set sr_token_encrypted =
 
 /** The pass's report, audited so the operator finds it after the start (event `connections.migrated`). */
 export const auditSettledTokensText = `insert into audit_log (at, actor, event, outcome, detail)
-  values (now(), 'leadbridge', 'connections.migrated', 'ok', $1::json)`;
+  values (now(), 'leadbridge', 'connections.migrated', 'ok', $1::jsonb)`;

@@ -14,7 +14,7 @@ export const summarizeSalesRenderCalls = defineStatement<{ from: Date; to: Date 
   name: 'summarize_salesrender_calls',
   text: `select count(*) as calls,
       count(*) filter (where http_status is null or http_status >= 300
-                       or json_typeof(detail->'response'->'errors') = 'array') as errors,
+                       or jsonb_typeof(detail->'response'->'errors') = 'array') as errors,
       percentile_cont(0.5) within group (order by latency_ms) as p50,
       percentile_cont(0.95) within group (order by latency_ms) as p95
     from audit_log
