@@ -20,7 +20,6 @@ export function queuedLeadRow(
     partnerId: null,
     state: 'queued',
     clickId: null,
-    clickIdHeld: true,
     idempotencyKey: null,
     name: null,
     country: null,
