@@ -7,6 +7,7 @@ import { type EmbeddedServerLog, startEmbeddedServer } from './embedded-server/s
 import * as schema from './schema.js';
 import { listenText } from './sql/listen-to-channel.js';
 import { pingText } from './sql/ping-database.js';
+import { beginText, commitText, rollbackText } from './sql/transaction-control.js';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** What a repository function accepts: the database itself or an open transaction. */
@@ -138,14 +139,14 @@ export async function openPostgres(
     async script(work) {
       const client = await pool.connect();
       try {
-        await client.query('begin');
+        await client.query(beginText);
         const result = await work(async (text, params) => (await client.query(text, params)).rows);
-        await client.query('commit');
+        await client.query(commitText);
         return result;
       } catch (error) {
         // The statement's error is the one thrown; a rollback that fails too (the connection broke) adds
         // nothing, and the server rolls back a transaction whose connection is gone.
-        await client.query('rollback').catch(() => {});
+        await client.query(rollbackText).catch(() => {});
         throw error;
       } finally {
         client.release();
