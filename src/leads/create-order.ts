@@ -153,17 +153,26 @@ export async function attemptCreateOrder(
       await writeExchanges(deps, exchanges.take());
       throw error;
     }
-    return recordCreateFailure(
+    const entries = exchanges.take();
+    const recorded = await recordCreateFailure(
       deps,
       job,
       lead,
       campaign,
       chosen.from === 'partner' && error.code === 'SR_AUTH_FAILED' ? refusedPartnerToken(error) : error,
       requestId,
-      exchanges.take(),
+      entries,
       inline,
       attemptStartedAt,
     );
+    if (recorded !== 'lease_passed') return recorded;
+    // The sweep's job owns the lead now and finds the truth itself; the call is still on record.
+    deps.logger.warn(
+      { leadId, code: error.code },
+      "an inline attempt failed after the lead's lease had passed; the worker's job owns the lead",
+    );
+    await writeExchanges(deps, entries);
+    return { kind: 'queued', lead };
   }
 }
 
