@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { spawnBaselineForwarder } from './baseline-forwarder-process.js';
 import { startLeadBridge } from './leadbridge-process.js';
 import { startStandIns } from './stand-ins.js';
 
@@ -48,13 +49,18 @@ await admin.query(`create database ${name}`);
 const databaseUrl = new URL(adminUrl);
 databaseUrl.pathname = `/${name}`;
 const dataDir = await mkdtemp(join(tmpdir(), 'leadbridge-cpu-'));
-const lb = await startLeadBridge({
-  databaseUrl: databaseUrl.toString(),
-  dataDir,
-  salesrenderUrl: standIns.salesrenderUrl,
-  trackerUrl: standIns.trackerUrl,
-  logLevel: 'warn',
-});
+// BENCH_CPU_TARGET=forwarder measures the bare forwarder instead (no database; its PostgreSQL column
+// is then the machine's other database work, about nothing): the floor of the HTTP work per lead.
+const lb =
+  process.env.BENCH_CPU_TARGET === 'forwarder'
+    ? { ...(await spawnBaselineForwarder(standIns.salesrenderUrl)), apiKey: 'none' }
+    : await startLeadBridge({
+        databaseUrl: databaseUrl.toString(),
+        dataDir,
+        salesrenderUrl: standIns.salesrenderUrl,
+        trackerUrl: standIns.trackerUrl,
+        logLevel: 'warn',
+      });
 let phone = 0;
 const run = (duration: number) =>
   autocannon({

@@ -7,9 +7,10 @@ import type { HotLookups } from '../campaigns/hot-lookups.js';
 import type { TokenCipher } from '../campaigns/token-cipher.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
-import { holdJob, jobOutcome } from '../db/queue/finish-job.js';
+import { jobOutcome } from '../db/queue/finish-job.js';
 import { type Job, type RetrySchedule, retryDelayMs } from '../db/queue/job.js';
 import { countPostbackRefusals } from '../db/sql/count-postback-refusals.js';
+import { holdPostbackBehindOlder } from '../db/sql/hold-postback-behind-older.js';
 import { postbackOrder as postbackOrderStatement } from '../db/sql/postback-order.js';
 import { recordPostbackAttempt } from '../db/sql/record-postback-attempt.js';
 import { executeSql } from '../db/sql/statement.js';
@@ -213,6 +214,8 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
     // tracker's conversion back (a `lead` after the `sale`).
     await executeSql(deps.db, supersedePostback, {
       job,
+      endpointId: payload.endpoint_id ?? null,
+      seq: payload.seq ?? -1,
       at: deps.clock.now(),
       reason: 'a newer postback of the lead was queued',
       auditRows: deps.audit.batchJson([
@@ -233,13 +236,18 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
     return;
   }
   if (order.olderInFlight) {
-    // An older one is being sent right now: this one goes after it, without using up an attempt.
-    await holdJob(deps.db, job, {
-      now: deps.clock.now(),
-      delayMs: olderInFlightWaitMs,
-      error: 'waiting for an older postback of the lead',
+    // An older one is being sent right now: this one goes after it, without using up an attempt. Should
+    // the older one end before the wait is recorded, no wait is: this one goes now. (One that is
+    // superseded after the wait is recorded makes this one due at once: supersede-postback.ts.)
+    const now = deps.clock.now();
+    const held = await executeSql(deps.db, holdPostbackBehindOlder, {
+      job,
+      endpointId: payload.endpoint_id ?? null,
+      seq: payload.seq ?? -1,
+      at: now,
+      nextAttemptAt: new Date(now.getTime() + olderInFlightWaitMs),
     });
-    return;
+    if (held.length > 0) return;
   }
   const result = await sendPostback(payload, headersFor(deps, job, payload, settings.secret), deps);
   const status = result.httpStatus;

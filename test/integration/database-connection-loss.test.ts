@@ -1,9 +1,11 @@
 // PostgreSQL drops every LeadBridge connection (a restart or a failover): the service recovers by itself.
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestTracker, type TestTracker } from '../../sandbox/test-tracker.js';
 import { waitFor } from '../support/child-service.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 import { suiteServerUrl } from '../support/test-database.js';
 
 let h: Harness;
@@ -56,10 +58,25 @@ it('keeps taking leads and delivering postbacks after every connection is killed
 
   // Webhook, refresh job and postback still flow (the LISTEN connection reconnects; the poll is the backstop).
   const lead = await send(20);
+  expect(lead.status).toBe(201);
   h.sandbox.changeStatus('50', lead.body.order_id, '3');
+  // The worker runs in the background here, so the harness clock follows real time: a wait the queue
+  // schedules (a retry, a postback behind an older one of its lead) comes due as it would in production.
+  let ticked = Date.now();
+  let seen = '';
   await waitFor(
-    () => tracker.received.some((postback) => postback.query.clickid === 'cl-20'),
+    async () => {
+      h.clock.advance(Date.now() - ticked);
+      ticked = Date.now();
+      const jobs = await queryRows(
+        h.testDatabase.database.orm,
+        sql`select kind, state, attempts, last_error from jobs where lead_id = ${lead.body.lead_id} order by created_at`,
+      );
+      const webhooks = h.sandbox.webhooks.deliveries.map((delivery) => delivery.httpStatus ?? delivery.error);
+      seen = JSON.stringify({ webhooks, jobs });
+      return tracker.received.some((postback) => postback.query.clickid === 'cl-20');
+    },
     15_000,
-    'the postback',
+    () => `the postback; the lead's jobs and the webhooks' answers: ${seen}`,
   );
 });

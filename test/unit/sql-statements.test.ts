@@ -28,6 +28,7 @@ import { findPartnerLead } from '../../src/db/sql/find-partner-lead.js';
 import { findPartnerPayouts } from '../../src/db/sql/find-partner-payouts.js';
 import { findPostbackEndpoint } from '../../src/db/sql/find-postback-endpoint.js';
 import { holdJob } from '../../src/db/sql/hold-job.js';
+import { holdPostbackBehindOlder } from '../../src/db/sql/hold-postback-behind-older.js';
 import { insertAuditRows } from '../../src/db/sql/insert-audit-rows.js';
 import { insertJob } from '../../src/db/sql/insert-job.js';
 import { listCampaignIdsOfCompany } from '../../src/db/sql/list-campaign-ids-of-company.js';
@@ -122,6 +123,13 @@ const examples = [
   example(countPostbackRefusals, { jobId: 'job_1' }),
   example(findLeadByIdempotencyKey, { partnerId: 'ptn_1', key: 'k-1', auditRows }),
   example(holdJob, { job, at, nextAttemptAt: at, error: 'held' }),
+  example(holdPostbackBehindOlder, {
+    job: { ...job, leadId: 'lead_1' },
+    endpointId: 'pe_1',
+    seq: 3,
+    at,
+    nextAttemptAt: at,
+  }),
   example(insertAuditRows, { auditRows }),
   example(insertJob, { job: postback, now: at }),
   example(markCreateInDoubt, { jobId: 'job_1', since: at }),
@@ -201,7 +209,14 @@ const examples = [
     ],
     auditRows,
   }),
-  example(supersedePostback, { job, at, reason: 'newer', auditRows }),
+  example(supersedePostback, {
+    job: { ...job, leadId: 'lead_1' },
+    endpointId: null,
+    seq: 3,
+    at,
+    reason: 'newer',
+    auditRows,
+  }),
   example(sweepExpiredLeases, { now: at }),
   example(findCompanySchema, { company: 'https://sr.example|1', module: 'CRM' }),
   example(saveCompanySchema, {
