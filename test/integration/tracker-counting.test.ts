@@ -137,32 +137,42 @@ describe('what the tracker could not match', () => {
 });
 
 describe('a newer status queued while another instance holds the older postback, before it sends', () => {
-  it('goes out as soon as the older one steps aside, not when its wait for it runs out', async () => {
-    tracker.registerClick('kc-4');
+  /** Posts a lead without running its jobs, and claims its `lead` postback as `workerId` would. */
+  async function leadWithPostbackClaimedBy(workerId: string, clickId: string, phone: string) {
+    tracker.registerClick(clickId);
     const response = await h.request({
       method: 'POST',
       url: '/v1/leads/keitaro',
-      body: { phone: '+79128887777', click_id: 'kc-4' },
+      body: { phone, click_id: clickId },
       headers: { 'x-api-key': key },
     });
     expect(response.status).toBe(201);
-    // Another instance claims the `lead` postback and has not yet looked at the lead's other postbacks.
-    const [older] = await claimJobs(h.testDatabase.database.orm, {
-      workerId: 'other-instance',
+    const [postback] = await claimJobs(h.testDatabase.database.orm, {
+      workerId,
       now: h.clock.now(),
       leaseMs: 60_000,
       limit: 1,
       kinds: ['postback'],
     });
-    expect(older?.leadId).toBe(response.body.lead_id);
+    expect(postback?.leadId).toBe(response.body.lead_id);
+    return { order: response.body as { order_id: string }, postback: postback as Job<'postback'> };
+  }
+
+  it('goes out as soon as the older one steps aside, not when its wait for it runs out', async () => {
+    // Another instance claims the `lead` postback and has not yet looked at the lead's other postbacks.
+    const { order, postback: older } = await leadWithPostbackClaimedBy(
+      'other-instance',
+      'kc-4',
+      '+79128887777',
+    );
     // The call centre accepts: the `sale` postback sees the older one in flight and waits for it.
     // (Not `settle`: it would wait for the other instance's job.)
-    h.sandbox.changeStatus(companyId, response.body.order_id, '3');
+    h.sandbox.changeStatus(companyId, order.order_id, '3');
     await h.sandbox.webhooks.settle();
     while ((await h.service.context.worker.runOnce()) > 0) await h.sandbox.webhooks.settle();
     expect(requestsOf('kc-4')).toEqual([]);
     // The other instance now sees the newer postback and drops its own without sending it.
-    await attemptPostback(h.service.context.deliveryDeps, older as Job<'postback'>);
+    await attemptPostback(h.service.context.deliveryDeps, older);
     await h.settle();
     expect(
       requestsOf('kc-4').map((request) => new URL(request.url, 'http://t').searchParams.get('status')),
@@ -170,31 +180,17 @@ describe('a newer status queued while another instance holds the older postback,
   });
 
   it('is not put to wait for an older one that ended after it looked', async () => {
-    tracker.registerClick('kc-5');
-    const response = await h.request({
-      method: 'POST',
-      url: '/v1/leads/keitaro',
-      body: { phone: '+79128886666', click_id: 'kc-5' },
-      headers: { 'x-api-key': key },
-    });
-    const [postback] = await claimJobs(h.testDatabase.database.orm, {
-      workerId: 'this-instance',
-      now: h.clock.now(),
-      leaseMs: 60_000,
-      limit: 1,
-      kinds: ['postback'],
-    });
-    expect(postback?.leadId).toBe(response.body.lead_id);
+    const { postback } = await leadWithPostbackClaimedBy('this-instance', 'kc-5', '+79128886666');
     // As if it had seen an older postback in flight that has been answered since: nothing older runs now.
     const held = await executeSql(h.testDatabase.database.orm, holdPostbackBehindOlder, {
-      job: postback as Job<'postback'>,
+      job: postback,
       endpointId: null,
       seq: 99,
       at: h.clock.now(),
       nextAttemptAt: new Date(h.clock.now().getTime() + 2_000),
     });
     expect(held).toEqual([]);
-    await attemptPostback(h.service.context.deliveryDeps, postback as Job<'postback'>);
+    await attemptPostback(h.service.context.deliveryDeps, postback);
     expect(conversionsOf('kc-5')).toEqual([expect.objectContaining({ status: 'lead' })]);
   });
 });
