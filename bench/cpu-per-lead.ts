@@ -8,23 +8,15 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { spawnBaselineForwarder } from './baseline-forwarder-process.js';
 import { startLeadBridge } from './leadbridge-process.js';
+import { leadBody } from './load.js';
+import { clockTicksPerSecond, cpuTicks } from './process-cpu.js';
 import { startStandIns } from './stand-ins.js';
 
 const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!adminUrl) throw new Error('set DATABASE_URL or TEST_DATABASE_URL');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const clockTicksPerSecond = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 
-/** User + system CPU of a process, in clock ticks (0 when it is gone). */
-const cpuTicks = (pid: number): number => {
-  try {
-    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-};
 const postgresPids = (): number[] =>
   readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
@@ -61,7 +53,6 @@ const lb =
         trackerUrl: standIns.trackerUrl,
         logLevel: 'warn',
       });
-let phone = 0;
 const run = (duration: number) =>
   autocannon({
     url: `${lb.url}/v1/leads/bench`,
@@ -69,19 +60,7 @@ const run = (duration: number) =>
     connections,
     duration,
     headers: { 'content-type': 'application/json', 'x-api-key': lb.apiKey },
-    requests: [
-      {
-        setupRequest: (request) => {
-          phone++;
-          const body = JSON.stringify({
-            name: 'Bench Lead',
-            phone: `+7913${String(phone % 10_000_000).padStart(7, '0')}`,
-            click_id: `c${phone}-${Date.now()}`,
-          });
-          return { ...request, body };
-        },
-      },
-    ],
+    requests: [{ setupRequest: (request) => ({ ...request, body: leadBody() }) }],
   });
 
 await run(5); // warm-up: JIT, connection pool, caches

@@ -2,30 +2,21 @@
 // (WAL, buffers touched, rows and index bytes written), for comparing schema and statement changes on a
 // noisy machine. Needs DATABASE_URL or TEST_DATABASE_URL: it creates and drops its own database there.
 // With pg_stat_statements loaded on that server (shared_preload_libraries), it also lists the statements.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startLeadBridge } from './leadbridge-process.js';
-import { pause } from './load.js';
+import { leadBody, pause } from './load.js';
+import { cpuTicks } from './process-cpu.js';
 import { startStandIns } from './stand-ins.js';
 
 const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!adminUrl) throw new Error('set DATABASE_URL or TEST_DATABASE_URL');
 const leadCount = Number(process.env.BENCH_LEADS ?? 5_000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-
-/** User + system CPU of a process in clock ticks (1/100 s), 0 when it is gone or not on this machine. */
-const cpuTicks = (pid: number): number => {
-  try {
-    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-};
 
 const standIns = await startStandIns(Number(process.env.BENCH_SALESRENDER_DELAY_MS ?? 50));
 const name = `lb_pgwork_${Date.now()}`;
@@ -45,7 +36,6 @@ const lb = await startLeadBridge({
 const db = new pg.Client({ connectionString: databaseUrl.toString() });
 await db.connect();
 
-let phone = 0;
 const send = (amount: number) =>
   autocannon({
     url: `${lb.url}/v1/leads/bench`,
@@ -53,19 +43,7 @@ const send = (amount: number) =>
     connections,
     amount,
     headers: { 'content-type': 'application/json', 'x-api-key': lb.apiKey },
-    requests: [
-      {
-        setupRequest: (request) => {
-          phone++;
-          const body = JSON.stringify({
-            name: 'Bench Lead',
-            phone: `+7913${String(phone % 10_000_000).padStart(7, '0')}`,
-            click_id: `w${phone}-${Date.now()}`,
-          });
-          return { ...request, body };
-        },
-      },
-    ],
+    requests: [{ setupRequest: (request) => ({ ...request, body: leadBody() }) }],
   });
 /** Waits until every stored lead has left `queued` (its order recorded). */
 const settle = async () => {
