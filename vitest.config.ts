@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // export-large.test.ts measures the memory an export holds after a full collection.
+    execArgv: ['--expose-gc'],
     maxWorkers: 2,
   },
 });

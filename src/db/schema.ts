@@ -1,4 +1,5 @@
 // Drizzle's typed view of the tables created by the SQL migrations in ./migrations (the SQL is the source of truth).
+import { sql } from 'drizzle-orm';
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { JobKind, JobPayloads } from './queue/job-payloads.js';
 
@@ -150,6 +151,8 @@ export const leads = pgTable('leads', {
   partnerId: text('partner_id'),
   state: text('state').$type<LeadState>().notNull(),
   clickId: text('click_id'),
+  /** True while the lead holds its click id, null once rejected (migration 0017: the unique index's third column). */
+  clickIdHeld: boolean('click_id_held').generatedAlwaysAs(sql`nullif(state <> 'rejected', false)`),
   idempotencyKey: text('idempotency_key'),
   phone: text('phone').notNull(),
   name: text('name'),

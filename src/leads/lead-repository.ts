@@ -20,6 +20,7 @@ export function queuedLeadRow(
     partnerId: null,
     state: 'queued',
     clickId: null,
+    clickIdHeld: true,
     idempotencyKey: null,
     name: null,
     country: null,

@@ -102,7 +102,7 @@ export const storeLeads = defineStatement<StoreLeadsInput, StoreLeadsRow>({
     select input.id as for_lead, found.* from input cross join lateral (
       select * from (
         (select 0 as rank, leads.* from leads where input.click_id is not null
-          and leads.campaign_id = input.campaign_id and leads.click_id = input.click_id and leads.state <> 'rejected'
+          and leads.campaign_id = input.campaign_id and leads.click_id = input.click_id and leads.click_id_held
           order by leads.created_at desc limit 1)
         union all
         (select 1 as rank, same_phone.* from unnest(input.phone_campaigns) as scope (campaign_id)
