@@ -9,7 +9,7 @@ import { findClientByKey } from '../db/sql/find-client-by-key.js';
 import { executeSql } from '../db/sql/statement.js';
 import { AppError, fieldsFromIssues } from '../errors.js';
 import type { IdSource } from '../ids.js';
-import type { CapLimits } from './campaign-repository.js';
+import type { CapLimits } from './campaign.js';
 
 export type ClientKind = 'partner' | 'advertiser';
 

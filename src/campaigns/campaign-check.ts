@@ -8,7 +8,7 @@ import { coercionProblems, fitAddOrderInput, fitUpdateOrderInput } from '../sale
 import { logCreationAction, mutationInputType } from '../salesrender/live-schema.js';
 import { buildAddOrderInput, buildCpaLeadBody, type LeadAttribute } from '../salesrender/order-input.js';
 import type { SchemaProblem } from '../schema-problem.js';
-import type { Campaign } from './campaign-repository.js';
+import type { Campaign } from './campaign.js';
 import type { CompanySchemas } from './company-schemas.js';
 import { crmOrderSettings } from './crm-order-settings.js';
 import { sampleLead } from './sample-lead.js';

@@ -1,5 +1,6 @@
 // A campaign as the admin API, the console and the CLI show it: everything but its token.
-import { type Campaign, trafficRulesOf } from './campaign-repository.js';
+import type { Campaign } from './campaign.js';
+import { trafficRulesOf } from './campaign-repository.js';
 import { toMajorUnits } from './input-values.js';
 import type { TokenCipher } from './token-cipher.js';
 

@@ -5,8 +5,8 @@ import { type Connection, listConnections, sha256 } from '../connections/connect
 import type { Executor } from '../db/connection.js';
 import { loadPartnerPostbackSetup, type PartnerPostbackSetup } from '../postbacks/partner-postback-setup.js';
 import { type AuthenticatedClient, authenticateKey } from './api-clients.js';
+import type { Campaign } from './campaign.js';
 import {
-  type Campaign,
   findCampaignByAlias,
   findCampaignById,
   findCampaignIdsOfCompany,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Orm } from '../db/connection.js';
 import { parseInput } from '../errors.js';
-import type { CapLimits } from './campaign-repository.js';
+import type { CapLimits } from './campaign.js';
 import { dropCapCounter } from './cap-counter-reset.js';
 import { findPartnerCampaign, setPartnerCampaignTerms } from './partner-campaign-terms.js';
 import { capsShape } from './traffic-rules-input.js';

@@ -4,8 +4,8 @@ import type { Orm } from '../db/connection.js';
 import { recordCampaignCheck } from '../db/sql/record-campaign-check.js';
 import { executeSql } from '../db/sql/statement.js';
 import { hasError } from '../schema-problem.js';
+import type { Campaign } from './campaign.js';
 import { type CampaignCheckDeps, type CampaignCheckReport, checkCampaign } from './campaign-check.js';
-import type { Campaign } from './campaign-repository.js';
 import { releaseHeldLeads } from './held-leads.js';
 
 /**

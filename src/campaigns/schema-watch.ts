@@ -11,8 +11,9 @@ import { executeSql } from '../db/sql/statement.js';
 import type { SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey } from '../salesrender/live-schema.js';
 import { hasError, type SchemaProblem } from '../schema-problem.js';
+import type { Campaign } from './campaign.js';
 import type { CampaignCheckDeps } from './campaign-check.js';
-import { type Campaign, listCampaigns } from './campaign-repository.js';
+import { listCampaigns } from './campaign-repository.js';
 import { runCampaignCheck } from './run-campaign-check.js';
 
 export const schemaWatchJobKind = 'schema_check';

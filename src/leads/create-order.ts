@@ -1,7 +1,8 @@
 // One attempt to create a lead's order in SalesRender, and the bookkeeping for each outcome.
 import { collectSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import type { AuditEntry } from '../audit/audit-writer.js';
-import { type Campaign, findCampaignById } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
+import { findCampaignById } from '../campaigns/campaign-repository.js';
 import { findPartnerCpaToken } from '../campaigns/partner-cpa-token.js';
 import { completeJob } from '../db/queue/finish-job.js';
 import type { Job } from '../db/queue/job.js';

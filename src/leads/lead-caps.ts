@@ -1,5 +1,5 @@
 // Which caps a lead is under (its campaign's and its partner's on that campaign), and which one refused it.
-import type { Campaign, CapLimits } from '../campaigns/campaign-repository.js';
+import type { Campaign, CapLimits } from '../campaigns/campaign.js';
 import { localDay, nextLocalMidnight, startOfLocalDay } from './cap-calendar.js';
 
 /** The caps one lead is taken under, with the day they count in. */

@@ -1,6 +1,6 @@
 // Records a failed create attempt: held (schema fault), retried (transient), or rejected (the lead's own).
 import type { AuditEntry } from '../audit/audit-writer.js';
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { Executor } from '../db/connection.js';
 import { failJob, holdJob, retryOrFailJob } from '../db/queue/finish-job.js';
 import { type Job, retryDelayMs } from '../db/queue/job.js';

@@ -1,5 +1,5 @@
 // One create call to SalesRender for a lead: CPA lead/add, or a CRM addOrder fitted to the live schema.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { CompanySchemas } from '../campaigns/company-schemas.js';
 import { crmOrderSettings } from '../campaigns/crm-order-settings.js';
 import { addCpaLead } from '../salesrender/cpa-client.js';

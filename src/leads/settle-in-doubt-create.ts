@@ -1,5 +1,5 @@
 // Before a lead whose earlier create call may have made its order is sent again: look for that order.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { Job } from '../db/queue/job.js';
 import { markPossibleDuplicate } from '../db/sql/mark-possible-duplicate.js';
 import { executeSql } from '../db/sql/statement.js';

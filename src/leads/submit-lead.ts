@@ -2,7 +2,7 @@
 
 import type { AuditEntry } from '../audit/audit-writer.js';
 import type { ReceivedRequest } from '../audit/received-request.js';
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { HotLookups } from '../campaigns/hot-lookups.js';
 import { findLeadByIdempotencyKey as findLeadByIdempotencyKeyStatement } from '../db/sql/find-lead-by-idempotency-key.js';
 import { releaseCapSlot } from '../db/sql/release-cap-slot.js';

@@ -1,5 +1,5 @@
 // A campaign's geo rule: the countries its leads may come from, checked on the normalised lead.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import { AppError } from '../errors.js';
 import type { NormalisedLead } from './lead-input.js';
 

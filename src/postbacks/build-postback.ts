@@ -1,5 +1,5 @@
 // Turns a lead's new label into the postback the campaign's tracker should get (URL, method, body).
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { PostbackRow } from '../db/schema.js';
 import type { PostbackPayload } from './deliver-postback.js';
 import type { Payout } from './payout-in-force.js';

@@ -1,5 +1,5 @@
 // The payout a lead earns for a label: its partner's on the campaign (per country first), else the campaign's.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 
 /** A partner's payouts on one campaign, in minor units (null: none set). */
 export interface PartnerPayouts {

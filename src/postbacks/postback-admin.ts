@@ -1,6 +1,6 @@
 // The operator's view of postbacks: list by state, retry one, replay many, send a test postback.
 import { and, eq } from 'drizzle-orm';
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { Executor } from '../db/connection.js';
 import { notifyJobs } from '../db/queue/notify-jobs.js';
 import { deliveryAttempts, type JobState, jobs, type PostbackRow } from '../db/schema.js';

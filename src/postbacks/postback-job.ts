@@ -1,5 +1,5 @@
 // The postback job a lead's new label calls for, from any source: the order's creation or a status change.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { NewJob } from '../db/queue/enqueue-job.js';
 import type { PostbackRow } from '../db/schema.js';
 import type { IdSource } from '../ids.js';

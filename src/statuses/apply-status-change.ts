@@ -1,6 +1,6 @@
 // What a status change does, from any source (webhook, reconciliation, advertiser): history, label, postback.
 import type { AuditEntry, AuditWriter } from '../audit/audit-writer.js';
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/connection.js';
 import { claimedJob, type NewJob } from '../db/queue/enqueue-job.js';

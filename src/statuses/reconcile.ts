@@ -1,6 +1,7 @@
 // Reconciliation: asks SalesRender for orders whose status may have changed without a webhook, and applies it.
 import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
-import { type Campaign, findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
+import { findCampaignByAlias, listCampaigns } from '../campaigns/campaign-repository.js';
 import { listLeadsToReconcile } from '../db/sql/list-leads-to-reconcile.js';
 import { markLeadsReconciled } from '../db/sql/mark-leads-reconciled.js';
 import { executeSql } from '../db/sql/statement.js';

@@ -1,6 +1,6 @@
 // The campaign page's "SalesRender check" panel: the campaign's last check (drift watch, CLI or this
 // page's "Check now"), what is left out of what LeadBridge sends, and its leads held for a schema problem.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { Executor } from '../db/connection.js';
 import { type CampaignCheckRow, findCampaignCheck } from '../db/sql/record-campaign-check.js';
 import { executeSql } from '../db/sql/statement.js';

@@ -1,6 +1,6 @@
 // The campaign editor form as HTML: basics, SalesRender settings, the status map (from SalesRender's live
 // list when it answers), payouts, the postback template with its sample, and the advanced JSON fields.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { AppContext } from '../context.js';
 import { trackerPresets } from '../postbacks/tracker-presets.js';
 import { CrmClient, type SalesRenderStatus } from '../salesrender/crm-client.js';

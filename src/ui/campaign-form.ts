@@ -1,5 +1,5 @@
 // The campaign editor's form as flat fields, to and from the admin API's campaign body.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import type { FieldErrors } from './form-fields.js';
 import { trafficRulesBody, trafficRulesToForm } from './traffic-rules-section.js';
 

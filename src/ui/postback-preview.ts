@@ -1,5 +1,5 @@
 // A sample postback for a template, as the tracker would get it for an accepted lead (the editor's preview).
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import { buildPostbackPayload } from '../postbacks/build-postback.js';
 
 /** A sample URL for the template, as the tracker would get it for an accepted lead. */

@@ -1,5 +1,5 @@
 // The campaign editor's caps and traffic rules: its section of the form, and the form fields to and from the API body.
-import type { Campaign } from '../campaigns/campaign-repository.js';
+import type { Campaign } from '../campaigns/campaign.js';
 import { type FieldErrors, selectField, textField } from './form-fields.js';
 import { html, type SafeHtml } from './html.js';
 

@@ -3,7 +3,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/audit-writer.js';
-import { type Campaign, findCampaignByAlias } from '../../src/campaigns/campaign-repository.js';
+import type { Campaign } from '../../src/campaigns/campaign.js';
+import { findCampaignByAlias } from '../../src/campaigns/campaign-repository.js';
 import { auditLog, leads } from '../../src/db/schema.js';
 import { openCapCounter } from '../../src/db/sql/open-cap-counter.js';
 import { executeSql } from '../../src/db/sql/statement.js';

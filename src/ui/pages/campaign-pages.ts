@@ -2,8 +2,8 @@
 // template with a live preview and a test button), the webhook URL to give SalesRender, and its SalesRender
 // check (last result, "Check now", leads held for a schema problem).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Campaign } from '../../campaigns/campaign.js';
 import {
-  type Campaign,
   createCampaign,
   findCampaignByAlias,
   listCampaigns,
