@@ -21,7 +21,7 @@ export interface SupersedePostbackInput {
  * that saw this one claimed and went to wait for it (hold-postback-behind-older.ts) is due at once: this
  * one will never be sent, so there is nothing left to wait for, and the workers are woken for it.
  */
-export const supersedePostback = defineStatement<SupersedePostbackInput, { released: number }>({
+export const supersedePostback = defineStatement<SupersedePostbackInput>({
   name: 'supersede_postback',
   text: `with superseded as (
       update jobs set state = 'superseded', finished_at = $2::timestamptz, locked_until = null, locked_by = null,
@@ -38,7 +38,7 @@ export const supersedePostback = defineStatement<SupersedePostbackInput, { relea
       returning id),
     audited as (${auditBatchInsertText('$5')}),
     notified as (select pg_notify('${jobsChannel}', '') where exists (select 1 from released))
-  select (select count(*) from released)::int as released, (select count(*) from notified) as notified`,
+  select (select count(*) from notified) as notified`,
   values: (input) => [
     input.job.id,
     input.at.toISOString(),
@@ -50,5 +50,4 @@ export const supersedePostback = defineStatement<SupersedePostbackInput, { relea
     input.seq,
     waitingForOlderPostback,
   ],
-  row: (raw) => ({ released: Number(raw.released) }),
 });
