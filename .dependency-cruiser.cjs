@@ -29,6 +29,25 @@ module.exports = {
       to: { path: ADAPTERS, pathNot: '^src/$1/' },
     },
     {
+      name: 'adapters-reach-salesrender-through-the-domain',
+      comment:
+        'Every SalesRender call is made by the domain, which decides its token, deadline and audit. An ' +
+        'adapter may only name the typed error it renders (salesrender/errors.ts).',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: '^src/salesrender/', pathNot: '^src/salesrender/errors\\.ts$' },
+    },
+    {
+      name: 'console-reads-through-the-domain',
+      comment:
+        'The console shows what the domain reads; its statements belong to the domain, so the admin API, ' +
+        'the CLI and the console read the same thing. It may hold the database handle (db/connection.ts) ' +
+        'to pass it down.',
+      severity: 'error',
+      from: { path: '^src/ui/' },
+      to: { path: '^src/db/', pathNot: '^src/db/connection\\.ts$' },
+    },
+    {
       name: 'infrastructure-not-to-domain-or-adapters',
       comment:
         'salesrender (the CRM client), db (connection, migrations, SQL, queue) and config sit below the ' +

@@ -1,9 +1,8 @@
 // The campaign page's "SalesRender check" panel: the campaign's last check (drift watch, CLI or this
 // page's "Check now"), what is left out of what LeadBridge sends, and its leads held for a schema problem.
 import type { Campaign } from '../campaigns/campaign.js';
+import { type CampaignCheckRow, lastCampaignCheck } from '../campaigns/last-campaign-check.js';
 import type { Executor } from '../db/connection.js';
-import { type CampaignCheckRow, findCampaignCheck } from '../db/sql/record-campaign-check.js';
-import { executeSql } from '../db/sql/statement.js';
 import { leadFlagCounts } from '../leads/lead-stats.js';
 import { actionButton } from './form-fields.js';
 import { html, type SafeHtml } from './html.js';
@@ -20,11 +19,11 @@ export async function loadCampaignCheckPanel(
   db: Executor,
   campaignId: string,
 ): Promise<CampaignCheckPanelData> {
-  const [rows, counts] = await Promise.all([
-    executeSql(db, findCampaignCheck, { campaignId }),
+  const [check, counts] = await Promise.all([
+    lastCampaignCheck(db, campaignId),
     leadFlagCounts(db, { campaignId }),
   ]);
-  return { check: rows[0] ?? null, heldForSchema: counts.heldForSchema };
+  return { check, heldForSchema: counts.heldForSchema };
 }
 
 function lastCheck(check: CampaignCheckRow | null, now: Date): SafeHtml {

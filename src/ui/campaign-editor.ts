@@ -1,9 +1,7 @@
 // The campaign editor form as HTML: basics, SalesRender settings, the status map (from SalesRender's live
 // list when it answers), payouts, the postback template with its sample, and the advanced JSON fields.
-import type { Campaign } from '../campaigns/campaign.js';
-import type { AppContext } from '../context.js';
+import type { LiveStatuses } from '../campaigns/live-statuses.js';
 import { trackerPresets } from '../postbacks/tracker-presets.js';
-import { CrmClient, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import { type CampaignForm, commonLabels, rowCount } from './campaign-form.js';
 import { csrfInput, type FieldErrors, selectField, textArea, textField } from './form-fields.js';
 import { trafficRulesSection } from './traffic-rules-section.js';
@@ -38,30 +36,6 @@ const suggestedLabel: Record<string, string> = {
   SPAM: 'trash',
   DOUBLE: 'trash',
 };
-
-export interface LiveStatuses {
-  statuses: SalesRenderStatus[] | null;
-  problem: string | null;
-}
-
-/** SalesRender's status list for the campaign's company, when it answers within a few seconds. */
-export async function fetchLiveStatuses(campaign: Campaign, context: AppContext): Promise<LiveStatuses> {
-  if (campaign.module === 'cpa')
-    return { statuses: null, problem: 'CPA campaigns cannot list statuses (CPA token).' };
-  try {
-    const client = new CrmClient(
-      {
-        baseUrl: campaign.salesrender.baseUrl,
-        companyId: campaign.salesrender.companyId,
-        token: context.cipher.decrypt(campaign.tokenEncrypted),
-      },
-      { timeoutMs: Math.min(5_000, context.settings.SALESRENDER_TIMEOUT_MS) },
-    );
-    return { statuses: await client.fetchStatuses(), problem: null };
-  } catch (error) {
-    return { statuses: null, problem: `SalesRender did not list its statuses: ${(error as Error).message}` };
-  }
-}
 
 function statusMapEditor(form: CampaignForm, live: LiveStatuses | null): SafeHtml {
   const mapped = new Map<string, string>();

@@ -10,12 +10,13 @@ import {
   updateCampaign,
 } from '../../campaigns/campaign-repository.js';
 import { campaignView } from '../../campaigns/campaign-view.js';
+import { fetchLiveStatuses } from '../../campaigns/live-statuses.js';
 import { runCampaignCheck } from '../../campaigns/run-campaign-check.js';
 import { type AppContext, schemaCheckDepsOf } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { sendTestPostback } from '../../postbacks/postback-admin.js';
 import { campaignCheckPanel, loadCampaignCheckPanel } from '../campaign-check-panel.js';
-import { campaignFormHtml, fetchLiveStatuses } from '../campaign-editor.js';
+import { campaignFormHtml } from '../campaign-editor.js';
 import { type CampaignForm, campaignToForm, formToCampaignBody, newCampaignForm } from '../campaign-form.js';
 import { actionButton, type FieldErrors } from '../form-fields.js';
 import { html, prettyJson, type SafeHtml } from '../html.js';
@@ -93,7 +94,10 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
   ) {
     const view = campaignView(campaign, context.settings.publicBaseUrl);
     const [live, check] = await Promise.all([
-      fetchLiveStatuses(campaign, context),
+      fetchLiveStatuses(
+        { cipher: context.cipher, salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS },
+        campaign,
+      ),
       loadCampaignCheckPanel(db, campaign.id),
     ]);
     const form = extra.form ?? campaignToForm(campaign);
