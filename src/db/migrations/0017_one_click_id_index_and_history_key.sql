@@ -7,8 +7,8 @@
 -- a second index would double that. `click_id_held` is true while the lead holds its click id and null
 -- once rejected: live leads collide, rejected ones never do (nulls are distinct). It is a stored column,
 -- not an expression on `state`, so that a change between live states leaves the entry's columns as they
--- were. Reads by (campaign_id, click_id) use the index's first two columns; the intake's duplicate rule
--- names all three (store-leads.ts).
+-- were. Reads by (campaign_id, click_id), the intake's duplicate rule among them, use the index's first
+-- two columns (store-leads.ts says why the rule does not name the third).
 alter table leads add column click_id_held boolean generated always as (nullif(state <> 'rejected', false)) stored;
 create unique index leads_campaign_click_held on leads (campaign_id, click_id, click_id_held)
   where click_id is not null;

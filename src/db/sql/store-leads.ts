@@ -86,6 +86,13 @@ export interface StoreLeadsRow {
  * The raw request is written whatever the outcome; a lead is stored, and its acceptance written, only
  * when it passed every rule and cap.
  *
+ * The click-id rule says `state <> 'rejected'`, not `click_id_held` (the same rows): with that column
+ * named, a plan made while `leads` is nearly empty and has no statistics (a new database's first leads)
+ * chose the phone index by campaign alone, a tie at that size, and a prepared statement keeps that plan
+ * until an ANALYZE: every later lead read its whole campaign. Matching the click index on two columns
+ * against the phone index's one, the planner picks the click index at every size
+ * (test/integration/hot-statement-plans.test.ts).
+ *
  * The text never changes, and the rows arrive as one JSON parameter rather than as arrays, so PostgreSQL
  * plans the prepared statement once: with arrays, the planner sized each call's plan by the arrays'
  * lengths and planned every execution afresh (about a quarter of the statement's time).
@@ -102,7 +109,7 @@ export const storeLeads = defineStatement<StoreLeadsInput, StoreLeadsRow>({
     select input.id as for_lead, found.* from input cross join lateral (
       select * from (
         (select 0 as rank, leads.* from leads where input.click_id is not null
-          and leads.campaign_id = input.campaign_id and leads.click_id = input.click_id and leads.click_id_held
+          and leads.campaign_id = input.campaign_id and leads.click_id = input.click_id and leads.state <> 'rejected'
           order by leads.created_at desc limit 1)
         union all
         (select 1 as rank, same_phone.* from unnest(input.phone_campaigns) as scope (campaign_id)
