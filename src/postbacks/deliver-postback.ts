@@ -237,8 +237,8 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
   }
   if (order.olderInFlight) {
     // An older one is being sent right now: this one goes after it, without using up an attempt. Should
-    // the older one end before the wait is recorded, no wait is: this one goes now. (One that is
-    // superseded after the wait is recorded makes this one due at once: supersede-postback.ts.)
+    // the older one end before the wait is recorded, no wait is: this one goes now. One that ends after
+    // (answered or superseded) makes this one due at once (release-held-postbacks.ts).
     const now = deps.clock.now();
     const held = await executeSql(deps.db, holdPostbackBehindOlder, {
       job,
@@ -303,6 +303,7 @@ export async function attemptPostback(deps: DeliveryDeps, job: Job<typeof postba
   // The attempt, the job's new state and the audit row in one statement (atomic; one round trip).
   await executeSql(deps.db, recordPostbackAttempt, {
     job,
+    sequence: { leadId: job.leadId, endpointId: payload.endpoint_id ?? null, seq: payload.seq ?? -1 },
     at: now,
     outcome: jobUpdate,
     attempt: {

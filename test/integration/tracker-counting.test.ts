@@ -1,13 +1,17 @@
 // What a buyer's tracker reports after LeadBridge's postbacks, against a tracker that counts conversions as
 // Keitaro and Orbitra document: one conversion per order, moved lead -> sale -> rejected -> lead -> sale.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KeitaroTracker, startKeitaroTracker } from '../../sandbox/keitaro-tracker.js';
 import { claimJobs } from '../../src/db/queue/claim-jobs.js';
 import type { Job } from '../../src/db/queue/job.js';
 import { holdPostbackBehindOlder } from '../../src/db/sql/hold-postback-behind-older.js';
+import { recordPostbackAttempt } from '../../src/db/sql/record-postback-attempt.js';
 import { executeSql } from '../../src/db/sql/statement.js';
+import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
 import { attemptPostback } from '../../src/postbacks/deliver-postback.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { queryRows } from '../support/query-rows.js';
 
 let h: Harness;
 let tracker: KeitaroTracker;
@@ -136,28 +140,28 @@ describe('what the tracker could not match', () => {
   });
 });
 
-describe('a newer status queued while another instance holds the older postback, before it sends', () => {
-  /** Posts a lead without running its jobs, and claims its `lead` postback as `workerId` would. */
-  async function leadWithPostbackClaimedBy(workerId: string, clickId: string, phone: string) {
-    tracker.registerClick(clickId);
-    const response = await h.request({
-      method: 'POST',
-      url: '/v1/leads/keitaro',
-      body: { phone, click_id: clickId },
-      headers: { 'x-api-key': key },
-    });
-    expect(response.status).toBe(201);
-    const [postback] = await claimJobs(h.testDatabase.database.orm, {
-      workerId,
-      now: h.clock.now(),
-      leaseMs: 60_000,
-      limit: 1,
-      kinds: ['postback'],
-    });
-    expect(postback?.leadId).toBe(response.body.lead_id);
-    return { order: response.body as { order_id: string }, postback: postback as Job<'postback'> };
-  }
+/** Posts a lead without running its jobs, and claims its `lead` postback as `workerId` would. */
+async function leadWithPostbackClaimedBy(workerId: string, clickId: string, phone: string) {
+  tracker.registerClick(clickId);
+  const response = await h.request({
+    method: 'POST',
+    url: '/v1/leads/keitaro',
+    body: { phone, click_id: clickId },
+    headers: { 'x-api-key': key },
+  });
+  expect(response.status).toBe(201);
+  const [postback] = await claimJobs(h.testDatabase.database.orm, {
+    workerId,
+    now: h.clock.now(),
+    leaseMs: 60_000,
+    limit: 1,
+    kinds: ['postback'],
+  });
+  expect(postback?.leadId).toBe(response.body.lead_id);
+  return { order: response.body as { order_id: string }, postback: postback as Job<'postback'> };
+}
 
+describe('a newer status queued while another instance holds the older postback, before it sends', () => {
   it('goes out as soon as the older one steps aside, not when its wait for it runs out', async () => {
     // Another instance claims the `lead` postback and has not yet looked at the lead's other postbacks.
     const { order, postback: older } = await leadWithPostbackClaimedBy(
@@ -192,6 +196,164 @@ describe('a newer status queued while another instance holds the older postback,
     expect(held).toEqual([]);
     await attemptPostback(h.service.context.deliveryDeps, postback);
     expect(conversionsOf('kc-5')).toEqual([expect.objectContaining({ status: 'lead' })]);
+  });
+});
+
+/** Runs every job that is due now (the clock does not move), with the webhooks they wait for. */
+async function runDueJobs() {
+  await h.sandbox.webhooks.settle();
+  while ((await h.service.context.worker.runOnce()) > 0) await h.sandbox.webhooks.settle();
+}
+
+const statusesSentTo = (clickId: string) =>
+  requestsOf(clickId).map((request) => new URL(request.url, 'http://t').searchParams.get('status'));
+
+async function postbackRow(id: string) {
+  const [row] = await queryRows<{ state: string; next_attempt_at: Date | string }>(
+    h.testDatabase.database.orm,
+    sql`select state, next_attempt_at from jobs where id = ${id}`,
+  );
+  return { state: row?.state, nextAttemptAt: new Date(row?.next_attempt_at ?? 0) };
+}
+
+/**
+ * An order whose `lead` postback another instance holds (claimed, not yet sent) and whose `sale`
+ * postback this instance holds: the two instances are about to decide, each about the other.
+ */
+async function twoPostbacksClaimed(clickId: string, phone: string) {
+  const { order, postback: older } = await leadWithPostbackClaimedBy('other-instance', clickId, phone);
+  h.sandbox.changeStatus(companyId, order.order_id, '3');
+  await runDueJobs(); // the `sale` postback is queued, sees the older one claimed, and waits 2 s for it
+  h.clock.advance(2_000);
+  const [newer] = await claimJobs(h.testDatabase.database.orm, {
+    workerId: 'this-instance',
+    now: h.clock.now(),
+    leaseMs: 60_000,
+    limit: 1,
+    kinds: ['postback'],
+  });
+  expect(newer?.leadId).toBe(older.leadId);
+  return { older, newer: newer as Job<'postback'> };
+}
+
+const holdInput = (job: Job<'postback'>) => ({
+  job,
+  endpointId: null,
+  seq: job.payload.seq ?? -1,
+  at: h.clock.now(),
+  nextAttemptAt: new Date(h.clock.now().getTime() + 2_000),
+});
+
+/** Whether `promise` is still pending after `ms`: it waits for a row another transaction holds. */
+async function stillWaitingAfter(promise: Promise<unknown>, ms: number) {
+  let settled = false;
+  void promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return !settled;
+}
+
+describe('a newer status queued while the older postback is being sent', () => {
+  it('goes out as soon as the older one is answered, not when its wait for it runs out', async () => {
+    const { order, postback: older } = await leadWithPostbackClaimedBy(
+      'other-instance',
+      'kc-6',
+      '+79128885555',
+    );
+    tracker.registerClick('kc-6');
+    tracker.delayNext(500);
+    const sending = attemptPostback(h.service.context.deliveryDeps, older);
+    const deadline = Date.now() + 5_000;
+    while (tracker.inFlight() === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The call centre accepts while the tracker holds the `lead` postback: the `sale` one waits for it.
+    h.sandbox.changeStatus(companyId, order.order_id, '3');
+    await runDueJobs();
+    await sending;
+    // The clock has not moved: the older one's answer is what made the newer one due.
+    await runDueJobs();
+    expect(statusesSentTo('kc-6')).toEqual(['lead', 'sale']);
+    expect(conversionsOf('kc-6')).toEqual([expect.objectContaining({ status: 'sale' })]);
+  });
+});
+
+describe('two instances deciding about two postbacks of one lead at the same moment', () => {
+  it('does not wait for an older postback whose superseding is being committed', async () => {
+    const { older, newer } = await twoPostbacksClaimed('kc-7', '+79128884444');
+    const database = h.testDatabase.database;
+    let waiting: Promise<{ id: string }[]> | undefined;
+    await database.orm.transaction(async (tx) => {
+      // The other instance drops its `lead` postback; its statement is not committed yet.
+      await executeSql(tx, supersedePostback, {
+        job: older,
+        endpointId: null,
+        seq: older.payload.seq ?? -1,
+        at: h.clock.now(),
+        reason: 'a newer postback of the lead was queued',
+        auditRows: '[]',
+      });
+      // This instance, having seen it claimed, goes to wait for it.
+      waiting = executeSql(database.orm, holdPostbackBehindOlder, holdInput(newer));
+      expect(await stillWaitingAfter(waiting, 300)).toBe(true);
+    });
+    expect(await waiting).toEqual([]);
+    expect((await postbackRow(newer.id)).state).toBe('running');
+    // So this instance sends it now.
+    await attemptPostback(h.service.context.deliveryDeps, newer);
+    expect(statusesSentTo('kc-7')).toEqual(['sale']);
+  });
+
+  it('releases a wait that was being committed as the older postback was superseded', async () => {
+    const { older, newer } = await twoPostbacksClaimed('kc-8', '+79128883333');
+    const database = h.testDatabase.database;
+    let superseding: Promise<void> | undefined;
+    await database.orm.transaction(async (tx) => {
+      // This instance goes to wait for the `lead` postback; its statement is not committed yet.
+      expect(await executeSql(tx, holdPostbackBehindOlder, holdInput(newer))).toHaveLength(1);
+      // The other instance sees the newer postback and drops its own.
+      superseding = attemptPostback(h.service.context.deliveryDeps, older);
+      expect(await stillWaitingAfter(superseding, 300)).toBe(true);
+    });
+    await superseding;
+    expect(await postbackRow(newer.id)).toEqual({ state: 'pending', nextAttemptAt: h.clock.now() });
+    await runDueJobs();
+    expect(statusesSentTo('kc-8')).toEqual(['sale']);
+  });
+
+  it('releases a wait that was being committed as the older postback was answered', async () => {
+    const { older, newer } = await twoPostbacksClaimed('kc-9', '+79128882222');
+    const database = h.testDatabase.database;
+    let recording: Promise<unknown> | undefined;
+    await database.orm.transaction(async (tx) => {
+      expect(await executeSql(tx, holdPostbackBehindOlder, holdInput(newer))).toHaveLength(1);
+      // The other instance records its `lead` postback's answer.
+      recording = executeSql(database.orm, recordPostbackAttempt, {
+        job: older,
+        sequence: { leadId: older.leadId, endpointId: null, seq: older.payload.seq ?? -1 },
+        at: h.clock.now(),
+        outcome: { state: 'done', error: null, httpStatus: 200, nextAttemptAt: null },
+        attempt: {
+          number: 1,
+          method: 'GET',
+          url: 'https://t.example/pb',
+          latencyMs: 5,
+          responseHead: 'OK',
+          error: null,
+        },
+        auditRows: '[]',
+      });
+      expect(await stillWaitingAfter(recording, 300)).toBe(true);
+    });
+    await recording;
+    expect(await postbackRow(newer.id)).toEqual({ state: 'pending', nextAttemptAt: h.clock.now() });
+    await runDueJobs();
+    expect(statusesSentTo('kc-9')).toEqual(['sale']);
   });
 });
 

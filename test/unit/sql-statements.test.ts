@@ -156,6 +156,7 @@ const examples = [
   example(recordOrdersCreated, { orders: [order], auditRows }),
   example(recordPostbackAttempt, {
     job,
+    sequence: { leadId: 'lead_1', endpointId: null, seq: 2 },
     at,
     outcome,
     attempt: {

@@ -18,6 +18,11 @@ export interface HoldPostbackBehindOlderInput {
  * claimed with a live lease: the check and the wait are one statement, so an older one that ended since
  * the caller looked (superseded, or answered) does not leave this one waiting for nothing. No row: the
  * older one is gone, send now.
+ *
+ * The older row is read `for share`: while its worker's statement that ends it (supersede-postback.ts,
+ * record-postback-attempt.ts) is uncommitted, this one waits for it and then reads the ended row, so it
+ * does not wait; and once this one holds the row, that statement waits until this wait is committed, and
+ * then releases it. Either way, the two statements never both miss each other.
  */
 export const holdPostbackBehindOlder = defineStatement<HoldPostbackBehindOlderInput, { id: string }>({
   name: 'hold_postback_behind_older',
@@ -28,7 +33,7 @@ export const holdPostbackBehindOlder = defineStatement<HoldPostbackBehindOlderIn
       and exists (select 1 from jobs older where older.kind = 'postback' and older.lead_id = $5::text
         and older.id <> $1::text and older.payload->>'endpoint_id' is not distinct from $6::text
         and coalesce((older.payload->>'seq')::bigint, -1) < $7::bigint and older.state = 'running'
-        and older.locked_until > $2::timestamptz)
+        and older.locked_until > $2::timestamptz for share)
     returning id`,
   values: (input) => [
     input.job.id,

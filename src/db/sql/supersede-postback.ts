@@ -1,7 +1,7 @@
 // Marks a postback its worker holds as superseded (a newer one of its lead was queued), with its audit row.
 import { auditBatchInsertText } from './audit-batch-insert.js';
-import { waitingForOlderPostback } from './hold-postback-behind-older.js';
 import { jobsChannel } from './notify-jobs.js';
+import { releaseHeldPostbacksText, releaseWaitingValue } from './release-held-postbacks.js';
 import { defineStatement } from './statement.js';
 
 export interface SupersedePostbackInput {
@@ -28,16 +28,9 @@ export const supersedePostback = defineStatement<SupersedePostbackInput>({
         last_error = $3::text, updated_at = $2::timestamptz
       where id = $1::text and state = 'running' and locked_by = $4::text
       returning id),
-    released as (
-      update jobs set next_attempt_at = $2::timestamptz, updated_at = $2::timestamptz
-      where kind = 'postback' and lead_id = $6::text and state = 'pending' and last_error = $9::text
-        and next_attempt_at > $2::timestamptz
-        and payload->>'endpoint_id' is not distinct from $7::text
-        and coalesce((payload->>'seq')::bigint, -1) > $8::bigint
-        and exists (select 1 from superseded)
-      returning id),
+    released as (${releaseHeldPostbacksText({ at: '$2', leadId: '$6', endpointId: '$7', seq: '$8', waiting: '$9', ended: 'superseded' })}),
     audited as (${auditBatchInsertText('$5')}),
-    notified as (select pg_notify('${jobsChannel}', '') where exists (select 1 from released))
+    notified as (select pg_notify('${jobsChannel}', '') where exists (select 1 from released where state = 'pending'))
   select (select count(*) from notified) as notified`,
   values: (input) => [
     input.job.id,
@@ -48,6 +41,6 @@ export const supersedePostback = defineStatement<SupersedePostbackInput>({
     input.job.leadId ?? '',
     input.endpointId,
     input.seq,
-    waitingForOlderPostback,
+    releaseWaitingValue,
   ],
 });
