@@ -183,7 +183,7 @@ describe('planned on a new database, before its first ANALYZE', () => {
   ];
 
   // A prepared statement keeps its generic plan until an ANALYZE: made on 20 rows, it serves the next
-  // thousands. The click-id rule once got the phone index looked up by campaign alone there.
+  // thousands, so even there it must look the click id up, not read the campaign through another index.
   it('storing a lead looks its click id up in the click-id index', async () => {
     const plan = await preparedPlan(newDatabase, storeLeads.text, storeParams, 'force_generic_plan');
     expect(scannedTables(plan)).not.toContain('leads');
