@@ -84,6 +84,11 @@ const lines: Record<BackgroundErrorSite, { level: 'warn' | 'error'; message: str
     level: 'error',
     message: 'could not record an order made while the database was away; the worker looks it up',
   },
+  table_statistics: {
+    level: 'warn',
+    message:
+      "could not check or refresh a growing table's planner statistics; the next pass tries again, and autovacuum does it too",
+  },
 };
 
 /**

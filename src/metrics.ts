@@ -90,6 +90,7 @@ export const backgroundErrorSites = [
   'cap_release',
   'inline_attempt',
   'order_record_later',
+  'table_statistics',
 ] as const;
 export type BackgroundErrorSite = (typeof backgroundErrorSites)[number];
 

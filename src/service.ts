@@ -22,6 +22,7 @@ import { schedulePeriodicJob } from './db/queue/schedule-periodic-job.js';
 import { JobWorker } from './db/queue/worker.js';
 import { countUnfinishedJobs } from './db/sql/count-unfinished-jobs.js';
 import { executeSql } from './db/sql/statement.js';
+import { keepTableStatisticsCurrent } from './db/table-statistics.js';
 import { buildHttpServer } from './http/server.js';
 import { rateLimitWindowSweep } from './http/shared-rate-limit.js';
 import type { IdSource } from './ids.js';
@@ -174,9 +175,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       intervalMs: settings.SALESRENDER_SCHEMA_CHECK_HOURS * 3_600_000,
       atStart: true,
     });
+    const stopTableStatistics = keepTableStatisticsCurrent({
+      db: database.orm,
+      intervalMs: 5_000,
+      reportBackgroundError,
+    });
     stopSchedule = () => {
       stopReconciliation();
       stopSchemaWatch();
+      stopTableStatistics();
     };
   }
   return {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuditWriter } from '../../src/audit/audit-writer.js';
 import { ManualClock } from '../../src/clock.js';
 import type { NewJob } from '../../src/db/queue/new-job.js';
+import { analyzeTable, statisticsTables } from '../../src/db/sql/analyze-table.js';
 import { claimJobs } from '../../src/db/sql/claim-jobs.js';
 import { claimRateLimitTokens } from '../../src/db/sql/claim-rate-limit-tokens.js';
 import { completeJobWithAudit } from '../../src/db/sql/complete-job-with-audit.js';
@@ -76,6 +77,7 @@ import { summarizeSalesRenderCalls } from '../../src/db/sql/summarize-salesrende
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
 import { sweepExpiredLeases } from '../../src/db/sql/sweep-expired-leases.js';
 import { sweepRateLimitWindows } from '../../src/db/sql/sweep-rate-limit-windows.js';
+import { tablesBehindOnStatistics } from '../../src/db/sql/tables-behind-on-statistics.js';
 import { queuedLeadRow } from '../../src/leads/lead-repository.js';
 import { example, recordsetColumns, statementProblems } from '../support/statement-check.js';
 
@@ -277,6 +279,13 @@ const examples = [
   example(listLeadTimeline, { leadId: 'lead_1' }),
   example(countUnfinishedJobs, {}),
   example(pingDatabase, {}),
+  example(tablesBehindOnStatistics, {
+    tables: statisticsTables,
+    minRows: 1000,
+    growth: 4,
+    maxCounted: 100_000,
+  }),
+  ...Object.values(analyzeTable).map((statement) => example(statement, {})),
   example(setLeadAfterFailure, {
     leadId: 'lead_1',
     state: 'failed',

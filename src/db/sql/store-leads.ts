@@ -86,12 +86,13 @@ export interface StoreLeadsRow {
  * The raw request is written whatever the outcome; a lead is stored, and its acceptance written, only
  * when it passed every rule and cap.
  *
- * The click-id rule says `state <> 'rejected'`, not `click_id_held` (the same rows): with that column
- * named, a plan made while `leads` is nearly empty and has no statistics (a new database's first leads)
- * chose the phone index by campaign alone, a tie at that size, and a prepared statement keeps that plan
- * until an ANALYZE: every later lead read its whole campaign. Matching the click index on two columns
- * against the phone index's one, the planner picks the click index at every size
- * (test/integration/hot-statement-plans.test.ts).
+ * The click-id look-up is ordered by `click_id_held`, the click index's third column: with the first two
+ * fixed, the index gives that order, so its path needs no sort and starts at once, and every other path
+ * (the phone index by campaign alone, a full scan) needs a sort. Ordered by `created_at`, both needed one
+ * and cost the same while `leads` was nearly empty and had no statistics (a new database's first leads);
+ * a prepared statement keeps the plan it makes then until an ANALYZE, and with the phone index every
+ * later lead read its whole campaign (test/integration/hot-statement-plans.test.ts). At most one lead
+ * per campaign and click id is not rejected (the unique index), so any order finds the same lead.
  *
  * The text never changes, and the rows arrive as one JSON parameter rather than as arrays, so PostgreSQL
  * plans the prepared statement once: with arrays, the planner sized each call's plan by the arrays'
@@ -110,7 +111,7 @@ export const storeLeads = defineStatement<StoreLeadsInput, StoreLeadsRow>({
       select * from (
         (select 0 as rank, leads.* from leads where input.click_id is not null
           and leads.campaign_id = input.campaign_id and leads.click_id = input.click_id and leads.state <> 'rejected'
-          order by leads.created_at desc limit 1)
+          order by leads.click_id_held limit 1)
         union all
         (select 1 as rank, same_phone.* from unnest(input.phone_campaigns) as scope (campaign_id)
           cross join lateral (select leads.* from leads where input.since is not null
