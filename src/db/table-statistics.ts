@@ -8,8 +8,8 @@
 // with one worker that may be busy vacuuming, and a burst of leads fills the table first. So every
 // instance looks every few seconds and analyzes a table that has grown fourfold since its last ANALYZE
 // (from 1,000 rows on), until the statistics count 100,000 rows: a few passes early in a database's life
-// (at about 1,000, 4,000, 16,000 and 64,000 rows), none after. A plan made for 100,000 rows stays sound
-// as the table grows, and autovacuum's own ANALYZE follows every 10 % from then on.
+// (at about 1,000, 4,000, 16,000, 64,000 and 256,000 rows at most; fewer where autovacuum's own ANALYZE
+// comes first), none after. A plan made for 100,000 rows stays sound as the table grows.
 import type { Orm } from './connection.js';
 import { analyzeTable, type StatisticsTable, statisticsTables } from './sql/analyze-table.js';
 import { executeSql } from './sql/statement.js';

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KeitaroTracker, startKeitaroTracker } from '../../sandbox/keitaro-tracker.js';
 import { claimJobs } from '../../src/db/queue/claim-jobs.js';
 import type { Job } from '../../src/db/queue/job.js';
-import { holdPostbackBehindOlder } from '../../src/db/sql/hold-postback-behind-older.js';
+import {
+  holdPostbackBehindOlder,
+  waitingForOlderPostback,
+} from '../../src/db/sql/hold-postback-behind-older.js';
 import { recordPostbackAttempt } from '../../src/db/sql/record-postback-attempt.js';
 import { executeSql } from '../../src/db/sql/statement.js';
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
@@ -244,19 +247,24 @@ const holdInput = (job: Job<'postback'>) => ({
   nextAttemptAt: new Date(h.clock.now().getTime() + 2_000),
 });
 
-/** Whether `promise` is still pending after `ms`: it waits for a row another transaction holds. */
-async function stillWaitingAfter(promise: Promise<unknown>, ms: number) {
+/** Waits until `promise`'s statement is blocked on a row lock another transaction holds (at most 5 s). */
+async function blockedOnALock(promise: Promise<unknown>) {
   let settled = false;
-  void promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return !settled;
+  const settle = () => {
+    settled = true;
+  };
+  void promise.then(settle, settle);
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const [row] = await queryRows<{ waiting: number }>(
+      h.testDatabase.database.orm,
+      sql`select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if ((row?.waiting ?? 0) > 0) return !settled;
+    if (settled || Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('a newer status queued while the older postback is being sent', () => {
@@ -266,8 +274,7 @@ describe('a newer status queued while the older postback is being sent', () => {
       'kc-6',
       '+79128885555',
     );
-    tracker.registerClick('kc-6');
-    tracker.delayNext(500);
+    tracker.delayNext(2_000);
     const sending = attemptPostback(h.service.context.deliveryDeps, older);
     const deadline = Date.now() + 5_000;
     while (tracker.inFlight() === 0 && Date.now() < deadline)
@@ -275,6 +282,14 @@ describe('a newer status queued while the older postback is being sent', () => {
     // The call centre accepts while the tracker holds the `lead` postback: the `sale` one waits for it.
     h.sandbox.changeStatus(companyId, order.order_id, '3');
     await runDueJobs();
+    expect(tracker.inFlight()).toBe(1);
+    expect(
+      await queryRows(
+        h.testDatabase.database.orm,
+        sql`select state, last_error from jobs where kind = 'postback' and lead_id = ${older.leadId}
+          and id <> ${older.id}`,
+      ),
+    ).toEqual([{ state: 'pending', last_error: waitingForOlderPostback }]);
     await sending;
     // The clock has not moved: the older one's answer is what made the newer one due.
     await runDueJobs();
@@ -300,7 +315,7 @@ describe('two instances deciding about two postbacks of one lead at the same mom
       });
       // This instance, having seen it claimed, goes to wait for it.
       waiting = executeSql(database.orm, holdPostbackBehindOlder, holdInput(newer));
-      expect(await stillWaitingAfter(waiting, 300)).toBe(true);
+      expect(await blockedOnALock(waiting)).toBe(true);
     });
     expect(await waiting).toEqual([]);
     expect((await postbackRow(newer.id)).state).toBe('running');
@@ -318,7 +333,7 @@ describe('two instances deciding about two postbacks of one lead at the same mom
       expect(await executeSql(tx, holdPostbackBehindOlder, holdInput(newer))).toHaveLength(1);
       // The other instance sees the newer postback and drops its own.
       superseding = attemptPostback(h.service.context.deliveryDeps, older);
-      expect(await stillWaitingAfter(superseding, 300)).toBe(true);
+      expect(await blockedOnALock(superseding)).toBe(true);
     });
     await superseding;
     expect(await postbackRow(newer.id)).toEqual({ state: 'pending', nextAttemptAt: h.clock.now() });
@@ -348,7 +363,7 @@ describe('two instances deciding about two postbacks of one lead at the same mom
         },
         auditRows: '[]',
       });
-      expect(await stillWaitingAfter(recording, 300)).toBe(true);
+      expect(await blockedOnALock(recording)).toBe(true);
     });
     await recording;
     expect(await postbackRow(newer.id)).toEqual({ state: 'pending', nextAttemptAt: h.clock.now() });

@@ -1,7 +1,7 @@
 // Puts a running postback back to wait for an older one of its lead that is being sent, if one still is.
 import { defineStatement } from './statement.js';
 
-/** The `last_error` of a postback waiting for an older one; what supersede-postback.ts looks for to release it. */
+/** The `last_error` of a postback waiting for an older one; what release-held-postbacks.ts looks for to release it. */
 export const waitingForOlderPostback = 'waiting for an older postback of the lead';
 
 export interface HoldPostbackBehindOlderInput {
@@ -22,7 +22,8 @@ export interface HoldPostbackBehindOlderInput {
  * The older row is read `for share`: while its worker's statement that ends it (supersede-postback.ts,
  * record-postback-attempt.ts) is uncommitted, this one waits for it and then reads the ended row, so it
  * does not wait; and once this one holds the row, that statement waits until this wait is committed, and
- * then releases it. Either way, the two statements never both miss each other.
+ * then releases it (release-held-postbacks.ts). Either way, the two statements never both miss each
+ * other. The older row is locked before this one's own, the order every statement here keeps.
  */
 export const holdPostbackBehindOlder = defineStatement<HoldPostbackBehindOlderInput, { id: string }>({
   name: 'hold_postback_behind_older',

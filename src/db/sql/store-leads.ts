@@ -86,13 +86,13 @@ export interface StoreLeadsRow {
  * The raw request is written whatever the outcome; a lead is stored, and its acceptance written, only
  * when it passed every rule and cap.
  *
- * The click-id look-up is ordered by `click_id_held`, the click index's third column: with the first two
- * fixed, the index gives that order, so its path needs no sort and starts at once, and every other path
- * (the phone index by campaign alone, a full scan) needs a sort. Ordered by `created_at`, both needed one
- * and cost the same while `leads` was nearly empty and had no statistics (a new database's first leads);
- * a prepared statement keeps the plan it makes then until an ANALYZE, and with the phone index every
- * later lead read its whole campaign (test/integration/hot-statement-plans.test.ts). At most one lead
- * per campaign and click id is not rejected (the unique index), so any order finds the same lead.
+ * The click-id look-up is ordered by `click_id_held`, the click index's third column, rather than naming
+ * it in the condition: with the first two columns fixed the index returns rows in that order, so its
+ * path needs no sort, and every other path (the phone index by campaign alone, a full scan) needs one.
+ * The click index then wins even where costs would tie: on a nearly empty table without statistics,
+ * where a prepared statement's plan is made and then kept until an ANALYZE
+ * (test/integration/hot-statement-plans.test.ts). At most one lead per campaign and click id is not
+ * rejected (the unique index), so the order changes nothing in what is found.
  *
  * The text never changes, and the rows arrive as one JSON parameter rather than as arrays, so PostgreSQL
  * plans the prepared statement once: with arrays, the planner sized each call's plan by the arrays'
