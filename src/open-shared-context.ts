@@ -84,6 +84,7 @@ export async function openSharedContext(options: SharedContextOptions): Promise<
     });
     const cipher = createTokenCipher(key);
     await settleMigratedTokens(database, cipher, logger);
+    const audit = createAuditWriter(clock);
     const context: SharedContext = {
       settings,
       database,
@@ -92,10 +93,11 @@ export async function openSharedContext(options: SharedContextOptions): Promise<
       random: options.random ?? Math.random,
       logger,
       cipher,
-      audit: createAuditWriter(clock),
+      audit,
       schemas: new CompanySchemas({
         db: database.orm,
         clock,
+        audit,
         reportBackgroundError,
         timeoutMs: settings.SALESRENDER_TIMEOUT_MS,
       }),

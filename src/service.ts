@@ -163,7 +163,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | undefined;
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());
-  let stopSchedule = () => {};
+  let stopSchedule = async () => {};
   if (options.startWorker ?? true) {
     worker.start();
     const stopReconciliation = scheduleReconciliation({
@@ -180,10 +180,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       intervalMs: 5_000,
       reportBackgroundError,
     });
-    stopSchedule = () => {
+    stopSchedule = async () => {
       stopReconciliation();
       stopSchemaWatch();
-      stopTableStatistics();
+      await stopTableStatistics();
     };
   }
   return {
@@ -199,7 +199,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // Idempotent: SIGTERM and a test may both ask.
       closing ??= (async () => {
         // Stop taking work, answer what is in flight, then release the database.
-        stopSchedule();
+        await stopSchedule();
         await unlisten();
         await worker.stop();
         await app.close();

@@ -9,10 +9,14 @@ import { redactUrl } from './redact.js';
 
 export interface ExchangeContext {
   requestId: string | null;
-  campaignId: string;
+  /** Null for a call made for a company rather than a campaign (its schema, a connection check). */
+  campaignId: string | null;
   leadId?: string | null;
   orderId?: string | null;
   attempt?: number;
+  /** Why a call that is not part of a lead or order was made, for whoever reads the log. */
+  purpose?: 'schema' | 'campaign_check' | 'connection_check' | 'status_list';
+  connectionId?: string | null;
 }
 
 export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRenderExchange): AuditEntry {
@@ -27,6 +31,8 @@ export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRend
     httpStatus: exchange.httpStatus,
     latencyMs: exchange.latencyMs,
     detail: {
+      ...(context.purpose ? { purpose: context.purpose } : {}),
+      ...(context.connectionId ? { connection_id: context.connectionId } : {}),
       attempt: context.attempt ?? null,
       operation: exchange.operation,
       url: redactUrl(exchange.url),
@@ -41,8 +47,14 @@ export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRend
  * Audit failures are reported (`audit_write`), never thrown: the call's own outcome must still be
  * recorded by the caller.
  */
+export interface ExchangeAuditDeps {
+  db: Executor;
+  audit: AuditWriter;
+  reportBackgroundError: ReportBackgroundError;
+}
+
 export function auditSalesRenderExchanges(
-  deps: { db: Executor; audit: AuditWriter; reportBackgroundError: ReportBackgroundError },
+  deps: ExchangeAuditDeps,
   context: ExchangeContext,
 ): ExchangeObserver {
   return (exchange) =>

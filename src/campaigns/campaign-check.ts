@@ -1,6 +1,7 @@
 // Verifies a campaign against its live SalesRender company: schema, inputs, statuses, order fields
 // (salesrender-api.md, "Verifying against a real company"). Never throws for a mismatch: each is a problem.
 import { type GraphQLSchema, parse, validate } from 'graphql';
+import { auditSalesRenderExchanges, type ExchangeAuditDeps } from '../audit/audit-salesrender-exchange.js';
 import { CrmClient, type SalesRenderOrderField, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import { allDocuments, orderCreationsDocument } from '../salesrender/documents.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -28,7 +29,8 @@ export interface CampaignCheckReport {
   in_doubt_lookup: 'logs' | 'none';
 }
 
-export interface CampaignCheckDeps {
+/** The check's reads of SalesRender are audited like every other call (`ExchangeAuditDeps`). */
+export interface CampaignCheckDeps extends ExchangeAuditDeps {
   cipher: TokenCipher;
   schemas: CompanySchemas;
   timeoutMs: number;
@@ -170,7 +172,14 @@ async function checkCrm(
   }
   const client = new CrmClient(
     { baseUrl: sr.baseUrl, companyId: sr.companyId, token: deps.cipher.decrypt(campaign.tokenEncrypted) },
-    { timeoutMs: deps.timeoutMs },
+    {
+      timeoutMs: deps.timeoutMs,
+      observe: auditSalesRenderExchanges(deps, {
+        requestId: null,
+        campaignId: campaign.id,
+        purpose: 'campaign_check',
+      }),
+    },
   );
   try {
     report.statuses = await client.fetchStatuses();

@@ -1,6 +1,8 @@
 // Each SalesRender company's live schema, as LeadBridge fits its inputs to it: memory, then the last good
 // introspection in the database, then SalesRender itself; with none of them, the fact sheet's shapes.
 import type { GraphQLSchema } from 'graphql';
+import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
@@ -9,7 +11,6 @@ import { saveCompanySchema } from '../db/sql/save-company-schema.js';
 import { executeSql } from '../db/sql/statement.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey, schemaFromIntrospection } from '../salesrender/live-schema.js';
-import type { ExchangeObserver } from '../salesrender/transport.js';
 
 export type SchemaModule = 'CRM' | 'CPA';
 
@@ -24,6 +25,8 @@ interface Cached {
 export interface CompanySchemasDeps {
   db: Orm;
   clock: Clock;
+  /** Every introspection is audited, answer included: it is what every input is fitted to. */
+  audit: AuditWriter;
   /** Hears a load or re-introspection that failed (the schema falls back, the caller goes on). */
   reportBackgroundError: ReportBackgroundError;
   timeoutMs: number;
@@ -96,11 +99,12 @@ export class CompanySchemas {
   }
 
   /** Introspects the company now and stores the result as its last good schema. Throws when unreachable. */
-  async refresh(
-    target: SalesRenderTarget,
-    module: SchemaModule = 'CRM',
-    observe?: ExchangeObserver,
-  ): Promise<GraphQLSchema> {
+  async refresh(target: SalesRenderTarget, module: SchemaModule = 'CRM'): Promise<GraphQLSchema> {
+    const observe = auditSalesRenderExchanges(this.deps, {
+      requestId: null,
+      campaignId: null,
+      purpose: 'schema',
+    });
     const client = new CrmClient(target, { timeoutMs: this.deps.timeoutMs, observe }, module);
     const introspection = await client.introspect();
     const schema = schemaFromIntrospection(introspection);

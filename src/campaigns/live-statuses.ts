@@ -1,4 +1,5 @@
 // SalesRender's status list for a campaign's company, read live for the console's status-map editor.
+import { auditSalesRenderExchanges, type ExchangeAuditDeps } from '../audit/audit-salesrender-exchange.js';
 import { CrmClient, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import type { Campaign } from './campaign.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -14,7 +15,7 @@ const editorTimeoutMs = 5_000;
 
 /** The campaign's company's statuses, when SalesRender answers within a few seconds; never throws. */
 export async function fetchLiveStatuses(
-  deps: { cipher: TokenCipher; salesrenderTimeoutMs: number },
+  deps: ExchangeAuditDeps & { cipher: TokenCipher; salesrenderTimeoutMs: number },
   campaign: Campaign,
 ): Promise<LiveStatuses> {
   if (campaign.module === 'cpa')
@@ -26,7 +27,14 @@ export async function fetchLiveStatuses(
         companyId: campaign.salesrender.companyId,
         token: deps.cipher.decrypt(campaign.tokenEncrypted),
       },
-      { timeoutMs: Math.min(editorTimeoutMs, deps.salesrenderTimeoutMs) },
+      {
+        timeoutMs: Math.min(editorTimeoutMs, deps.salesrenderTimeoutMs),
+        observe: auditSalesRenderExchanges(deps, {
+          requestId: null,
+          campaignId: campaign.id,
+          purpose: 'status_list',
+        }),
+      },
     );
     return { statuses: await client.fetchStatuses(), problem: null };
   } catch (error) {

@@ -1,5 +1,6 @@
 // `connection check`: can LeadBridge reach this company with the connection's token, and what does it hold?
 import { eq } from 'drizzle-orm';
+import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
 import { listCampaigns } from '../campaigns/campaign-repository.js';
 import { type SchemaWatchDeps, watchCompany } from '../campaigns/schema-watch.js';
 import { salesrenderConnections } from '../db/schema.js';
@@ -59,7 +60,15 @@ export async function checkConnection(
   const watched = await watchCompany(deps, { company: companyKey(target), module: 'CRM', target }, campaigns);
   report.problems.push(...watched.problems);
   if (!watched.problems.some((problem) => problem.kind === 'unreachable')) {
-    const client = new CrmClient(target, { timeoutMs: deps.timeoutMs });
+    const client = new CrmClient(target, {
+      timeoutMs: deps.timeoutMs,
+      observe: auditSalesRenderExchanges(deps, {
+        requestId: null,
+        campaignId: null,
+        connectionId: connection.id,
+        purpose: 'connection_check',
+      }),
+    });
     try {
       const [statuses, fields] = await Promise.all([client.fetchStatuses(), client.fetchOrderFields()]);
       report.statuses = statuses

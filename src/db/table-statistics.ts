@@ -37,26 +37,32 @@ export async function analyzeTablesBehind(db: Orm): Promise<StatisticsTable[]> {
   return analyzed;
 }
 
-/** Looks every `intervalMs` (one pass at a time); returns a function that stops looking. */
+/**
+ * Looks every `intervalMs` (one pass at a time); returns a function that stops looking and resolves once
+ * a pass in progress has ended, so a shutdown does not close the pool under an ANALYZE.
+ */
 export function keepTableStatisticsCurrent(deps: {
   db: Orm;
   intervalMs: number;
   /** Hears a pass that failed (logged and counted by the caller); the next pass tries again. */
   reportBackgroundError: (where: 'table_statistics', error: unknown) => void;
-}): () => void {
-  let running = false;
+}): () => Promise<void> {
+  let running: Promise<void> | null = null;
   const pass = async () => {
-    if (running) return;
-    running = true;
     try {
       await analyzeTablesBehind(deps.db);
     } catch (error) {
       deps.reportBackgroundError('table_statistics', error);
     } finally {
-      running = false;
+      running = null;
     }
   };
-  const timer = setInterval(() => void pass(), deps.intervalMs);
+  const timer = setInterval(() => {
+    running ??= pass();
+  }, deps.intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -2,7 +2,7 @@
 // again for the table it has become, not kept from when it was nearly empty.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeTablesBehind } from '../../src/db/table-statistics.js';
+import { analyzeTablesBehind, keepTableStatisticsCurrent } from '../../src/db/table-statistics.js';
 import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -63,4 +63,44 @@ describe('the hot tables’ planner statistics', () => {
     expect(await analyzedWithin(5_000)).toEqual(['leads']);
     expect(await statisticsRows()).toBe(6_500);
   });
+
+  it('are not left half taken at shutdown: stopping waits for the pass in progress', async () => {
+    await addLeads(30_000, 6_501);
+    const errors: unknown[] = [];
+    const { stopping } = await testDatabase.database.script(async (run) => {
+      // ANALYZE waits for this lock, so the pass is caught in progress.
+      await run('lock table leads in share update exclusive mode');
+      const stop = keepTableStatisticsCurrent({
+        db: testDatabase.database.orm,
+        intervalMs: 20,
+        reportBackgroundError: (_where, error) => errors.push(error),
+      });
+      await analyzeWaitingForTheLock();
+      let stopped = false;
+      const stopping = stop().then(() => {
+        stopped = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(stopped).toBe(false);
+      // Wrapped: the transaction must commit (releasing the lock) before the pass, and so the stop, can end.
+      return { stopping };
+    });
+    await stopping;
+    expect(errors).toEqual([]);
+    expect(await statisticsRows()).toBe(36_500);
+  });
 });
+
+async function analyzeWaitingForTheLock() {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [row] = await queryRows<{ waiting: number }>(
+      testDatabase.database.orm,
+      sql`select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and query ilike 'analyze%'`,
+    );
+    if ((row?.waiting ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('no pass began an ANALYZE within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

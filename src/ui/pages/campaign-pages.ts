@@ -95,7 +95,13 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
     const view = campaignView(campaign, context.settings.publicBaseUrl);
     const [live, check] = await Promise.all([
       fetchLiveStatuses(
-        { cipher: context.cipher, salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS },
+        {
+          db,
+          audit: context.audit,
+          reportBackgroundError: context.reportBackgroundError,
+          cipher: context.cipher,
+          salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
+        },
         campaign,
       ),
       loadCampaignCheckPanel(db, campaign.id),
