@@ -163,7 +163,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | undefined;
   // NOTIFY wakes the worker at once (from this or another instance); the poll is only the backstop.
   const unlisten = await database.listen(jobsChannel, () => worker.wake());
-  let stopSchedule = async () => {};
+  /** Stops the timers; resolves once background work they started (a statistics pass) has ended. */
+  let stopSchedule = (): Promise<void> => Promise.resolve();
   if (options.startWorker ?? true) {
     worker.start();
     const stopReconciliation = scheduleReconciliation({
@@ -180,10 +181,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       intervalMs: 5_000,
       reportBackgroundError,
     });
-    stopSchedule = async () => {
+    stopSchedule = () => {
       stopReconciliation();
       stopSchemaWatch();
-      await stopTableStatistics();
+      return stopTableStatistics();
     };
   }
   return {
@@ -198,13 +199,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     close() {
       // Idempotent: SIGTERM and a test may both ask.
       closing ??= (async () => {
-        // Stop taking work, answer what is in flight, then release the database.
-        await stopSchedule();
+        // Stop taking work, answer what is in flight, then release the database (once a statistics pass
+        // under way has ended: its ANALYZE holds a pooled connection).
+        const scheduledWorkEnded = stopSchedule();
         await unlisten();
         await worker.stop();
         await app.close();
         await context.inFlight.drain();
         await dispatcher.close();
+        await scheduledWorkEnded;
         await opened.close();
       })();
       return closing;

@@ -43,16 +43,22 @@ export function exchangeAuditEntry(context: ExchangeContext, exchange: SalesRend
   };
 }
 
-/**
- * Audit failures are reported (`audit_write`), never thrown: the call's own outcome must still be
- * recorded by the caller.
- */
+/** Who asked for a call made for no lead: the HTTP request (by its id), the connection being checked. */
+export interface CallRequester {
+  requestId?: string | null;
+  connectionId?: string | null;
+}
+
 export interface ExchangeAuditDeps {
   db: Executor;
   audit: AuditWriter;
   reportBackgroundError: ReportBackgroundError;
 }
 
+/**
+ * Audit failures are reported (`audit_write`), never thrown: the call's own outcome must still be
+ * recorded by the caller.
+ */
 export function auditSalesRenderExchanges(
   deps: ExchangeAuditDeps,
   context: ExchangeContext,

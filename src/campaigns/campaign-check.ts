@@ -1,7 +1,11 @@
 // Verifies a campaign against its live SalesRender company: schema, inputs, statuses, order fields
 // (salesrender-api.md, "Verifying against a real company"). Never throws for a mismatch: each is a problem.
 import { type GraphQLSchema, parse, validate } from 'graphql';
-import { auditSalesRenderExchanges, type ExchangeAuditDeps } from '../audit/audit-salesrender-exchange.js';
+import {
+  auditSalesRenderExchanges,
+  type CallRequester,
+  type ExchangeAuditDeps,
+} from '../audit/audit-salesrender-exchange.js';
 import { CrmClient, type SalesRenderOrderField, type SalesRenderStatus } from '../salesrender/crm-client.js';
 import { allDocuments, orderCreationsDocument } from '../salesrender/documents.js';
 import { SalesRenderError } from '../salesrender/errors.js';
@@ -52,7 +56,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 export async function checkCampaign(
   deps: CampaignCheckDeps,
   campaign: Campaign,
-  options: { schema?: GraphQLSchema } = {},
+  options: { schema?: GraphQLSchema; requester?: CallRequester } = {},
 ): Promise<CampaignCheckReport> {
   const report: CampaignCheckReport = {
     alias: campaign.alias,
@@ -73,7 +77,7 @@ export async function checkCampaign(
   const module = campaign.module === 'cpa' ? 'CPA' : 'CRM';
   let schema: GraphQLSchema;
   try {
-    schema = options.schema ?? (await deps.schemas.refresh(target, module));
+    schema = options.schema ?? (await deps.schemas.refresh(target, module, options.requester));
   } catch (error) {
     report.problems.push({
       kind: 'unreachable',
@@ -83,7 +87,7 @@ export async function checkCampaign(
     return report;
   }
   if (campaign.module === 'cpa') checkCpaInput(campaign, schema, report);
-  else await checkCrm(deps, campaign, schema, report);
+  else await checkCrm(deps, campaign, schema, report, options.requester ?? {});
   report.ok = report.problems.length === 0;
   return report;
 }
@@ -116,6 +120,7 @@ async function checkCrm(
   campaign: Campaign,
   schema: GraphQLSchema,
   report: CampaignCheckReport,
+  requester: CallRequester,
 ): Promise<void> {
   const sr = campaign.salesrender;
   const creationAction = logCreationAction(schema);
@@ -175,7 +180,8 @@ async function checkCrm(
     {
       timeoutMs: deps.timeoutMs,
       observe: auditSalesRenderExchanges(deps, {
-        requestId: null,
+        requestId: requester.requestId ?? null,
+        connectionId: requester.connectionId ?? null,
         campaignId: campaign.id,
         purpose: 'campaign_check',
       }),

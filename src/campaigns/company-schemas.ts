@@ -1,8 +1,9 @@
 // Each SalesRender company's live schema, as LeadBridge fits its inputs to it: memory, then the last good
 // introspection in the database, then SalesRender itself; with none of them, the fact sheet's shapes.
 import type { GraphQLSchema } from 'graphql';
-import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import { auditSalesRenderExchanges, type CallRequester } from '../audit/audit-salesrender-exchange.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
+import { createRepeatedAnswers } from '../audit/repeated-answers.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Clock } from '../clock.js';
 import type { Orm } from '../db/connection.js';
@@ -11,6 +12,7 @@ import { saveCompanySchema } from '../db/sql/save-company-schema.js';
 import { executeSql } from '../db/sql/statement.js';
 import { CrmClient, type SalesRenderTarget } from '../salesrender/crm-client.js';
 import { companyKey, schemaFromIntrospection } from '../salesrender/live-schema.js';
+import type { SalesRenderExchange } from '../salesrender/transport.js';
 
 export type SchemaModule = 'CRM' | 'CPA';
 
@@ -41,6 +43,7 @@ const memoryTtlMs = 5 * 60_000;
 export class CompanySchemas {
   private readonly cache = new Map<string, Cached>();
   private readonly lastForcedAt = new Map<string, number>();
+  private readonly repeatedAnswers = createRepeatedAnswers();
   constructor(private readonly deps: CompanySchemasDeps) {}
 
   /**
@@ -98,13 +101,23 @@ export class CompanySchemas {
     }
   }
 
-  /** Introspects the company now and stores the result as its last good schema. Throws when unreachable. */
-  async refresh(target: SalesRenderTarget, module: SchemaModule = 'CRM'): Promise<GraphQLSchema> {
-    const observe = auditSalesRenderExchanges(this.deps, {
-      requestId: null,
+  /**
+   * Introspects the company now and stores the result as its last good schema. Throws when unreachable.
+   * `requester` ties the call's audit row to the request or connection check that asked for it.
+   */
+  async refresh(
+    target: SalesRenderTarget,
+    module: SchemaModule = 'CRM',
+    requester: CallRequester = {},
+  ): Promise<GraphQLSchema> {
+    const key = `${companyKey(target)}/${module}`;
+    const write = auditSalesRenderExchanges(this.deps, {
+      requestId: requester.requestId ?? null,
       campaignId: null,
+      connectionId: requester.connectionId ?? null,
       purpose: 'schema',
     });
+    const observe = (exchange: SalesRenderExchange) => write(this.repeatedAnswers.abbreviate(key, exchange));
     const client = new CrmClient(target, { timeoutMs: this.deps.timeoutMs, observe }, module);
     const introspection = await client.introspect();
     const schema = schemaFromIntrospection(introspection);

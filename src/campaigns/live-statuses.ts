@@ -17,6 +17,7 @@ const editorTimeoutMs = 5_000;
 export async function fetchLiveStatuses(
   deps: ExchangeAuditDeps & { cipher: TokenCipher; salesrenderTimeoutMs: number },
   campaign: Campaign,
+  requestId: string | null,
 ): Promise<LiveStatuses> {
   if (campaign.module === 'cpa')
     return { statuses: null, problem: 'CPA campaigns cannot list statuses (CPA token).' };
@@ -30,7 +31,7 @@ export async function fetchLiveStatuses(
       {
         timeoutMs: Math.min(editorTimeoutMs, deps.salesrenderTimeoutMs),
         observe: auditSalesRenderExchanges(deps, {
-          requestId: null,
+          requestId,
           campaignId: campaign.id,
           purpose: 'status_list',
         }),

@@ -1,5 +1,6 @@
 // `campaign check` on demand (CLI, admin API, console): check, record the result, release held leads.
 import type { GraphQLSchema } from 'graphql';
+import type { CallRequester } from '../audit/audit-salesrender-exchange.js';
 import type { Orm } from '../db/connection.js';
 import { recordCampaignCheck } from '../db/sql/record-campaign-check.js';
 import { executeSql } from '../db/sql/statement.js';
@@ -15,7 +16,7 @@ import { releaseHeldLeads } from './held-leads.js';
 export async function runCampaignCheck(
   deps: CampaignCheckDeps & { db: Orm },
   campaign: Campaign,
-  options: { schema?: GraphQLSchema } = {},
+  options: { schema?: GraphQLSchema; requester?: CallRequester } = {},
 ): Promise<CampaignCheckReport & { released: number }> {
   const report = await checkCampaign(deps, campaign, options);
   await executeSql(deps.db, recordCampaignCheck, {

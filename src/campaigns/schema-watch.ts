@@ -2,6 +2,7 @@
 // audit what changed. SalesRender changes its schema without versioning (salesrender-api.md, [official]).
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { CallRequester } from '../audit/audit-salesrender-exchange.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { ReportBackgroundError } from '../background-errors.js';
 import type { Orm } from '../db/connection.js';
@@ -95,13 +96,14 @@ export async function watchCompany(
   deps: SchemaWatchDeps,
   which: { company: string; module: 'CRM' | 'CPA'; target: SalesRenderTarget },
   campaigns: readonly Campaign[],
+  requester: CallRequester = {},
 ): Promise<CompanyWatchResult> {
   const { company, module, target } = which;
   const sr = target;
   const problems = new Map<string, SchemaProblem & { campaign?: string }>();
   let schema: GraphQLSchema | null = null;
   try {
-    schema = await deps.schemas.refresh(target, module);
+    schema = await deps.schemas.refresh(target, module, requester);
   } catch (error) {
     const unreachable: SchemaProblem = {
       kind: 'unreachable',
@@ -121,7 +123,7 @@ export async function watchCompany(
   }
   if (schema) {
     for (const campaign of campaigns) {
-      const report = await runCampaignCheck({ ...deps }, campaign, { schema });
+      const report = await runCampaignCheck({ ...deps }, campaign, { schema, requester });
       mergeProblems(problems, campaign, report.problems);
     }
   }

@@ -1,6 +1,6 @@
 // `connection check`: can LeadBridge reach this company with the connection's token, and what does it hold?
 import { eq } from 'drizzle-orm';
-import { auditSalesRenderExchanges } from '../audit/audit-salesrender-exchange.js';
+import { auditSalesRenderExchanges, type CallRequester } from '../audit/audit-salesrender-exchange.js';
 import { listCampaigns } from '../campaigns/campaign-repository.js';
 import { type SchemaWatchDeps, watchCompany } from '../campaigns/schema-watch.js';
 import { salesrenderConnections } from '../db/schema.js';
@@ -31,6 +31,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 export async function checkConnection(
   deps: SchemaWatchDeps,
   connection: Connection,
+  requester: Pick<CallRequester, 'requestId'> = {},
 ): Promise<ConnectionCheckReport> {
   const checkedAt = deps.now();
   const report: ConnectionCheckReport = {
@@ -57,17 +58,18 @@ export async function checkConnection(
   const campaigns = (await listCampaigns(deps.db)).filter(
     (campaign) => campaign.connectionId === connection.id && campaign.active && campaign.module === 'crm',
   );
-  const watched = await watchCompany(deps, { company: companyKey(target), module: 'CRM', target }, campaigns);
+  const asker = { requestId: requester.requestId ?? null, connectionId: connection.id };
+  const watched = await watchCompany(
+    deps,
+    { company: companyKey(target), module: 'CRM', target },
+    campaigns,
+    asker,
+  );
   report.problems.push(...watched.problems);
   if (!watched.problems.some((problem) => problem.kind === 'unreachable')) {
     const client = new CrmClient(target, {
       timeoutMs: deps.timeoutMs,
-      observe: auditSalesRenderExchanges(deps, {
-        requestId: null,
-        campaignId: null,
-        connectionId: connection.id,
-        purpose: 'connection_check',
-      }),
+      observe: auditSalesRenderExchanges(deps, { ...asker, campaignId: null, purpose: 'connection_check' }),
     });
     try {
       const [statuses, fields] = await Promise.all([client.fetchStatuses(), client.fetchOrderFields()]);

@@ -8,6 +8,7 @@ import { queryRows } from '../support/query-rows.js';
 let h: Harness;
 
 interface CallRow {
+  request_id: string | null;
   campaign_id: string | null;
   outcome: string;
   detail: {
@@ -15,7 +16,7 @@ interface CallRow {
     connection_id?: string;
     operation: string;
     request: { query: string };
-    response: { data?: Record<string, unknown> };
+    response: { data?: Record<string, unknown>; unchanged_since_last_audited?: boolean; sha256?: string };
   };
 }
 
@@ -23,7 +24,7 @@ interface CallRow {
 async function callsAfter(after: number): Promise<CallRow[]> {
   return queryRows<CallRow>(
     h.testDatabase.database.orm,
-    sql`select campaign_id, outcome, detail from audit_log
+    sql`select request_id, campaign_id, outcome, detail from audit_log
       where event = 'salesrender.call' and id > ${after} order by id`,
   );
 }
@@ -44,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('reads of SalesRender made outside a lead are audited with their answers', () => {
-  it("a campaign check: the company's introspection, its statuses and its order fields", async () => {
+  it("a campaign check: the company's introspection, its statuses and its order fields, under the check's request", async () => {
     const campaign = await h.createCampaign('audited-check');
     const after = await lastAuditId();
     const check = await h.admin('POST', '/admin/api/campaigns/audited-check/check');
@@ -57,13 +58,34 @@ describe('reads of SalesRender made outside a lead are audited with their answer
       ['orderFieldsFetcher', 'campaign_check', campaign.id],
     ]);
     expect(calls.every((call) => call.outcome === '200')).toBe(true);
+    expect(new Set(calls.map((call) => call.request_id)).size).toBe(1);
+    expect(calls[0]!.request_id).toEqual(expect.any(String));
     expect(calls[0]!.detail.response.data).toHaveProperty('__schema');
     expect(calls[1]!.detail.request.query).toContain('statusesFetcher');
     const statuses = JSON.stringify(calls[1]!.detail.response.data);
     for (const status of check.body.statuses as { name: string }[]) expect(statuses).toContain(status.name);
+    expect(JSON.stringify(calls)).not.toContain(crmToken);
   });
 
-  it('a connection check, each call naming the connection', async () => {
+  it('an introspection answered as before is audited by its digest, not in full again', async () => {
+    const before = await lastAuditId();
+    await h.admin('POST', '/admin/api/campaigns/audited-check/check');
+    await h.admin('POST', '/admin/api/campaigns/audited-check/check');
+    const introspections = (await callsAfter(0)).filter((call) => call.detail.operation === 'introspection');
+    const full = introspections.find((call) => call.detail.response.data);
+    const again = (await callsAfter(before)).filter((call) => call.detail.operation === 'introspection');
+    expect(again).toHaveLength(2);
+    for (const call of again) {
+      expect(call.detail.response).toEqual({
+        unchanged_since_last_audited: true,
+        sha256: again[0]!.detail.response.sha256,
+        bytes: Buffer.byteLength(JSON.stringify(full!.detail.response)),
+      });
+    }
+    expect(again[0]!.detail.response.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("a connection check, each call naming the connection, its campaigns' checks included", async () => {
     const created = await h.admin('POST', '/admin/api/connections', {
       name: 'Audited reads',
       base_url: h.sandbox.url,
@@ -72,21 +94,29 @@ describe('reads of SalesRender made outside a lead are audited with their answer
     });
     expect(created.status, created.text).toBe(201);
     h.addCompanyFor({ webhook_url: created.body.webhook_url, salesrender: { company_id: '91' } });
+    const campaign = await h.admin('POST', '/admin/api/campaigns', {
+      alias: 'audited-on-connection',
+      name: 'On a connection',
+      connection_id: created.body.id,
+      salesrender: { project_id: '1', initial_status_id: '1' },
+      status_map: { '1': 'pending', '3': 'accepted' },
+      default_country: 'RU',
+    });
+    expect(campaign.status, campaign.text).toBe(201);
     const after = await lastAuditId();
     const check = await h.admin('POST', `/admin/api/connections/${created.body.id}/check`);
-    expect(check.body).toMatchObject({ ok: true });
+    expect(check.body.connection_id).toBe(created.body.id);
 
     const calls = await callsAfter(after);
-    expect(calls.map((call) => call.detail.operation).sort()).toEqual([
-      'introspection',
-      'orderFieldsFetcher',
-      'statusesFetcher',
+    expect(calls.map((call) => [call.detail.operation, call.detail.purpose, call.campaign_id])).toEqual([
+      ['introspection', 'schema', null],
+      ['statusesFetcher', 'campaign_check', campaign.body.id],
+      ['orderFieldsFetcher', 'campaign_check', campaign.body.id],
+      ['statusesFetcher', 'connection_check', null],
+      ['orderFieldsFetcher', 'connection_check', null],
     ]);
-    const reads = calls.filter((call) => call.detail.operation !== 'introspection');
-    expect(reads.map((call) => [call.detail.purpose, call.detail.connection_id, call.campaign_id])).toEqual([
-      ['connection_check', created.body.id, null],
-      ['connection_check', created.body.id, null],
-    ]);
+    expect(calls.map((call) => call.detail.connection_id)).toEqual(Array(5).fill(created.body.id));
+    expect(new Set(calls.map((call) => call.request_id)).size).toBe(1);
   });
 
   it("the console's campaign editor, which lists the company's statuses live", async () => {
@@ -105,5 +135,6 @@ describe('reads of SalesRender made outside a lead are audited with their answer
     expect(calls.map((call) => [call.detail.operation, call.detail.purpose, call.campaign_id])).toEqual([
       ['statusesFetcher', 'status_list', campaign.id],
     ]);
+    expect(calls[0]!.request_id).toEqual(expect.any(String));
   });
 });

@@ -100,7 +100,9 @@ export function registerAdminCampaignRoutes(app: FastifyInstance, context: AppCo
     async function checkCampaignRoute(request) {
       const campaign = await findCampaignByAlias(db, request.params.alias);
       if (!campaign) throw new AppError('CAMPAIGN_NOT_FOUND');
-      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign);
+      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign, {
+        requester: { requestId: request.id },
+      });
       const { alias: _alias, ...answer } = report;
       const checked: z.output<typeof campaignCheckAnswer> = answer;
       return checked;

@@ -134,6 +134,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, context: App
       const answer: z.output<typeof connectionCheckAnswer> = await checkConnection(
         schemaCheckDepsOf(context),
         connection,
+        { requestId: request.id },
       );
       return answer;
     },

@@ -103,6 +103,7 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
           salesrenderTimeoutMs: context.settings.SALESRENDER_TIMEOUT_MS,
         },
         campaign,
+        request.id,
       ),
       loadCampaignCheckPanel(db, campaign.id),
     ]);
@@ -195,7 +196,9 @@ export function registerCampaignPages(app: FastifyInstance, context: AppContext)
     '/admin/campaigns/:alias/check',
     async function checkCampaignFromPage(request, reply) {
       const campaign = await campaignOr404(request.params.alias);
-      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign);
+      const report = await runCampaignCheck(schemaCheckDepsOf(context), campaign, {
+        requester: { requestId: request.id },
+      });
       // The result is recorded: the page shows it after the redirect, a reload does not check again.
       const done = new URLSearchParams({ done: 'campaign-checked', released: String(report.released) });
       return reply.redirect(`/admin/campaigns/${encodeURIComponent(campaign.alias)}?${done}`, 303);

@@ -171,7 +171,7 @@ export function registerConnectionPages(app: FastifyInstance, context: AppContex
 
   app.post<{ Params: { id: string } }>(`${base}/:id/check`, async function checkFromPage(request, reply) {
     const connection = await connectionOr404(request.params.id);
-    const check = await checkConnection(schemaCheckDepsOf(context), connection);
+    const check = await checkConnection(schemaCheckDepsOf(context), connection, { requestId: request.id });
     const body = await detailBody(
       await connectionOr404(request.params.id),
       request.consoleSession?.csrfToken ?? '',
