@@ -1,10 +1,11 @@
 // The one place errors become HTTP answers: `{error: {code, message, request_id, fields?}}`, secrets never included.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { redactUrl } from '../audit/redact.js';
 import type { AppContext } from '../context.js';
 import { describeDatabaseError } from '../db/database-availability.js';
+import { errorForLog } from '../error-for-log.js';
 import { AppError, asAppError, errorCatalogue } from '../errors.js';
 import { LogThrottle } from '../log-throttle.js';
+import { urlForLog } from '../logger.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import { auditEventFor, receivedRequestOf } from './request-audit.js';
 
@@ -51,7 +52,7 @@ export function createErrorHandler(context: AppContext) {
   const refusals = new LogThrottle({ now: Date.now });
   return async function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const appError = toAppError(error);
-    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    if (appError.code === 'INTERNAL') request.log.error({ err: errorForLog(error) }, 'unhandled error');
     const event = auditEventFor(request.url);
     if (appError.code === 'DATABASE_UNAVAILABLE') {
       // The audit log is in the database that cannot be reached, and trying it would hold the answer
@@ -64,7 +65,7 @@ export function createErrorHandler(context: AppContext) {
           {
             cause: describeDatabaseError(error),
             method: request.method,
-            url: redactUrl(request.url),
+            url: urlForLog(request.url),
             event,
             refused,
           },

@@ -3,6 +3,7 @@ import type { Campaign } from '../campaigns/campaign.js';
 import type { Job } from '../db/queue/job.js';
 import { markPossibleDuplicate } from '../db/sql/mark-possible-duplicate.js';
 import { executeSql } from '../db/sql/statement.js';
+import { errorForLog } from '../error-for-log.js';
 import { CrmClient } from '../salesrender/crm-client.js';
 import { SalesRenderError } from '../salesrender/errors.js';
 import type { ExchangeObserver } from '../salesrender/transport.js';
@@ -54,7 +55,7 @@ export async function settleInDoubtCreate(
       // A change log that no longer fits is no way to look (sent again, flagged); an outage is retried.
       if (!(error instanceof SalesRenderError) || error.code !== 'SR_SCHEMA_FAULT') throw error;
       deps.logger.warn(
-        { err: error, leadId: lead.id },
+        { err: errorForLog(error), leadId: lead.id },
         'the in-doubt lookup in logsFetcher does not fit the schema',
       );
       lookup = { kind: 'no_way', reason: `logsFetcher refused the lookup: ${error.message}` };

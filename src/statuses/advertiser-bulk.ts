@@ -3,6 +3,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { AuthenticatedClient } from '../campaigns/api-clients.js';
+import { errorForLog } from '../error-for-log.js';
 import { AppError, asAppError } from '../errors.js';
 import {
   type AdvertiserUpdateDeps,
@@ -104,7 +105,7 @@ export async function updateOrderStatuses(
       } catch (error) {
         const appError = asAppError(error);
         if (appError.code === 'INTERNAL')
-          deps.logger.error({ err: error, orderId: item.orderId }, 'bulk status item failed');
+          deps.logger.error({ err: errorForLog(error), orderId: item.orderId }, 'bulk status item failed');
         results[index] = {
           index,
           order_id: item.orderId || null,

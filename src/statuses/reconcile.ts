@@ -5,6 +5,7 @@ import { findCampaignByAlias, listCampaigns } from '../campaigns/campaign-reposi
 import { listLeadsToReconcile } from '../db/sql/list-leads-to-reconcile.js';
 import { markLeadsReconciled } from '../db/sql/mark-leads-reconciled.js';
 import { executeSql } from '../db/sql/statement.js';
+import { errorForLog } from '../error-for-log.js';
 import { AppError } from '../errors.js';
 import { reconcileResults } from '../metrics.js';
 import { CrmClient } from '../salesrender/crm-client.js';
@@ -155,7 +156,7 @@ export async function reconcile(deps: RefreshOrderDeps, options: ReconcileOption
     } catch (error) {
       report.errors.push({ campaign: campaign.alias, message: (error as Error).message });
       deps.logger.warn(
-        { err: error, campaign: campaign.alias },
+        { err: errorForLog(error), campaign: campaign.alias },
         'reconciliation of a campaign failed; the next pass retries',
       );
     }

@@ -2,6 +2,7 @@
 // console's own scripts, and the sign-in page for a missing session.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { errorForLog } from '../error-for-log.js';
 import { AppError, asAppError } from '../errors.js';
 import { html } from './html.js';
 import { sendPage } from './send-page.js';
@@ -19,7 +20,7 @@ function toConsoleError(error: unknown): AppError {
 export function createConsoleErrorHandler(context: AppContext) {
   return async function renderConsoleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const appError = toConsoleError(error);
-    if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'console error');
+    if (appError.code === 'INTERNAL') request.log.error({ err: errorForLog(error) }, 'console error');
     const retryAfter = appError.extra.details?.retry_after_seconds;
     if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     if (appError.code === 'DATABASE_UNAVAILABLE') context.database.availability.notice(error);
