@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTablesBehind, keepTableStatisticsCurrent } from '../../src/db/table-statistics.js';
+import { someoneWaitsOnALock } from '../support/lock-waits.js';
 import { queryRows } from '../support/query-rows.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -77,7 +78,9 @@ describe('the hot tables’ planner statistics', () => {
       await testDatabase.database.script(async (run) => {
         // ANALYZE waits for this lock, so the pass is caught in progress.
         await run('lock table leads in share update exclusive mode');
-        await analyzeWaitingForTheLock();
+        expect(
+          await someoneWaitsOnALock(testDatabase.database.orm, { queryStart: 'analyze', timeoutMs: 10_000 }),
+        ).toBe(true);
         let stopped = false;
         stopping = stop().then(() => {
           stopped = true;
@@ -97,17 +100,3 @@ describe('the hot tables’ planner statistics', () => {
     expect(await statisticsRows()).toBe(row?.count);
   });
 });
-
-async function analyzeWaitingForTheLock() {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const [row] = await queryRows<{ waiting: number }>(
-      testDatabase.database.orm,
-      sql`select count(*)::int as waiting from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and query ilike 'analyze%'`,
-    );
-    if ((row?.waiting ?? 0) > 0) return;
-    if (Date.now() > deadline) throw new Error('no pass began an ANALYZE within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

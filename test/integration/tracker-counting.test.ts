@@ -14,6 +14,7 @@ import { executeSql } from '../../src/db/sql/statement.js';
 import { supersedePostback } from '../../src/db/sql/supersede-postback.js';
 import { attemptPostback } from '../../src/postbacks/deliver-postback.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { someoneWaitsOnALock } from '../support/lock-waits.js';
 import { queryRows } from '../support/query-rows.js';
 
 let h: Harness;
@@ -254,17 +255,8 @@ async function blockedOnALock(promise: Promise<unknown>) {
     settled = true;
   };
   void promise.then(settle, settle);
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const [row] = await queryRows<{ waiting: number }>(
-      h.testDatabase.database.orm,
-      sql`select count(*)::int as waiting from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if ((row?.waiting ?? 0) > 0) return !settled;
-    if (settled || Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const waiting = await someoneWaitsOnALock(h.testDatabase.database.orm, { giveUp: () => settled });
+  return waiting && !settled;
 }
 
 describe('a newer status queued while the older postback is being sent', () => {
