@@ -16,6 +16,8 @@ const analyze = (table: StatisticsTable) =>
     planEachCall: true,
   });
 
+// Each is exported by name, as every statement of this folder is: the statement registry's spec
+// (test/unit/sql-statements.test.ts) finds them among the modules' exports.
 export const analyzeLeads = analyze('leads');
 export const analyzeJobs = analyze('jobs');
 export const analyzeLeadStatusHistory = analyze('lead_status_history');
